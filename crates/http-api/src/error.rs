@@ -1,0 +1,133 @@
+//! The one error type handlers return, and its JSON body.
+//!
+//! The body keeps the shape the mobile app already reads (`{"code", "message"}`, CONTRACT §1.6),
+//! with `statusCode` where the old API sent it. Internal failures never reach the body: they are
+//! logged with the request's span and answered with a generic message.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The JSON body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// HTTP status, repeated in the body where the old API did so.
+    #[serde(rename = "statusCode", skip_serializing_if = "Option::is_none")]
+    pub status_code: Option<u16>,
+    /// Stable, UPPER_SNAKE machine-readable code.
+    pub code: &'static str,
+    /// Human-readable explanation; never contains SQL, driver text or secrets.
+    pub message: String,
+    /// Reason phrase, kept where the old API had it (unknown routes, body errors).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<&'static str>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    legacy_fields: bool,
+    retry_after_secs: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            legacy_fields: false,
+            retry_after_secs: None,
+        }
+    }
+
+    /// Adds `statusCode` and `error` to the body, as Nest's built-in exceptions did.
+    #[must_use]
+    pub fn with_legacy_fields(mut self) -> Self {
+        self.legacy_fields = true;
+        self
+    }
+
+    #[must_use]
+    pub fn with_retry_after(mut self, secs: u64) -> Self {
+        self.retry_after_secs = Some(secs);
+        self
+    }
+
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message).with_legacy_fields()
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "NOT_FOUND", message).with_legacy_fields()
+    }
+
+    /// The database is down or the pool is exhausted: the client may retry later.
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "SERVICE_UNAVAILABLE",
+            message,
+        )
+        .with_legacy_fields()
+    }
+
+    /// Logs `cause` in full (with the request span, so the request id) and hides it from the
+    /// client.
+    pub fn internal(cause: &(dyn std::error::Error + 'static)) -> Self {
+        tracing::error!(error = %error_chain(cause), "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL_ERROR",
+            "Internal server error",
+        )
+        .with_legacy_fields()
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    fn body(&self) -> ErrorBody {
+        ErrorBody {
+            status_code: self.legacy_fields.then_some(self.status.as_u16()),
+            code: self.code,
+            message: self.message.clone(),
+            error: if self.legacy_fields {
+                self.status.canonical_reason()
+            } else {
+                None
+            },
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status);
+        if let Some(secs) = self.retry_after_secs {
+            response.insert_header((header::RETRY_AFTER, HeaderValue::from(secs)));
+        }
+        response.json(self.body())
+    }
+}
+
+fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

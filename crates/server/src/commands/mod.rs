@@ -1,0 +1,5 @@
+//! One module per subcommand.
+
+pub mod migrate;
+pub mod seed;
+pub mod serve;

@@ -1,0 +1,518 @@
+//! End-to-end tests of `load_from`: real files in a temp dir or the workspace `config/`, and a
+//! map standing in for the environment (the process environment is never touched).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use secrecy::ExposeSecret;
+
+use super::secrets::{DEV_ACCESS_SECRET, DEV_OTP_PEPPER, DEV_REFRESH_SECRET};
+use super::{ConfigError, LogFormat, Profile, Settings, load_from};
+
+const STRONG_ACCESS: &str = "access-0123456789abcdef0123456789abcdef";
+const STRONG_REFRESH: &str = "refresh-0123456789abcdef0123456789abcdef";
+const STRONG_PEPPER: &str = "pepper-0123456789abcdef0123456789abcdef";
+
+fn real_config_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config")
+}
+
+fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// A config dir with the given files; an empty default.toml when none is given.
+fn dir_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("default.toml"), "").unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+fn prod_env(extra: &[(&str, &str)]) -> BTreeMap<String, String> {
+    let mut e = env(&[
+        ("APP_ENV", "production"),
+        ("ACCESS_TOKEN_SECRET_KEY", STRONG_ACCESS),
+        ("REFRESH_TOKEN_SECRET_KEY", STRONG_REFRESH),
+        ("OTP_PEPPER", STRONG_PEPPER),
+    ]);
+    e.extend(env(extra));
+    e
+}
+
+fn load_real(e: &BTreeMap<String, String>) -> Result<Settings, ConfigError> {
+    load_from(&real_config_dir(), e)
+}
+
+#[test]
+fn defaults_load_with_nothing_set() {
+    let s = load_real(&env(&[])).unwrap();
+    assert_eq!(s.profile, Profile::Development);
+    assert_eq!((s.http.host.as_str(), s.http.port), ("0.0.0.0", 3080));
+    assert_eq!(s.http.body_limit_bytes, 102_400);
+    assert!(s.database.url.is_none(), "no URL means embedded mode");
+    assert_eq!(s.database.embedded_dir, PathBuf::from(".data/postgres"));
+    assert!(s.database.seed_on_start);
+    assert_eq!(s.auth.access_ttl_secs, 900);
+    assert_eq!(s.auth.refresh_ttl_secs, 604_800);
+    assert_eq!(s.otp.code_length, 5);
+    assert_eq!(s.otp.test_prefix, "9936199999");
+    assert_eq!(s.otp.test_numbers.len(), 4);
+    assert!(!s.otp.test_mode);
+    assert_eq!(s.sms.default_region, "tm");
+    assert_eq!((s.gateways.client_port, s.gateways.sms_port), (3090, 3091));
+    assert_eq!(s.log.format, LogFormat::Pretty);
+    assert_eq!(s.auth.access_secret.expose_secret(), DEV_ACCESS_SECRET);
+    assert_eq!(s.auth.refresh_secret.expose_secret(), DEV_REFRESH_SECRET);
+    assert_eq!(s.otp.pepper.expose_secret(), DEV_OTP_PEPPER);
+}
+
+#[test]
+fn dev_default_secrets_are_announced_as_insecure() {
+    let warnings = load_real(&env(&[])).unwrap().warnings();
+    let insecure = warnings.iter().filter(|w| w.contains("INSECURE")).count();
+    assert_eq!(insecure, 3, "{warnings:?}");
+}
+
+/// default.toml documents the built-in defaults; this keeps the two from drifting apart.
+#[test]
+fn default_toml_matches_builtin_defaults() {
+    let real_default = std::fs::read_to_string(real_config_dir().join("default.toml")).unwrap();
+    let with_file = dir_with(&[("default.toml", &real_default)]);
+    let builtin = dir_with(&[]);
+    for profile in ["development", "test", "production"] {
+        let e = if profile == "production" {
+            prod_env(&[])
+        } else {
+            env(&[("APP_ENV", profile)])
+        };
+        let a = format!("{:?}", load_from(with_file.path(), &e).unwrap());
+        let b = format!("{:?}", load_from(builtin.path(), &e).unwrap());
+        assert_eq!(a, b, "profile {profile}");
+    }
+}
+
+#[test]
+fn every_real_profile_file_loads() {
+    assert_eq!(
+        load_real(&env(&[("APP_ENV", "test")])).unwrap().log.filter,
+        "warn"
+    );
+    let prod = load_real(&prod_env(&[])).unwrap();
+    assert_eq!(prod.log.format, LogFormat::Json);
+    assert!(!prod.database.seed_on_start);
+    assert!(prod.http.cors_allowed_origins.is_empty());
+}
+
+#[test]
+fn profile_file_overrides_default_file() {
+    let dir = dir_with(&[
+        (
+            "default.toml",
+            "[http]\nport = 4000\nhost = \"127.0.0.1\"\n",
+        ),
+        ("test.toml", "[http]\nport = 4001\n"),
+    ]);
+    let s = load_from(dir.path(), &env(&[("APP_ENV", "test")])).unwrap();
+    assert_eq!(s.http.port, 4001);
+    assert_eq!(
+        s.http.host, "127.0.0.1",
+        "keys the profile does not set keep the default"
+    );
+    let dev = load_from(dir.path(), &env(&[])).unwrap();
+    assert_eq!(dev.http.port, 4000, "another profile's file is not read");
+}
+
+#[test]
+fn env_overrides_files_and_structured_beats_legacy() {
+    let dir = dir_with(&[("default.toml", "[http]\nport = 4000\n")]);
+    let legacy = load_from(dir.path(), &env(&[("PORT", "5000")])).unwrap();
+    assert_eq!(legacy.http.port, 5000);
+    let both = load_from(
+        dir.path(),
+        &env(&[("PORT", "5000"), ("ALPHA__HTTP__PORT", "6000")]),
+    )
+    .unwrap();
+    assert_eq!(both.http.port, 6000);
+}
+
+#[test]
+fn structured_names_reach_every_section() {
+    let s = load_real(&env(&[
+        ("ALPHA__DATABASE__POOL_SIZE", "4"),
+        ("ALPHA__OTP__CODE_LENGTH", "6"),
+        ("ALPHA__SMS__ALLOW_ANY_REGION_FALLBACK", "1"),
+        ("ALPHA__GATEWAYS__SMS_PORT", "4091"),
+        (
+            "ALPHA__HTTP__CORS_ALLOWED_ORIGINS",
+            "https://a.tm,https://b.tm",
+        ),
+        ("ALPHA__AUTH__ACCESS_SECRET", STRONG_ACCESS),
+    ]))
+    .unwrap();
+    assert_eq!(s.database.pool_size, 4);
+    assert_eq!(s.otp.code_length, 6);
+    assert!(s.sms.allow_any_region_fallback);
+    assert_eq!(s.gateways.sms_port, 4091);
+    assert_eq!(
+        s.http.cors_allowed_origins,
+        ["https://a.tm", "https://b.tm"]
+    );
+    assert_eq!(s.auth.access_secret.expose_secret(), STRONG_ACCESS);
+}
+
+#[test]
+fn legacy_names_map_to_settings() {
+    let s = load_real(&env(&[
+        ("PORT", "8080"),
+        ("OTP_TTL_SECONDS", "120"),
+        ("OTP_MAX_ATTEMPTS", "7"),
+        ("OTP_PHONE_RATE_LIMIT_WINDOW_MS", "30000"),
+        ("OTP_PHONE_RATE_LIMIT_MAX", "9"),
+        ("OTP_TEST_MODE", "TRUE"),
+        ("OTP_TEST_CODE_RESPONSE", "1"),
+        ("TEST_OTP_NUMBERS", "+99365000000, 99365000001"),
+        ("TEST_OTP_NUMBERS_PROD", "99365000002"),
+        ("TEST_OTP_PREFIX", "99365"),
+        ("SMS_DEVICE_AUTH_TOKEN", "device-token"),
+        ("SMS_DEFAULT_REGION", "TM"),
+        ("SMS_OTP_TEMPLATE", "code {code}"),
+        ("SMS_ACK_TIMEOUT_SECONDS", "20"),
+        ("SMS_MAX_ATTEMPTS", "2"),
+        ("REFRESH_REUSE_GRACE_SECONDS", "0"),
+        ("UPLOAD_DIR", "/srv/uploads"),
+        ("SEED_DATA_FILE", "/srv/brands.json"),
+        ("LOG_FORMAT", "JSON"),
+        ("RUST_LOG", "debug"),
+        ("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1"),
+        ("PG_DATA_DIR", "/var/lib/alpha/pg"),
+    ]))
+    .unwrap();
+    assert_eq!(s.http.port, 8080);
+    assert_eq!(s.otp.ttl_secs, 120);
+    assert_eq!(s.otp.max_attempts, 7);
+    assert_eq!(s.otp.phone_rate_limit_window_ms, 30_000);
+    assert_eq!(s.otp.phone_rate_limit_max, 9);
+    assert!(s.otp.test_mode && s.otp.test_code_response);
+    assert_eq!(
+        s.otp.test_numbers.len(),
+        6,
+        "old TEST_OTP_NUMBERS adds to the built-in four"
+    );
+    assert!(
+        s.otp.test_numbers.contains(&"99365000000".to_string()),
+        "+ is stripped"
+    );
+    assert_eq!(s.otp.test_numbers_prod, ["99365000002"]);
+    assert_eq!(s.otp.test_prefix, "99365");
+    assert_eq!(
+        s.sms
+            .device_auth_token
+            .as_ref()
+            .map(|t| t.expose_secret().to_owned()),
+        Some("device-token".into())
+    );
+    assert_eq!(s.sms.default_region, "tm");
+    assert_eq!(s.sms.otp_template, "code {code}");
+    assert_eq!((s.sms.ack_timeout_secs, s.sms.max_attempts), (20, 2));
+    assert_eq!(s.auth.reuse_grace_secs, 0);
+    assert_eq!(s.uploads.dir, PathBuf::from("/srv/uploads"));
+    assert_eq!(s.seed.data_file, Some(PathBuf::from("/srv/brands.json")));
+    assert_eq!(s.log.format, LogFormat::Json);
+    assert_eq!(s.log.filter, "debug");
+    assert_eq!(s.http.trusted_proxies, ["10.0.0.0/8", "127.0.0.1"]);
+    assert_eq!(s.database.embedded_dir, PathBuf::from("/var/lib/alpha/pg"));
+    assert!(
+        s.warnings()
+            .iter()
+            .any(|w| w.contains("OTP test mode is ON"))
+    );
+}
+
+#[test]
+fn database_parts_build_url_and_database_url_wins() {
+    let parts = env(&[
+        ("DATABASE_HOST", "db"),
+        ("DATABASE_PORT", "6543"),
+        ("DATABASE_USERNAME", "app"),
+        ("DATABASE_PASSWORD", "pw"),
+        ("DATABASE", "cars"),
+    ]);
+    let s = load_real(&parts).unwrap();
+    let url = s
+        .database
+        .url
+        .as_ref()
+        .map(|u| u.expose_secret().to_owned());
+    assert_eq!(url.as_deref(), Some("postgres://app:pw@db:6543/cars"));
+
+    let mut with_url = parts;
+    with_url.insert("DATABASE_URL".into(), "postgres://x@y/z".into());
+    let s = load_real(&with_url).unwrap();
+    let url = s
+        .database
+        .url
+        .as_ref()
+        .map(|u| u.expose_secret().to_owned());
+    assert_eq!(url.as_deref(), Some("postgres://x@y/z"));
+}
+
+#[test]
+fn empty_legacy_values_count_as_unset() {
+    let s = load_real(&env(&[
+        ("DATABASE_URL", ""),
+        ("PORT", ""),
+        ("SMS_DEVICE_AUTH_TOKEN", ""),
+    ]))
+    .unwrap();
+    assert!(s.database.url.is_none());
+    assert_eq!(s.http.port, 3080);
+    assert!(s.sms.device_auth_token.is_none());
+}
+
+fn err_of(e: &[(&str, &str)]) -> String {
+    load_real(&env(e)).unwrap_err().to_string()
+}
+
+#[test]
+fn unparsable_number_names_key_and_variable() {
+    let shown = err_of(&[("OTP_TTL_SECONDS", "5m")]);
+    assert!(shown.contains("`otp.ttl_secs`"), "{shown}");
+    assert!(
+        shown.contains("OTP_TTL_SECONDS") && shown.contains("ALPHA__OTP__TTL_SECS"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn unparsable_bool_names_key_and_variable() {
+    let shown = err_of(&[("ALPHA__DATABASE__MIGRATE_ON_START", "maybe")]);
+    assert!(
+        shown.contains("`database.migrate_on_start`") && shown.contains("\"maybe\""),
+        "{shown}"
+    );
+}
+
+#[test]
+fn port_zero_is_refused() {
+    let shown = err_of(&[("PORT", "0")]);
+    assert!(
+        shown.contains("`http.port`") && shown.contains("greater than 0"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn zero_ttls_are_refused() {
+    for (var, key) in [
+        ("OTP_TTL_SECONDS", "`otp.ttl_secs`"),
+        ("ALPHA__AUTH__ACCESS_TTL_SECS", "`auth.access_ttl_secs`"),
+        ("ALPHA__AUTH__REFRESH_TTL_SECS", "`auth.refresh_ttl_secs`"),
+    ] {
+        let shown = err_of(&[(var, "0")]);
+        assert!(shown.contains(key), "{shown}");
+    }
+}
+
+#[test]
+fn code_length_outside_4_to_8_is_refused() {
+    assert!(err_of(&[("ALPHA__OTP__CODE_LENGTH", "3")]).contains("`otp.code_length`"));
+    assert!(err_of(&[("ALPHA__OTP__CODE_LENGTH", "9")]).contains("between 4 and 8"));
+    assert_eq!(
+        load_real(&env(&[("ALPHA__OTP__CODE_LENGTH", "8")]))
+            .unwrap()
+            .otp
+            .code_length,
+        8
+    );
+}
+
+#[test]
+fn invalid_profile_is_refused() {
+    let shown = err_of(&[("APP_ENV", "staging")]);
+    assert!(
+        shown.contains("APP_ENV") && shown.contains("staging"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn unknown_settings_are_refused() {
+    let shown = err_of(&[("ALPHA__HTTP__PROT", "1")]);
+    assert!(
+        shown.contains("ALPHA__HTTP__PROT") && shown.contains("unknown"),
+        "{shown}"
+    );
+    let dir = dir_with(&[("default.toml", "[otp]\nttl = 5\n")]);
+    let shown = load_from(dir.path(), &env(&[])).unwrap_err().to_string();
+    assert!(
+        shown.contains("`otp.ttl`") && shown.contains("default.toml"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn bad_file_value_names_the_file() {
+    let dir = dir_with(&[("development.toml", "[http]\nport = \"eighty\"\n")]);
+    let shown = load_from(dir.path(), &env(&[])).unwrap_err().to_string();
+    assert!(
+        shown.contains("`http.port`") && shown.contains("development.toml"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn missing_default_file_is_a_file_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = load_from(dir.path(), &env(&[])).unwrap_err();
+    assert!(matches!(err, ConfigError::File { .. }), "{err}");
+}
+
+#[test]
+fn malformed_lists_are_refused() {
+    assert!(err_of(&[("TRUSTED_PROXIES", "10.0.0.1,nope")]).contains("`http.trusted_proxies`"));
+    assert!(
+        err_of(&[("CORS_ALLOWED_ORIGINS", "https://a.tm/")])
+            .contains("`http.cors_allowed_origins`")
+    );
+    assert!(err_of(&[("TEST_OTP_NUMBERS", "9936x")]).contains("`otp.test_numbers`"));
+}
+
+#[test]
+fn other_format_checks_name_their_key() {
+    assert!(err_of(&[("SMS_OTP_TEMPLATE", "no code here")]).contains("`sms.otp_template`"));
+    assert!(err_of(&[("LOG_FORMAT", "xml")]).contains("`log.format`"));
+    assert!(err_of(&[("RUST_LOG", "info,[[")]).contains("`log.filter`"));
+    assert!(err_of(&[("ALPHA__OTP__TEST_PREFIX", "99a")]).contains("`otp.test_prefix`"));
+}
+
+#[test]
+fn bad_database_url_is_refused_without_printing_it() {
+    let shown = err_of(&[("DATABASE_URL", "mysql://root:hunter2@db/x")]);
+    assert!(shown.contains("`database.url`"), "{shown}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+}
+
+#[test]
+fn production_requires_secrets() {
+    let mut e = prod_env(&[]);
+    e.remove("OTP_PEPPER");
+    let err = load_real(&e).unwrap_err();
+    assert!(matches!(err, ConfigError::Missing { .. }), "{err}");
+    assert!(err.to_string().contains("OTP_PEPPER") && err.to_string().contains("`otp.pepper`"));
+}
+
+#[test]
+fn production_refuses_default_secrets() {
+    // Any development default is refused, even one meant for another setting.
+    let err = load_real(&prod_env(&[("REFRESH_TOKEN_SECRET_KEY", DEV_OTP_PEPPER)])).unwrap_err();
+    assert!(matches!(err, ConfigError::Insecure { .. }), "{err}");
+    let shown = err.to_string();
+    assert!(shown.contains("`auth.refresh_secret`") && shown.contains("development default"));
+    assert!(!shown.contains(DEV_OTP_PEPPER), "{shown}");
+}
+
+#[test]
+fn production_refuses_short_secrets_without_printing_them() {
+    let err = load_real(&prod_env(&[("ACCESS_TOKEN_SECRET_KEY", "tooshort-secret")])).unwrap_err();
+    let shown = err.to_string();
+    assert!(
+        shown.contains("`auth.access_secret`") && shown.contains("32 bytes"),
+        "{shown}"
+    );
+    assert!(!shown.contains("tooshort-secret"), "{shown}");
+    let err = load_real(&prod_env(&[("OTP_PEPPER", "short")])).unwrap_err();
+    assert!(err.to_string().contains("`otp.pepper`"), "{err}");
+}
+
+#[test]
+fn production_refuses_equal_jwt_secrets() {
+    let err = load_real(&prod_env(&[("REFRESH_TOKEN_SECRET_KEY", STRONG_ACCESS)])).unwrap_err();
+    assert!(matches!(err, ConfigError::Insecure { .. }), "{err}");
+    assert!(err.to_string().contains("must differ"), "{err}");
+}
+
+#[test]
+fn production_refuses_wildcard_cors_but_development_allows_it() {
+    let err = load_real(&prod_env(&[("CORS_ALLOWED_ORIGINS", "*")])).unwrap_err();
+    assert!(
+        err.to_string().contains("`http.cors_allowed_origins`"),
+        "{err}"
+    );
+    let dev = load_real(&env(&[("CORS_ALLOWED_ORIGINS", "*")])).unwrap();
+    assert_eq!(dev.http.cors_allowed_origins, ["*"]);
+}
+
+#[test]
+fn production_refuses_test_mode_unless_allowed() {
+    let err = load_real(&prod_env(&[("OTP_TEST_MODE", "true")])).unwrap_err();
+    assert!(err.to_string().contains("`otp.test_mode`"), "{err}");
+    let allowed = load_real(&prod_env(&[
+        ("OTP_TEST_MODE", "true"),
+        ("OTP_TEST_ALLOW_IN_PROD", "true"),
+    ]))
+    .unwrap();
+    assert!(allowed.otp.test_mode);
+    assert!(
+        allowed
+            .warnings()
+            .iter()
+            .any(|w| w.contains("allowed in production"))
+    );
+}
+
+#[test]
+fn production_accepts_strong_distinct_secrets() {
+    let s = load_real(&prod_env(&[("DATABASE_URL", "postgres://u:p@db/alpha")])).unwrap();
+    assert!(s.profile.is_production());
+    assert!(s.warnings().is_empty(), "{:?}", s.warnings());
+}
+
+#[test]
+fn debug_and_summary_print_no_secret() {
+    let secrets = [
+        STRONG_ACCESS,
+        STRONG_REFRESH,
+        STRONG_PEPPER,
+        "device-tok",
+        "dbpass",
+    ];
+    let s = load_real(&prod_env(&[
+        ("SMS_DEVICE_AUTH_TOKEN", "device-tok"),
+        ("DATABASE_HOST", "db"),
+        ("DATABASE_PASSWORD", "dbpass"),
+    ]))
+    .unwrap();
+    let debug = format!("{s:?}");
+    let summary = s.redacted_summary();
+    for secret in secrets {
+        assert!(!debug.contains(secret), "Debug leaks {secret}");
+        assert!(!summary.contains(secret), "summary leaks {secret}");
+    }
+    assert!(debug.contains("REDACTED"));
+    assert!(summary.contains("profile=production") && summary.contains("external"));
+    assert!(!summary.contains('\n'));
+}
+
+#[test]
+fn every_setting_is_documented() {
+    let docs_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/CONFIGURATION.md");
+    let docs = std::fs::read_to_string(docs_path).unwrap();
+    let mut reader = super::reader::Reader::new(Default::default());
+    super::load::read_settings(Profile::Development, &mut reader).unwrap();
+    assert!(
+        reader.consumed().len() > 40,
+        "the reader should have asked for every key"
+    );
+    for key in reader.consumed() {
+        assert!(
+            docs.contains(&format!("| `{key}`")),
+            "{key} missing from CONFIGURATION.md"
+        );
+    }
+}

@@ -1,0 +1,7 @@
+//! PostgreSQL adapter: schema, migrations, connection pool, embedded cluster, seeds.
+
+pub mod embedded;
+pub mod migrate;
+pub mod pool;
+pub mod schema;
+pub mod seed;

@@ -1,0 +1,33 @@
+# Alpha Motors backend: everyday commands. `just --list` shows them.
+
+shared := "../shared/data"
+
+# Run the server (embedded PostgreSQL unless DATABASE_URL is set).
+run *ARGS:
+    cargo run -p alpha-server -- serve {{ARGS}}
+
+# Apply pending migrations.
+migrate:
+    cargo run -p alpha-server -- migrate
+
+# Load currencies, brands and models from the shared catalogue file.
+seed file=(shared / "brands-models.json"):
+    cargo run -p alpha-server -- seed --data-file {{file}}
+
+# Run every test (the same command README.md and .ci/run use).
+test:
+    cargo test --workspace
+
+# Formatting, lints and the architecture checks.
+lint:
+    cargo fmt --all -- --check
+    cargo clippy --workspace --all-targets -- -D warnings
+    scripts/check-deps.sh
+
+# Regenerate crates/store/src/schema.rs from the migrations (needs diesel_cli).
+schema:
+    scripts/check-schema-drift.sh --write
+
+# Everything CI runs.
+ci:
+    bash .ci/run
