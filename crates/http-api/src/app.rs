@@ -9,26 +9,29 @@ use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 
 use crate::state::AppState;
-use crate::{docs, extractors, health, not_found, openapi, request_id};
+use crate::{cors, docs, extractors, health, not_found, openapi, request_id};
 
-/// Limits applied to every request body.
-#[derive(Debug, Clone, Copy)]
-pub struct HttpLimits {
+/// Edge settings taken from configuration.
+#[derive(Debug, Clone)]
+pub struct HttpOptions {
+    /// Largest accepted request body.
     pub body_limit_bytes: usize,
+    /// Browser origins allowed by CORS (`*` for any).
+    pub cors_allowed_origins: Vec<String>,
 }
 
 /// Builds the application; called once per actix worker.
 pub fn build_app(
     state: AppState,
-    limits: HttpLimits,
+    options: &HttpOptions,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
         Config = (),
-        Response = ServiceResponse<impl MessageBody>,
+        Response = ServiceResponse<impl MessageBody + use<>>,
         Error = Error,
         InitError = (),
-    >,
+    > + use<>,
 > {
     let (app, doc) = App::new()
         .into_utoipa_app()
@@ -38,21 +41,22 @@ pub fn build_app(
         .service(health::readyz::readyz)
         .split_for_parts();
 
-    with_request_limits(app, limits)
+    with_request_limits(app, options.body_limit_bytes)
         .service(docs::redirect_to_ui)
         .service(docs::swagger_ui(doc))
         .default_service(web::to(not_found::not_found))
+        .wrap(cors::cors(&options.cors_allowed_origins))
         .wrap(from_fn(request_id::echo_request_id))
         .wrap(TracingLogger::default())
 }
 
 /// Body limits and JSON answers for bad bodies, paths and queries, for every route of `app`.
-pub fn with_request_limits<T>(app: App<T>, limits: HttpLimits) -> App<T>
+pub fn with_request_limits<T>(app: App<T>, body_limit_bytes: usize) -> App<T>
 where
     T: ServiceFactory<ServiceRequest, Config = (), Error = Error, InitError = ()>,
 {
-    app.app_data(extractors::json_config(limits.body_limit_bytes))
-        .app_data(extractors::payload_config(limits.body_limit_bytes))
+    app.app_data(extractors::json_config(body_limit_bytes))
+        .app_data(extractors::payload_config(body_limit_bytes))
         .app_data(extractors::query_config())
         .app_data(extractors::path_config())
 }

@@ -2,6 +2,7 @@
 //! contract every client mistake is answered with.
 
 mod app;
+mod cors;
 mod docs;
 mod error;
 mod extractors;
@@ -11,7 +12,7 @@ mod openapi;
 mod request_id;
 mod state;
 
-pub use app::{HttpLimits, build_app, with_request_limits};
+pub use app::{HttpOptions, build_app, with_request_limits};
 pub use error::{ApiError, ErrorBody};
 pub use openapi::ApiDoc;
 pub use state::AppState;

@@ -5,14 +5,19 @@ use std::time::Duration;
 
 use actix_web::http::StatusCode;
 use actix_web::{App, HttpResponse, test, web};
-use alpha_http_api::{AppState, HttpLimits, build_app, with_request_limits};
+use alpha_http_api::{AppState, HttpOptions, build_app, with_request_limits};
 use alpha_store::pool::{PoolSettings, build_pool};
 use alpha_testkit::TestDb;
 use serde_json::Value;
 
-const LIMITS: HttpLimits = HttpLimits {
-    body_limit_bytes: 1024,
-};
+const BODY_LIMIT: usize = 1024;
+
+fn options() -> HttpOptions {
+    HttpOptions {
+        body_limit_bytes: BODY_LIMIT,
+        cors_allowed_origins: vec!["https://admin.example.tm".to_owned()],
+    }
+}
 
 fn state(db: &TestDb) -> AppState {
     let pool = build_pool(
@@ -30,7 +35,7 @@ fn state(db: &TestDb) -> AppState {
 #[actix_web::test]
 async fn healthz_answers_without_touching_the_database() {
     let db = TestDb::empty().await;
-    let app = test::init_service(build_app(state(&db), LIMITS)).await;
+    let app = test::init_service(build_app(state(&db), &options())).await;
     let res = test::call_service(&app, test::TestRequest::get().uri("/healthz").to_request()).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.headers().contains_key("x-request-id"));
@@ -41,7 +46,7 @@ async fn healthz_answers_without_touching_the_database() {
 #[actix_web::test]
 async fn readyz_is_503_until_migrations_are_applied() {
     let db = TestDb::empty().await;
-    let app = test::init_service(build_app(state(&db), LIMITS)).await;
+    let app = test::init_service(build_app(state(&db), &options())).await;
     let res = test::call_service(&app, test::TestRequest::get().uri("/readyz").to_request()).await;
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
     let body: Value = test::read_body_json(res).await;
@@ -66,7 +71,7 @@ async fn readyz_is_503_when_the_database_is_unreachable() {
         },
     )
     .unwrap();
-    let app = test::init_service(build_app(AppState { pool }, LIMITS)).await;
+    let app = test::init_service(build_app(AppState { pool }, &options())).await;
     let res = test::call_service(&app, test::TestRequest::get().uri("/readyz").to_request()).await;
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
     let body: Value = test::read_body_json(res).await;
@@ -80,7 +85,7 @@ async fn readyz_is_503_when_the_database_is_unreachable() {
 #[actix_web::test]
 async fn unknown_routes_get_a_json_404() {
     let db = TestDb::empty().await;
-    let app = test::init_service(build_app(state(&db), LIMITS)).await;
+    let app = test::init_service(build_app(state(&db), &options())).await;
     let res = test::call_service(
         &app,
         test::TestRequest::post()
@@ -98,7 +103,7 @@ async fn unknown_routes_get_a_json_404() {
 #[actix_web::test]
 async fn openapi_document_is_served_and_lists_every_route() {
     let db = TestDb::empty().await;
-    let app = test::init_service(build_app(state(&db), LIMITS)).await;
+    let app = test::init_service(build_app(state(&db), &options())).await;
     let res = test::call_service(
         &app,
         test::TestRequest::get()
@@ -138,7 +143,7 @@ async fn probe_app() -> impl actix_web::dev::Service<
 > {
     test::init_service(with_request_limits(
         App::new().route("/probe", web::post().to(probe)),
-        LIMITS,
+        BODY_LIMIT,
     ))
     .await
 }
@@ -183,4 +188,33 @@ async fn oversized_body_is_a_413_with_a_code() {
     let (status, body) = post(big, "application/json").await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(body["code"], "PAYLOAD_TOO_LARGE");
+}
+
+#[actix_web::test]
+async fn cors_allows_only_configured_origins() {
+    let db = TestDb::empty().await;
+    let app = test::init_service(build_app(state(&db), &options())).await;
+    let preflight = |origin: &'static str| {
+        test::TestRequest::default()
+            .method(actix_web::http::Method::OPTIONS)
+            .uri("/healthz")
+            .insert_header(("origin", origin))
+            .insert_header(("access-control-request-method", "GET"))
+            .to_request()
+    };
+    let allowed = test::call_service(&app, preflight("https://admin.example.tm")).await;
+    assert_eq!(
+        allowed
+            .headers()
+            .get("access-control-allow-origin")
+            .unwrap(),
+        "https://admin.example.tm"
+    );
+    let refused = test::call_service(&app, preflight("https://evil.example")).await;
+    assert!(
+        refused
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
 }

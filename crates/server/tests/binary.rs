@@ -134,14 +134,16 @@ fn invalid_configuration_is_refused_naming_the_value() {
     let status = command(&log)
         .env("APP_ENV", "production")
         .env("DATABASE_URL", "postgres://localhost/x")
-        .env("ACCESS_TOKEN_SECRET_KEY", "short")
+        .env("ACCESS_TOKEN_SECRET_KEY", "tiny-s3cr3t")
+        .env("REFRESH_TOKEN_SECRET_KEY", "r".repeat(40))
+        .env("OTP_PEPPER", "p".repeat(40))
         .status()
         .unwrap();
     assert_eq!(status.code(), Some(2));
     let text = std::fs::read_to_string(&log).unwrap();
     assert!(text.contains("ACCESS_TOKEN_SECRET_KEY"), "{text}");
     assert!(
-        !text.contains("short"),
+        !text.contains("tiny-s3cr3t"),
         "the secret's value is never printed: {text}"
     );
 }

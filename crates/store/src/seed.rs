@@ -20,7 +20,8 @@ pub use error::{ContentError, SeedError, SlugProblem};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CatalogSource {
     /// A small catalogue compiled into the binary, so a fresh install has something to show
-    /// without the (large, third-party) full file.
+    /// without the (large, third-party) full file. A fallback, so it only adds missing rows and
+    /// never overwrites what a fuller seed or an admin wrote.
     BuiltIn,
     /// A JSON file in the shape of the old backend's `cars.brands.json`.
     File(PathBuf),
@@ -40,7 +41,7 @@ pub struct SeedReport {
     pub currencies_changed: usize,
 }
 
-/// Loads the catalogue from `source`, then upserts currencies, brands and models in one
+/// Loads the catalogue from `source`, then upserts (a file) or inserts missing (built-in) currencies, brands and models in one
 /// transaction: either everything is written or nothing is.
 ///
 /// Errors: [`SeedError::FileNotFound`] / [`SeedError::FileUnreadable`] / [`SeedError::InvalidJson`]
@@ -53,11 +54,15 @@ pub async fn run(
     // Parse before opening the transaction: a bad file must not cost a database round trip.
     let catalog = catalog::load(source).await?;
     let currencies = currencies::all();
+    let mode = match source {
+        CatalogSource::BuiltIn => upsert::Mode::InsertMissing,
+        CatalogSource::File(_) => upsert::Mode::Upsert,
+    };
 
     conn.transaction::<_, SeedError, _>(async |conn| {
-        let currencies_changed = upsert::currencies(conn, &currencies).await?;
-        let brands_changed = upsert::brands(conn, &catalog.brands).await?;
-        let models_changed = upsert::models(conn, &catalog.models).await?;
+        let currencies_changed = upsert::currencies(conn, &currencies, mode).await?;
+        let brands_changed = upsert::brands(conn, &catalog.brands, mode).await?;
+        let models_changed = upsert::models(conn, &catalog.models, mode).await?;
         Ok(SeedReport {
             currencies: currencies.len(),
             brands: catalog.brands.len(),

@@ -68,9 +68,9 @@ async fn baseline_matches_the_contract_schema() {
     let snapshot = schema_snapshot(&mut conn).await;
     for fact in [
         "column users.refreshTokenHash type=text/text",
-        "column otp_codes.dispatchStatus type=USER-DEFINED/enum_otp_codes_dispatchStatus len=<NULL> num=<NULL>,<NULL> null=NO default='pending'::\"enum_otp_codes_dispatchStatus\"",
+        "column otp_codes.dispatchStatus type=USER-DEFINED/enum_otp_codes_dispatchStatus len= num=, null=NO default='pending'::\"enum_otp_codes_dispatchStatus\"",
         "column models.yearstart type=integer/int4",
-        "column convert_prices.rate type=numeric/numeric len=<NULL> num=18,6 null=NO",
+        "column convert_prices.rate type=numeric/numeric len= num=18,6 null=NO",
         "column posts.personalInfo type=json/json",
         "column photo.path type=jsonb/jsonb",
         "column users.phone type=character varying/varchar len=20",

@@ -12,7 +12,9 @@ use crate::url::{database_of, with_database};
 const CLUSTERS_DIR: &str = "alpha-testkit";
 
 pub(crate) enum Server {
-    External { base_url: String },
+    External {
+        base_url: String,
+    },
     /// Never dropped: it lives in a static. When the process exits, its supervising thread dies
     /// with it and the kernel's parent-death signal shuts the cluster down.
     Embedded(EmbeddedPostgres),
@@ -50,7 +52,12 @@ pub(crate) async fn shared() -> Result<&'static Server, String> {
 async fn start() -> Result<Server, String> {
     let configured = ["TEST_DATABASE_URL", "DATABASE_URL"]
         .into_iter()
-        .find_map(|key| std::env::var(key).ok().filter(|v| !v.is_empty()).map(|v| (key, v)));
+        .find_map(|key| {
+            std::env::var(key)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .map(|v| (key, v))
+        });
     if let Some((key, url)) = configured {
         with_database(&url, "probe").map_err(|e| format!("{key}: {e}"))?;
         return Ok(Server::External { base_url: url });

@@ -63,7 +63,10 @@ async fn build_locked(
     let staging = format!("{staging_prefix}{}", std::process::id());
     execute(
         conn,
-        &format!("CREATE DATABASE {} TEMPLATE template0", quote_ident(&staging)),
+        &format!(
+            "CREATE DATABASE {} TEMPLATE template0",
+            quote_ident(&staging)
+        ),
     )
     .await?;
     alpha_store::migrate::run_pending(&server.url(&staging)?)
@@ -72,7 +75,10 @@ async fn build_locked(
     // Nobody may connect to the template: a single session on it makes cloning fail.
     execute(
         conn,
-        &format!("ALTER DATABASE {} WITH ALLOW_CONNECTIONS false", quote_ident(&staging)),
+        &format!(
+            "ALTER DATABASE {} WITH ALLOW_CONNECTIONS false",
+            quote_ident(&staging)
+        ),
     )
     .await?;
     let rename = format!(

@@ -55,12 +55,18 @@ mod tests {
         let cases = [
             ("postgres://u:p@h:5/old", "postgres://u:p@h:5/new"),
             ("postgres://u@h", "postgres://u@h/new"),
-            ("postgres://u@h/old?sslmode=disable", "postgres://u@h/new?sslmode=disable"),
+            (
+                "postgres://u@h/old?sslmode=disable",
+                "postgres://u@h/new?sslmode=disable",
+            ),
             (
                 "postgresql://postgres@/old?host=/tmp/x&port=5432",
                 "postgresql://postgres@/new?host=/tmp/x&port=5432",
             ),
-            ("postgresql://postgres@?host=/s", "postgresql://postgres@/new?host=/s"),
+            (
+                "postgresql://postgres@?host=/s",
+                "postgresql://postgres@/new?host=/s",
+            ),
         ];
         for (input, expected) in cases {
             assert_eq!(with_database(input, "new").unwrap(), expected, "{input}");

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use alpha_http_api::{AppState, HttpLimits, build_app};
+use alpha_http_api::{AppState, HttpOptions, build_app};
 use alpha_store::pool::{PoolSettings, build_pool};
 use alpha_store::seed::CatalogSource;
 use anyhow::Context;
@@ -42,11 +42,12 @@ async fn serve(settings: &Settings, db: &Database) -> anyhow::Result<()> {
     .context("building the connection pool")?;
 
     let state = AppState { pool };
-    let limits = HttpLimits {
+    let options = HttpOptions {
         body_limit_bytes: settings.http.body_limit_bytes,
+        cors_allowed_origins: settings.http.cors_allowed_origins.clone(),
     };
     let addr = (settings.http.host.as_str(), settings.http.port);
-    let server = actix_web::HttpServer::new(move || build_app(state.clone(), limits))
+    let server = actix_web::HttpServer::new(move || build_app(state.clone(), &options))
         .disable_signals()
         .shutdown_timeout(settings.http.shutdown_timeout_secs)
         .bind(addr)

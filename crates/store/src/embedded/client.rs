@@ -4,7 +4,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use diesel::QueryableByName;
-use diesel::sql_types::{Integer, Text};
+use diesel::sql_types::{Bool, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 
 use super::{EmbeddedError, PORT};
@@ -74,10 +74,9 @@ pub(crate) async fn wait_ready(
 }
 
 #[derive(QueryableByName)]
-struct Found {
-    #[diesel(sql_type = Integer)]
-    #[allow(dead_code)]
-    found: i32,
+struct Exists {
+    #[diesel(sql_type = Bool)]
+    present: bool,
 }
 
 pub(crate) async fn ensure_database(
@@ -87,16 +86,17 @@ pub(crate) async fn ensure_database(
     let mut conn = AsyncPgConnection::establish(maintenance_url)
         .await
         .map_err(EmbeddedError::Connect)?;
-    let existing: Vec<Found> =
-        diesel::sql_query("SELECT 1 AS found FROM pg_database WHERE datname = $1")
-            .bind::<Text, _>(name)
-            .load(&mut conn)
-            .await
-            .map_err(|source| EmbeddedError::Query {
-                action: "looking up the database",
-                source,
-            })?;
-    if !existing.is_empty() {
+    let existing: Vec<Exists> = diesel::sql_query(
+        "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS present",
+    )
+    .bind::<Text, _>(name)
+    .load(&mut conn)
+    .await
+    .map_err(|source| EmbeddedError::Query {
+        action: "looking up the database",
+        source,
+    })?;
+    if existing.iter().any(|e| e.present) {
         return Ok(());
     }
     match conn

@@ -14,6 +14,15 @@ use super::currencies::Currency;
 use super::error::SeedError;
 use crate::schema::{brands, convert_prices, models};
 
+/// How rows that already exist are treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Mode {
+    /// The source is authoritative: existing rows take its values.
+    Upsert,
+    /// The source is a fallback: only missing rows are added, existing ones are left alone.
+    InsertMissing,
+}
+
 /// Rows per statement. Five binds per model row keeps a batch far below PostgreSQL's 65,535 bind
 /// limit while the full catalogue still needs only three statements.
 const BATCH: usize = 1000;
@@ -22,6 +31,7 @@ const BATCH: usize = 1000;
 pub(super) async fn currencies(
     conn: &mut AsyncPgConnection,
     rows: &[Currency],
+    mode: Mode,
 ) -> Result<usize, SeedError> {
     let values: Vec<_> = rows
         .iter()
@@ -32,9 +42,17 @@ pub(super) async fn currencies(
             )
         })
         .collect();
+    let insert = diesel::insert_into(convert_prices::table).values(values);
+    if mode == Mode::InsertMissing {
+        return insert
+            .on_conflict(convert_prices::label)
+            .do_nothing()
+            .execute(conn)
+            .await
+            .map_err(SeedError::database("inserting currencies"));
+    }
     // numeric compares by value, so 19.5 and 19.500000 are not "distinct".
-    diesel::insert_into(convert_prices::table)
-        .values(values)
+    insert
         .on_conflict(convert_prices::label)
         .do_update()
         .set(convert_prices::rate.eq(excluded(convert_prices::rate)))
@@ -49,6 +67,7 @@ pub(super) async fn currencies(
 pub(super) async fn brands(
     conn: &mut AsyncPgConnection,
     rows: &[BrandRow],
+    mode: Mode,
 ) -> Result<usize, SeedError> {
     let mut changed = 0;
     for batch in rows.chunks(BATCH) {
@@ -56,8 +75,17 @@ pub(super) async fn brands(
             .iter()
             .map(|b| (brands::uuid.eq(b.uuid), brands::name.eq(&b.name)))
             .collect();
-        changed += diesel::insert_into(brands::table)
-            .values(values)
+        let insert = diesel::insert_into(brands::table).values(values);
+        if mode == Mode::InsertMissing {
+            changed += insert
+                .on_conflict(brands::uuid)
+                .do_nothing()
+                .execute(conn)
+                .await
+                .map_err(SeedError::database("inserting brands"))?;
+            continue;
+        }
+        changed += insert
             .on_conflict(brands::uuid)
             .do_update()
             .set((
@@ -77,6 +105,7 @@ pub(super) async fn brands(
 pub(super) async fn models(
     conn: &mut AsyncPgConnection,
     rows: &[ModelRow],
+    mode: Mode,
 ) -> Result<usize, SeedError> {
     let mut changed = 0;
     for batch in rows.chunks(BATCH) {
@@ -92,8 +121,17 @@ pub(super) async fn models(
                 )
             })
             .collect();
-        changed += diesel::insert_into(models::table)
-            .values(values)
+        let insert = diesel::insert_into(models::table).values(values);
+        if mode == Mode::InsertMissing {
+            changed += insert
+                .on_conflict(models::uuid)
+                .do_nothing()
+                .execute(conn)
+                .await
+                .map_err(SeedError::database("inserting models"))?;
+            continue;
+        }
+        changed += insert
             .on_conflict(models::uuid)
             .do_update()
             .set((

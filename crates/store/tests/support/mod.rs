@@ -95,13 +95,12 @@ pub fn baseline_up_sql() -> String {
     let baseline = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| {
+        .find(|p| {
             p.file_name()
                 .unwrap()
                 .to_string_lossy()
                 .ends_with("_baseline")
         })
-        .next()
         .expect("a *_baseline migration folder");
     std::fs::read_to_string(baseline.join("up.sql")).unwrap()
 }
