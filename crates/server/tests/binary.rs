@@ -206,3 +206,39 @@ async fn seed_command_loads_the_shared_catalogue_idempotently() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn migrate_and_seed_work_in_embedded_mode_and_leave_no_process() {
+    let tmp = shared_tempdir();
+    let data_dir = tmp.path().join("pg");
+    let run = |args: &[&str], log: &str| {
+        let log = tmp.path().join(log);
+        let status = command(&log)
+            .args(args)
+            .env("PG_DATA_DIR", &data_dir)
+            .status()
+            .unwrap();
+        assert!(
+            status.success(),
+            "{args:?}:\n{}",
+            std::fs::read_to_string(&log).unwrap()
+        );
+    };
+    run(&["migrate"], "migrate.log");
+    let needle = data_dir.to_string_lossy().into_owned();
+    assert_eq!(processes_mentioning(&needle), Vec::<String>::new());
+
+    let file = support::shared_catalogue();
+    run(&["seed", "--data-file", file.to_str().unwrap()], "seed.log");
+    assert_eq!(processes_mentioning(&needle), Vec::<String>::new());
+
+    // Read the result through a cluster of our own on the same folder.
+    let cluster = alpha_store::embedded::EmbeddedPostgres::start(
+        alpha_store::embedded::EmbeddedOptions::new(&data_dir),
+    )
+    .await
+    .unwrap();
+    let url = cluster.url("alpha_motors");
+    assert_eq!(count(&url, "SELECT count(*) AS n FROM models").await, 2432);
+    cluster.stop().await.unwrap();
+}
