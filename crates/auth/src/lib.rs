@@ -1,1 +1,17 @@
-//! Filled by a later issue; the crate exists so the workspace shape is fixed.
+//! Auth domain: JWT access/refresh tokens, one session per login, refresh rotation by
+//! compare-and-swap with reuse detection, adoption of the old backend's refresh tokens, and the
+//! user's own profile. Ports: [`UserRepo`], [`SessionRepo`], [`TokenSigner`], plus the kernel's
+//! `Clock`.
+
+mod claims;
+mod errors;
+mod ports;
+mod types;
+
+pub use claims::{Claims, TokenKind};
+pub use errors::{AuthError, LoginError, ProfileError, RefreshError, TokenError};
+pub use ports::{SessionRepo, TokenSigner, UpdateOutcome, UserRepo};
+pub use types::{
+    AuthRecord, AuthUser, LegacyRefresh, NewSession, Profile, ProfileChanges, Role, SessionRecord,
+    TokenPair, UserRecord,
+};

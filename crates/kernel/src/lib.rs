@@ -1,7 +1,15 @@
 //! Value types and ports shared by every domain crate. Pure: no I/O beyond reading the clock.
 
 mod clock;
+mod ids;
 mod mask;
+mod phone;
+mod rate_limit;
+mod repo_error;
 
 pub use clock::{Clock, SystemClock};
+pub use ids::{SessionId, UserId};
 pub use mask::mask_phone;
+pub use phone::{Phone, PhoneError, PhonePolicy};
+pub use rate_limit::{RateDecision, RateLimiter};
+pub use repo_error::RepoError;

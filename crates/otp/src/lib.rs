@@ -1,1 +1,16 @@
-//! Filled by a later issue; the crate exists so the workspace shape is fixed.
+//! OTP domain: issue and verify one-time codes for phone login, with expiry, attempt limits,
+//! per-phone limits and test numbers. Ports: [`OtpRepo`], [`CodeHasher`], [`SmsSender`],
+//! [`CodeGenerator`], plus the kernel's `Clock` and `RateLimiter`.
+
+mod config;
+mod errors;
+mod ports;
+mod types;
+
+pub use config::{OtpConfig, TestNumbers};
+pub use errors::{SendOtpError, VerifyOtpError};
+pub use ports::{AttemptRecord, CodeGenerator, CodeHasher, OtpRepo, OtpSms, SmsOutcome, SmsSender};
+pub use types::{
+    ActiveOtp, DispatchStatus, NewOtp, OtpCode, OtpCodeError, OtpId, OtpPurpose, SendOtp, SentOtp,
+    SentVia, VerifiedOtp, VerifyOtp,
+};

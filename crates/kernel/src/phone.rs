@@ -1,0 +1,185 @@
+//! Phone numbers, validated with libphonenumber's data and stored in E.164 (`+99361999999`).
+//!
+//! The mobile app sends digits without `+` (`99361999999`); people also type spaces, dashes and
+//! the national `8` prefix. All of those must land on the same account, and garbage must not
+//! create one (CONTRACT §9 B5).
+
+use phonenumber::country::Id;
+use phonenumber::{Mode, PhoneNumber, Type};
+
+/// Which numbers the service accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhonePolicy {
+    /// Country calling codes accepted (993 = Turkmenistan).
+    pub allowed_country_codes: Vec<u16>,
+    /// Accept only numbers libphonenumber classifies as mobile: codes go out by SMS.
+    pub mobile_only: bool,
+}
+
+impl Default for PhonePolicy {
+    fn default() -> Self {
+        Self {
+            allowed_country_codes: vec![993],
+            mobile_only: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PhoneError {
+    #[error("phone number is empty")]
+    Empty,
+    #[error("phone number is not a valid number")]
+    Invalid,
+    #[error("phone numbers of this country are not accepted")]
+    CountryNotAllowed,
+    #[error("phone number is not a mobile number")]
+    NotMobile,
+}
+
+/// A valid phone number in E.164 form. Once you hold one, it is valid.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Phone(String);
+
+/// Longer input is garbage; refusing it early keeps the parser's work bounded.
+const MAX_INPUT_LEN: usize = 32;
+
+impl Phone {
+    /// Parses user input under `policy`.
+    ///
+    /// Errors: [`PhoneError::Empty`], [`PhoneError::Invalid`] (unparsable, wrong length, ...),
+    /// [`PhoneError::CountryNotAllowed`], [`PhoneError::NotMobile`].
+    pub fn parse(input: &str, policy: &PhonePolicy) -> Result<Self, PhoneError> {
+        let input = input.trim();
+        if input.is_empty() {
+            return Err(PhoneError::Empty);
+        }
+        if input.len() > MAX_INPUT_LEN
+            || !input
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+        {
+            return Err(PhoneError::Invalid);
+        }
+        let number = parse_number(input, policy).ok_or(PhoneError::Invalid)?;
+        if !policy.allowed_country_codes.contains(&number.code().value()) {
+            return Err(PhoneError::CountryNotAllowed);
+        }
+        if policy.mobile_only {
+            let kind = number.number_type(&phonenumber::metadata::DATABASE);
+            if !matches!(kind, Type::Mobile | Type::FixedLineOrMobile) {
+                return Err(PhoneError::NotMobile);
+            }
+        }
+        Ok(Self(number.format().mode(Mode::E164).to_string()))
+    }
+
+    /// Wraps a value read back from our own storage, which only ever holds E.164 written by
+    /// [`Phone::parse`] (or the old backend's `+digits`).
+    pub fn from_stored(e164: impl Into<String>) -> Self {
+        Self(e164.into())
+    }
+
+    /// `+99361999999`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `99361999999`: the form test-number rules and the mobile app use.
+    pub fn digits(&self) -> &str {
+        self.0.trim_start_matches('+')
+    }
+}
+
+impl std::fmt::Display for Phone {
+    /// Masked: a `Phone` printed by accident (logs) must not reveal the number.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::mask_phone(&self.0))
+    }
+}
+
+/// Digits without `+` that begin with an accepted country code are read as international first
+/// (that is what the app sends); anything else is read as a Turkmen national number.
+fn parse_number(input: &str, policy: &PhonePolicy) -> Option<PhoneNumber> {
+    let digits: String = input.chars().filter(char::is_ascii_digit).collect();
+    if !input.starts_with('+') {
+        let international = policy
+            .allowed_country_codes
+            .iter()
+            .any(|code| digits.starts_with(&code.to_string()));
+        if international
+            && let Ok(number) = phonenumber::parse(None, format!("+{digits}"))
+            && number.is_valid()
+        {
+            return Some(number);
+        }
+    }
+    let number = phonenumber::parse(Some(Id::TM), input).ok()?;
+    number.is_valid().then_some(number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(input: &str) -> Result<Phone, PhoneError> {
+        Phone::parse(input, &PhonePolicy::default())
+    }
+
+    #[test]
+    fn every_common_spelling_is_the_same_account() {
+        for input in [
+            "+993 61 999999",
+            "99361999999",
+            "+993-61-99-99-99",
+            "+99361999999",
+            "8 61 999999",
+            "61 999999",
+            " (+993) 61-999-999 ",
+        ] {
+            assert_eq!(parse(input).unwrap().as_str(), "+99361999999", "{input}");
+        }
+    }
+
+    #[test]
+    fn digits_drop_the_plus() {
+        assert_eq!(parse("+99365123456").unwrap().digits(), "99365123456");
+    }
+
+    #[test]
+    fn garbage_is_invalid() {
+        for input in ["abc", "+", "993", "+993 61 99999", "9936199999999999", "+99361999999x"] {
+            assert!(parse(input).is_err(), "{input} accepted");
+        }
+        assert_eq!(parse("   "), Err(PhoneError::Empty));
+        assert_eq!(parse(&"9".repeat(40)), Err(PhoneError::Invalid));
+    }
+
+    #[test]
+    fn other_countries_are_refused_unless_allowed() {
+        assert_eq!(parse("+7 916 123-45-67"), Err(PhoneError::CountryNotAllowed));
+        let policy = PhonePolicy {
+            allowed_country_codes: vec![993, 7],
+            mobile_only: true,
+        };
+        assert_eq!(
+            Phone::parse("79161234567", &policy).unwrap().as_str(),
+            "+79161234567"
+        );
+    }
+
+    #[test]
+    fn landlines_are_refused_when_mobile_only() {
+        assert_eq!(parse("+993 12 345678"), Err(PhoneError::NotMobile));
+        let policy = PhonePolicy {
+            mobile_only: false,
+            ..PhonePolicy::default()
+        };
+        assert!(Phone::parse("+993 12 345678", &policy).is_ok());
+    }
+
+    #[test]
+    fn display_is_masked() {
+        assert_eq!(parse("+99361234567").unwrap().to_string(), "+9936*****67");
+    }
+}
