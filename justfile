@@ -31,3 +31,7 @@ schema:
 # Everything CI runs.
 ci:
     bash .ci/run
+
+# Load benchmark of the login path (release build, embedded database, wrk): [seconds] [connections]
+bench-auth seconds="20" connections="32":
+    bench/auth-load.sh {{seconds}} {{connections}}

@@ -5,12 +5,18 @@
 
 mod claims;
 mod errors;
+mod hash;
+mod jwt;
 mod ports;
+mod service;
 mod types;
 
 pub use claims::{Claims, TokenKind};
 pub use errors::{AuthError, LoginError, ProfileError, RefreshError, TokenError};
+pub use hash::refresh_token_hash;
+pub use jwt::JwtTokenSigner;
 pub use ports::{SessionRepo, TokenSigner, UpdateOutcome, UserRepo};
+pub use service::{AuthConfig, AuthService};
 pub use types::{
     AuthRecord, AuthUser, LegacyRefresh, NewSession, Profile, ProfileChanges, Role, SessionRecord,
     TokenPair, UserRecord,

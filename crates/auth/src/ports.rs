@@ -116,5 +116,10 @@ pub trait SessionRepo: Send + Sync {
     /// Sets `revoked_at`/`revoked_reason` unless already revoked; returns whether this call did.
     ///
     /// Errors: [`RepoError`].
-    async fn revoke(&self, id: SessionId, reason: &str, now: DateTime<Utc>) -> Result<bool, RepoError>;
+    async fn revoke(
+        &self,
+        id: SessionId,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, RepoError>;
 }

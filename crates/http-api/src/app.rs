@@ -6,10 +6,10 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, Error, web};
 use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
-use utoipa_actix_web::AppExt;
+use utoipa_actix_web::{AppExt, scope};
 
 use crate::state::AppState;
-use crate::{cors, docs, extractors, health, not_found, openapi, request_id};
+use crate::{auth, cors, docs, extractors, health, not_found, openapi, otp, request_id};
 
 /// Edge settings taken from configuration.
 #[derive(Debug, Clone)]
@@ -39,6 +39,16 @@ pub fn build_app(
         .app_data(web::Data::new(state))
         .service(health::healthz::healthz)
         .service(health::readyz::readyz)
+        .service(
+            scope::scope("/api/v1")
+                .service(otp::send::send)
+                .service(otp::verify::verify)
+                .service(auth::me::me)
+                .service(auth::refresh::refresh)
+                .service(auth::logout::logout)
+                .service(auth::update::update)
+                .service(auth::set_firebase::set_firebase),
+        )
         .split_for_parts();
 
     with_request_limits(app, options.body_limit_bytes)

@@ -23,6 +23,9 @@ pub struct ErrorBody {
     /// Reason phrase, kept where the old API had it (unknown routes, body errors).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<&'static str>,
+    /// The OTP request a verification error is about (CONTRACT §1.6 E7).
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +36,7 @@ pub struct ApiError {
     message: String,
     legacy_fields: bool,
     retry_after_secs: Option<u64>,
+    request_id: Option<String>,
 }
 
 impl ApiError {
@@ -43,6 +47,39 @@ impl ApiError {
             message: message.into(),
             legacy_fields: false,
             retry_after_secs: None,
+            request_id: None,
+        }
+    }
+
+    /// 401 with the guards' body `{code, message}` (CONTRACT §1.6 E3).
+    pub fn unauthorized(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, code, message)
+    }
+
+    /// 429 from a per-IP budget, with the old throttler's body (CONTRACT §1.6 E8).
+    pub fn throttled() -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "RATE_LIMITED",
+            "ThrottlerException: Too Many Requests",
+        )
+        .with_legacy_fields()
+    }
+
+    #[must_use]
+    pub fn with_request_id(mut self, id: impl std::fmt::Display) -> Self {
+        self.request_id = Some(id.to_string());
+        self
+    }
+
+    /// Store trouble: 503 when it is unreachable (retry later), else a logged 500.
+    pub fn from_repo(err: &alpha_kernel::RepoError) -> Self {
+        match err {
+            alpha_kernel::RepoError::Unavailable(reason) => {
+                tracing::warn!(%reason, "store unavailable");
+                Self::unavailable("Service temporarily unavailable, please retry")
+            }
+            other => Self::internal(other),
         }
     }
 
@@ -103,6 +140,7 @@ impl ApiError {
             } else {
                 None
             },
+            request_id: self.request_id.clone(),
         }
     }
 }

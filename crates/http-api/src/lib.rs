@@ -2,17 +2,25 @@
 //! contract every client mistake is answered with.
 
 mod app;
+mod auth;
+mod auth_user;
+mod bearer;
+mod client_ip;
 mod cors;
 mod docs;
 mod error;
 mod extractors;
 mod health;
+mod ip_limit;
 mod not_found;
 mod openapi;
+mod otp;
 mod request_id;
 mod state;
+mod time_format;
 
 pub use app::{HttpOptions, build_app, with_request_limits};
+pub use auth_user::CurrentUser;
 pub use error::{ApiError, ErrorBody};
 pub use openapi::ApiDoc;
-pub use state::AppState;
+pub use state::{AppState, EdgePolicy, IpLimit};

@@ -13,6 +13,8 @@ use utoipa::{Modify, OpenApi};
     modifiers(&BearerAuth),
     tags(
         (name = "health", description = "Liveness and readiness probes"),
+        (name = "otp", description = "Phone login: send and verify one-time codes"),
+        (name = "auth", description = "Tokens, sessions and the logged-in user's profile"),
     )
 )]
 pub struct ApiDoc;

@@ -1,11 +1,39 @@
 //! What handlers share across requests.
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use alpha_auth::AuthService;
+use alpha_kernel::{PhonePolicy, RateLimiter};
+use alpha_otp::OtpService;
 use alpha_store::pool::PgPool;
+use ipnet::IpNet;
+
+/// A per-IP request budget for one route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpLimit {
+    pub limit: u32,
+    pub window: Duration,
+}
+
+/// Rules the edge applies before a request reaches a service.
+#[derive(Debug, Clone)]
+pub struct EdgePolicy {
+    pub phone: PhonePolicy,
+    pub otp_send_per_ip: IpLimit,
+    pub otp_verify_per_ip: IpLimit,
+    /// Peers whose `X-Forwarded-For` is believed; everyone else is the client themself.
+    pub trusted_proxies: Vec<IpNet>,
+}
 
 /// Cheap to clone: every field is a handle.
 #[derive(Clone)]
 pub struct AppState {
     pub pool: PgPool,
+    pub otp: Arc<OtpService>,
+    pub auth: Arc<AuthService>,
+    pub limiter: Arc<dyn RateLimiter>,
+    pub edge: Arc<EdgePolicy>,
 }
 
 impl std::fmt::Debug for AppState {

@@ -37,9 +37,16 @@ pub enum PhoneError {
     NotMobile,
 }
 
-/// A valid phone number in E.164 form. Once you hold one, it is valid.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// A valid phone number in E.164 form. Once you hold one, it is valid. `Debug` and `Display` are
+/// masked so that no log line, whatever formatting it uses, shows a whole number.
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Phone(String);
+
+impl std::fmt::Debug for Phone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Phone({})", crate::mask_phone(&self.0))
+    }
+}
 
 /// Longer input is garbage; refusing it early keeps the parser's work bounded.
 const MAX_INPUT_LEN: usize = 32;
@@ -62,7 +69,10 @@ impl Phone {
             return Err(PhoneError::Invalid);
         }
         let number = parse_number(input, policy).ok_or(PhoneError::Invalid)?;
-        if !policy.allowed_country_codes.contains(&number.code().value()) {
+        if !policy
+            .allowed_country_codes
+            .contains(&number.code().value())
+        {
             return Err(PhoneError::CountryNotAllowed);
         }
         if policy.mobile_only {
@@ -148,7 +158,14 @@ mod tests {
 
     #[test]
     fn garbage_is_invalid() {
-        for input in ["abc", "+", "993", "+993 61 99999", "9936199999999999", "+99361999999x"] {
+        for input in [
+            "abc",
+            "+",
+            "993",
+            "+993 61 99999",
+            "9936199999999999",
+            "+99361999999x",
+        ] {
             assert!(parse(input).is_err(), "{input} accepted");
         }
         assert_eq!(parse("   "), Err(PhoneError::Empty));
@@ -157,7 +174,10 @@ mod tests {
 
     #[test]
     fn other_countries_are_refused_unless_allowed() {
-        assert_eq!(parse("+7 916 123-45-67"), Err(PhoneError::CountryNotAllowed));
+        assert_eq!(
+            parse("+7 916 123-45-67"),
+            Err(PhoneError::CountryNotAllowed)
+        );
         let policy = PhonePolicy {
             allowed_country_codes: vec![993, 7],
             mobile_only: true,
@@ -179,7 +199,9 @@ mod tests {
     }
 
     #[test]
-    fn display_is_masked() {
-        assert_eq!(parse("+99361234567").unwrap().to_string(), "+9936*****67");
+    fn display_and_debug_are_masked() {
+        let phone = parse("+99361234567").unwrap();
+        assert_eq!(phone.to_string(), "+9936*****67");
+        assert_eq!(format!("{phone:?}"), "Phone(+9936*****67)");
     }
 }

@@ -9,7 +9,9 @@ use crate::RepoError;
 pub enum RateDecision {
     Allowed,
     /// Over the limit; the window reopens in `retry_after_secs` (at least 1).
-    Limited { retry_after_secs: u64 },
+    Limited {
+        retry_after_secs: u64,
+    },
 }
 
 #[async_trait::async_trait]
@@ -18,5 +20,6 @@ pub trait RateLimiter: Send + Sync {
     /// Must be atomic across concurrent callers and server instances.
     ///
     /// Errors: [`RepoError`] when the counter store fails.
-    async fn hit(&self, key: &str, limit: u32, window: Duration) -> Result<RateDecision, RepoError>;
+    async fn hit(&self, key: &str, limit: u32, window: Duration)
+    -> Result<RateDecision, RepoError>;
 }

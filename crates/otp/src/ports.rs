@@ -40,7 +40,11 @@ pub trait OtpRepo: Send + Sync {
     /// maximum).
     ///
     /// Errors: [`RepoError`].
-    async fn record_attempt(&self, id: OtpId, now: DateTime<Utc>) -> Result<AttemptRecord, RepoError>;
+    async fn record_attempt(
+        &self,
+        id: OtpId,
+        now: DateTime<Utc>,
+    ) -> Result<AttemptRecord, RepoError>;
 
     /// Atomically consumes the code if nobody has; returns whether this call did (exactly one of
     /// any number of concurrent callers gets `true`).
@@ -49,7 +53,8 @@ pub trait OtpRepo: Send + Sync {
     async fn consume(&self, id: OtpId, now: DateTime<Utc>) -> Result<bool, RepoError>;
 
     /// Errors: [`RepoError`].
-    async fn set_dispatch_status(&self, id: OtpId, status: DispatchStatus) -> Result<(), RepoError>;
+    async fn set_dispatch_status(&self, id: OtpId, status: DispatchStatus)
+    -> Result<(), RepoError>;
 }
 
 /// Keyed hashing of codes for storage.

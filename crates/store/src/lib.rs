@@ -3,5 +3,6 @@
 pub mod embedded;
 pub mod migrate;
 pub mod pool;
+pub mod repos;
 pub mod schema;
 pub mod seed;

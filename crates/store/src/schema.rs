@@ -249,6 +249,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    rate_limits (key) {
+        key -> Text,
+        window_start -> Timestamptz,
+        hits -> Int4,
+    }
+}
+
+diesel::table! {
     sessions (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -401,6 +409,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     photo_posts,
     photo_vlogs,
     posts,
+    rate_limits,
     sessions,
     subscription_order,
     subscriptions,

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use alpha_http_api::{AppState, HttpOptions, build_app};
+use alpha_http_api::{HttpOptions, build_app};
 use alpha_store::pool::{PoolSettings, build_pool};
 use alpha_store::seed::CatalogSource;
 use anyhow::Context;
@@ -41,7 +41,7 @@ async fn serve(settings: &Settings, db: &Database) -> anyhow::Result<()> {
     )
     .context("building the connection pool")?;
 
-    let state = AppState { pool };
+    let state = crate::wire::app_state(settings, pool)?;
     let options = HttpOptions {
         body_limit_bytes: settings.http.body_limit_bytes,
         cors_allowed_origins: settings.http.cors_allowed_origins.clone(),

@@ -5,10 +5,12 @@ use std::time::Duration;
 
 use actix_web::http::StatusCode;
 use actix_web::{App, HttpResponse, test, web};
-use alpha_http_api::{AppState, HttpOptions, build_app, with_request_limits};
-use alpha_store::pool::{PoolSettings, build_pool};
+use alpha_http_api::{HttpOptions, build_app, with_request_limits};
+use alpha_store::pool::{PgPool, PoolSettings, build_pool};
 use alpha_testkit::TestDb;
 use serde_json::Value;
+
+mod api;
 
 const BODY_LIMIT: usize = 1024;
 
@@ -19,7 +21,11 @@ fn options() -> HttpOptions {
     }
 }
 
-fn state(db: &TestDb) -> AppState {
+fn state_on(pool: PgPool) -> alpha_http_api::AppState {
+    alpha_server::wire::app_state(&api::settings(&[]), pool).unwrap()
+}
+
+fn state(db: &TestDb) -> alpha_http_api::AppState {
     let pool = build_pool(
         db.url(),
         PoolSettings {
@@ -29,7 +35,7 @@ fn state(db: &TestDb) -> AppState {
         },
     )
     .unwrap();
-    AppState { pool }
+    state_on(pool)
 }
 
 #[actix_web::test]
@@ -71,7 +77,7 @@ async fn readyz_is_503_when_the_database_is_unreachable() {
         },
     )
     .unwrap();
-    let app = test::init_service(build_app(AppState { pool }, &options())).await;
+    let app = test::init_service(build_app(state_on(pool), &options())).await;
     let res = test::call_service(&app, test::TestRequest::get().uri("/readyz").to_request()).await;
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
     let body: Value = test::read_body_json(res).await;

@@ -1,0 +1,116 @@
+use actix_web::{HttpResponse, put, web};
+use alpha_auth::ProfileChanges;
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::profile_error;
+use crate::auth_user::CurrentUser;
+use crate::error::{ApiError, ErrorBody};
+use crate::state::AppState;
+
+/// Absent: leave the field alone. `null`: clear it. A string: set it.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateProfileBody {
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub location: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    /// Refused: a phone change needs a verified code (CONTRACT §9 S8).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<serde_json::Value>>,
+}
+
+/// Tells a field sent as `null` (`Some(None)`) from a field not sent (`None`, via `default`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UpdateProfileResponse {
+    pub message: &'static str,
+    pub uuid: String,
+}
+
+/// Columns are varchar(255).
+const MAX_LEN: usize = 255;
+
+/// Update the logged-in user's name, location or email.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    request_body = UpdateProfileBody,
+    responses(
+        (status = 200, description = "Updated", body = UpdateProfileResponse),
+        (status = 400, description = "`PHONE_CHANGE_NOT_ALLOWED`, `INVALID_EMAIL` or `VALUE_TOO_LONG`", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 409, description = "`EMAIL_TAKEN`", body = ErrorBody),
+    )
+)]
+#[put("/auth")]
+pub(crate) async fn update(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Json<UpdateProfileBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    if body.phone.is_some() {
+        return Err(ApiError::bad_request(
+            "PHONE_CHANGE_NOT_ALLOWED",
+            "The phone number cannot be changed here; log in with the new number's code instead",
+        ));
+    }
+    for (field, value) in [
+        ("name", &body.name),
+        ("location", &body.location),
+        ("email", &body.email),
+    ] {
+        if let Some(Some(text)) = value
+            && text.chars().count() > MAX_LEN
+        {
+            return Err(ApiError::bad_request(
+                "VALUE_TOO_LONG",
+                format!("{field} must be at most {MAX_LEN} characters"),
+            ));
+        }
+    }
+    let email = match body.email {
+        Some(Some(email)) => {
+            let email = email.trim().to_owned();
+            if email.is_empty() {
+                Some(None)
+            } else if email_address::EmailAddress::is_valid(&email) {
+                Some(Some(email))
+            } else {
+                return Err(ApiError::bad_request(
+                    "INVALID_EMAIL",
+                    "Invalid email address",
+                ));
+            }
+        }
+        other => other,
+    };
+    let changes = ProfileChanges {
+        name: body.name,
+        location: body.location,
+        email,
+    };
+    state
+        .auth
+        .update_profile(&user.0, changes)
+        .await
+        .map_err(|e| profile_error(&e))?;
+    Ok(HttpResponse::Ok().json(UpdateProfileResponse {
+        message: "Successfully changed",
+        uuid: user.0.id.to_string(),
+    }))
+}

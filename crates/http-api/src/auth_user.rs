@@ -1,0 +1,55 @@
+//! The logged-in caller as an extractor: handlers that take [`CurrentUser`] are guarded.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use alpha_auth::{AuthError, AuthUser};
+
+use crate::bearer::bearer_token;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// An authenticated user whose session is live (checked against the database on every request,
+/// so a logout takes effect at once).
+#[derive(Debug, Clone)]
+pub struct CurrentUser(pub AuthUser);
+
+impl FromRequest for CurrentUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let token = bearer_token(req).map(str::to_owned);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let state = state.ok_or_else(|| {
+                ApiError::internal(&std::io::Error::other("AppState missing from the app"))
+            })?;
+            let token = token.ok_or_else(|| {
+                ApiError::unauthorized("TOKEN_INVALID", "Missing or malformed token")
+            })?;
+            state
+                .auth
+                .authenticate(&token)
+                .await
+                .map(CurrentUser)
+                .map_err(|err| auth_error(&err))
+        })
+    }
+}
+
+fn auth_error(err: &AuthError) -> ApiError {
+    match err {
+        AuthError::Expired => ApiError::unauthorized("TOKEN_EXPIRED", "Access token expired"),
+        AuthError::Invalid => ApiError::unauthorized("TOKEN_INVALID", "Invalid access token"),
+        AuthError::SessionRevoked => {
+            ApiError::unauthorized("TOKEN_INVALID", "Session revoked or user not found")
+        }
+        AuthError::UserDeleted => ApiError::unauthorized(
+            "USER_DELETED",
+            "This account has been deleted by an administrator",
+        ),
+        AuthError::Infrastructure(repo) => ApiError::from_repo(repo),
+    }
+}

@@ -1,0 +1,96 @@
+use actix_web::{HttpRequest, HttpResponse, http::header::USER_AGENT, post, web};
+use alpha_otp::{SendOtp, SendOtpError, SentVia};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use crate::client_ip::client_ip;
+use crate::error::{ApiError, ErrorBody};
+use crate::state::AppState;
+use crate::time_format::iso_millis;
+use crate::{ip_limit, otp::parse_phone};
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SendOtpBody {
+    /// Any common spelling: `99361999999`, `+993 61 999999`, `8 61 999999`.
+    #[schema(value_type = String, example = "99361999999")]
+    pub phone: Option<Value>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SendOtpResponse {
+    pub message: &'static str,
+    /// The OTP's id; verification errors refer to it.
+    #[serde(rename = "requestId")]
+    pub request_id: String,
+    /// Normalised, E.164.
+    pub phone: String,
+    #[serde(rename = "expiresAt")]
+    pub expires_at: String,
+    /// True when an SMS device took the message.
+    #[serde(rename = "smsDispatched")]
+    pub sms_dispatched: bool,
+    /// Only for test numbers, and only when `OTP_TEST_CODE_RESPONSE=true`.
+    #[serde(rename = "testCode", skip_serializing_if = "Option::is_none")]
+    pub test_code: Option<String>,
+}
+
+/// Send a login code by SMS.
+///
+/// A new code replaces any live one for the phone. Limits: per IP (default 3 per 60 s) and per
+/// phone (`OTP_PHONE_RATE_LIMIT_*`); test numbers skip the per-phone limit and get code 12345.
+#[utoipa::path(
+    tag = "otp",
+    request_body = SendOtpBody,
+    responses(
+        (status = 200, description = "Code created", body = SendOtpResponse),
+        (status = 400, description = "`OTP_INVALID_PHONE`: missing, non-string or invalid phone", body = ErrorBody),
+        (status = 429, description = "`OTP_RATE_LIMIT` (per phone) or `RATE_LIMITED` (per IP), with Retry-After", body = ErrorBody),
+        (status = 503, description = "Database unavailable", body = ErrorBody),
+    )
+)]
+#[post("/otp/send")]
+pub(crate) async fn send(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<SendOtpBody>,
+) -> Result<HttpResponse, ApiError> {
+    ip_limit::enforce(&state, &req, "otp-send", state.edge.otp_send_per_ip).await?;
+    let phone = parse_phone(body.phone.as_ref(), &state.edge.phone)?;
+    let request = SendOtp {
+        phone,
+        ip_address: client_ip(&req, &state.edge.trusted_proxies).map(|ip| ip.to_string()),
+        user_agent: user_agent(&req),
+    };
+    let sent = state.otp.send(request).await.map_err(|err| match err {
+        SendOtpError::RateLimited { retry_after_secs } => ApiError::new(
+            actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+            "OTP_RATE_LIMIT",
+            "Too many OTP requests for this phone. Please wait.",
+        )
+        .with_retry_after(retry_after_secs),
+        SendOtpError::Infrastructure(repo) => ApiError::from_repo(&repo),
+    })?;
+    tracing::info!(phone = %sent.phone, via = ?sent.via, "OTP issued");
+    let message = match sent.via {
+        SentVia::Sms => "OTP sent via SMS",
+        SentVia::TestNumber => "Test OTP generated (use code 12345)",
+        SentVia::NotDispatched => "OTP generated (SMS device not connected)",
+    };
+    Ok(HttpResponse::Ok().json(SendOtpResponse {
+        message,
+        request_id: sent.request_id.0.to_string(),
+        phone: sent.phone.as_str().to_owned(),
+        expires_at: iso_millis(sent.expires_at),
+        sms_dispatched: sent.via == SentVia::Sms,
+        test_code: sent.test_code.map(|c| c.expose().to_owned()),
+    }))
+}
+
+/// Stored for audit in `otp_codes."userAgent"`; capped so a huge header cannot bloat rows.
+pub(crate) fn user_agent(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.chars().take(512).collect())
+}

@@ -1,0 +1,102 @@
+//! Wiring: concrete adapters into the domain services, as configured.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use alpha_auth::{AuthConfig, AuthService, JwtTokenSigner};
+use alpha_http_api::{AppState, EdgePolicy, IpLimit};
+use alpha_kernel::{Clock, PhonePolicy, RateLimiter, SystemClock};
+use alpha_otp::{HmacCodeHasher, OsRngCodes, OtpConfig, OtpService, TestNumbers};
+use alpha_sms_dispatch::NoSmsDevice;
+use alpha_store::pool::PgPool;
+use alpha_store::repos::{PgOtpRepo, PgRateLimiter, PgSessionRepo, PgUserRepo};
+use anyhow::Context;
+use secrecy::ExposeSecret;
+
+use crate::config::Settings;
+
+/// Builds everything the HTTP edge needs from `settings` and a pool.
+///
+/// Errors: an unparsable trusted-proxy entry (configuration validates these, so only a
+/// programming error gets here).
+pub fn app_state(settings: &Settings, pool: PgPool) -> anyhow::Result<AppState> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let limiter: Arc<dyn RateLimiter> = Arc::new(PgRateLimiter::new(pool.clone()));
+
+    let otp = &settings.otp;
+    let otp_service = OtpService::new(
+        Arc::new(PgOtpRepo::new(pool.clone())),
+        Arc::new(HmacCodeHasher::new(otp.pepper.expose_secret().as_bytes())),
+        Arc::new(OsRngCodes),
+        Arc::new(NoSmsDevice),
+        limiter.clone(),
+        clock.clone(),
+        OtpConfig {
+            ttl: Duration::from_secs(otp.ttl_secs),
+            code_length: otp.code_length,
+            max_attempts: otp.max_attempts,
+            phone_limit: otp.phone_rate_limit_max,
+            phone_window: Duration::from_millis(otp.phone_rate_limit_window_ms),
+            test_numbers: TestNumbers {
+                enabled: otp.test_mode,
+                production: settings.profile.is_production(),
+                allow_in_production: otp.test_allow_in_prod,
+                numbers: otp.test_numbers.clone(),
+                production_numbers: otp.test_numbers_prod.clone(),
+                prefix: otp.test_prefix.clone(),
+                expose_code: otp.test_code_response,
+            },
+        },
+    );
+
+    let auth = &settings.auth;
+    let auth_service = AuthService::new(
+        Arc::new(PgUserRepo::new(pool.clone())),
+        Arc::new(PgSessionRepo::new(pool.clone())),
+        Arc::new(JwtTokenSigner::new(
+            auth.access_secret.expose_secret().as_bytes(),
+            auth.refresh_secret.expose_secret().as_bytes(),
+        )),
+        clock,
+        AuthConfig {
+            access_ttl: Duration::from_secs(auth.access_ttl_secs),
+            refresh_ttl: Duration::from_secs(auth.refresh_ttl_secs),
+            reuse_grace: Duration::from_secs(auth.reuse_grace_secs),
+        },
+    );
+
+    let trusted_proxies = settings
+        .http
+        .trusted_proxies
+        .iter()
+        .map(|entry| parse_net(entry))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let edge = EdgePolicy {
+        phone: PhonePolicy::default(),
+        otp_send_per_ip: IpLimit {
+            limit: otp.ip_send_limit,
+            window: Duration::from_secs(otp.ip_send_window_secs),
+        },
+        otp_verify_per_ip: IpLimit {
+            limit: otp.ip_verify_limit,
+            window: Duration::from_secs(otp.ip_verify_window_secs),
+        },
+        trusted_proxies,
+    };
+
+    Ok(AppState {
+        pool,
+        otp: Arc::new(otp_service),
+        auth: Arc::new(auth_service),
+        limiter,
+        edge: Arc::new(edge),
+    })
+}
+
+/// A bare address counts as a single-host network.
+fn parse_net(entry: &str) -> anyhow::Result<ipnet::IpNet> {
+    entry
+        .parse::<ipnet::IpNet>()
+        .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .with_context(|| format!("http.trusted_proxies: `{entry}` is not an IP or CIDR"))
+}

@@ -1,0 +1,133 @@
+//! The real application in-process (same wiring as `alpha-motors serve`) on a test database.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use actix_http::Request;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::test;
+use alpha_http_api::{HttpOptions, build_app};
+use alpha_server::config::{Settings, load_from};
+use alpha_store::pool::{PoolSettings, build_pool};
+use alpha_testkit::TestDb;
+use serde_json::Value;
+
+/// Test-profile settings with `overrides` as environment variables.
+pub fn settings(overrides: &[(&str, &str)]) -> Settings {
+    let mut env = BTreeMap::new();
+    env.insert("APP_ENV".to_owned(), "test".to_owned());
+    for (k, v) in overrides {
+        env.insert((*k).to_owned(), (*v).to_owned());
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config");
+    load_from(&dir, &env).unwrap()
+}
+
+/// Test numbers on, codes echoed, limits as configured by default.
+pub fn test_mode() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("OTP_TEST_MODE", "true"),
+        ("OTP_TEST_CODE_RESPONSE", "true"),
+    ]
+}
+
+pub async fn app(
+    db: &TestDb,
+    settings: &Settings,
+) -> impl Service<
+    Request,
+    Response = ServiceResponse<impl MessageBody + use<>>,
+    Error = actix_web::Error,
+> + use<> {
+    let pool = build_pool(
+        db.url(),
+        PoolSettings {
+            max_size: 8,
+            wait_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(10),
+        },
+    )
+    .unwrap();
+    let state = alpha_server::wire::app_state(settings, pool).unwrap();
+    let options = HttpOptions {
+        body_limit_bytes: settings.http.body_limit_bytes,
+        cors_allowed_origins: settings.http.cors_allowed_origins.clone(),
+    };
+    test::init_service(build_app(state, &options)).await
+}
+
+pub const CLIENT: &str = "198.51.100.20:40000";
+
+/// A JSON request from a client address (the per-IP limits key on it).
+pub fn post_json(uri: &str, body: &Value, from: &str) -> Request {
+    test::TestRequest::post()
+        .uri(uri)
+        .peer_addr(from.parse::<SocketAddr>().unwrap())
+        .set_json(body)
+        .to_request()
+}
+
+pub fn with_bearer(method: actix_web::http::Method, uri: &str, token: &str) -> test::TestRequest {
+    test::TestRequest::default()
+        .method(method)
+        .uri(uri)
+        .peer_addr(CLIENT.parse::<SocketAddr>().unwrap())
+        .insert_header(("authorization", format!("Bearer {token}")))
+}
+
+pub async fn call<S, B>(
+    app: &S,
+    req: Request,
+) -> (StatusCode, Value, actix_web::http::header::HeaderMap)
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let res = test::call_service(app, req).await;
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = test::read_body(res).await;
+    let body = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+    };
+    (status, body, headers)
+}
+
+/// Logs a test number in and returns (access, refresh).
+pub async fn login<S, B>(app: &S, phone: &str) -> (String, String)
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let (status, body, _) = call(
+        app,
+        post_json(
+            "/api/v1/otp/send",
+            &serde_json::json!({"phone": phone}),
+            CLIENT,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body, _) = call(
+        app,
+        post_json(
+            "/api/v1/otp/verify",
+            &serde_json::json!({"phone": phone, "otp": "12345"}),
+            CLIENT,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    (
+        body["accessToken"].as_str().unwrap().to_owned(),
+        body["refreshToken"].as_str().unwrap().to_owned(),
+    )
+}

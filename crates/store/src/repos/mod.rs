@@ -1,0 +1,19 @@
+//! Adapters of the domain ports over PostgreSQL: [`PgOtpRepo`] (`alpha_otp::OtpRepo`),
+//! [`PgUserRepo`] (`alpha_auth::UserRepo`), [`PgSessionRepo`] (`alpha_auth::SessionRepo`) and
+//! [`PgRateLimiter`] (`alpha_kernel::RateLimiter`). Each holds a clone of the shared pool and
+//! takes one connection per call.
+//!
+//! Invariants that concurrent requests could break are each enforced by one conditional
+//! statement, never by a read followed by a write.
+
+mod enums;
+mod error;
+mod otp;
+mod rate_limit;
+mod session;
+mod user;
+
+pub use otp::PgOtpRepo;
+pub use rate_limit::PgRateLimiter;
+pub use session::PgSessionRepo;
+pub use user::PgUserRepo;

@@ -1,0 +1,2 @@
+-- The index goes with the table.
+DROP TABLE rate_limits;
