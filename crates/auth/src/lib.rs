@@ -18,6 +18,6 @@ pub use jwt::JwtTokenSigner;
 pub use ports::{SessionRepo, TokenSigner, UpdateOutcome, UserRepo};
 pub use service::{AuthConfig, AuthService};
 pub use types::{
-    AuthRecord, AuthUser, LegacyRefresh, NewSession, Profile, ProfileChanges, Role, SessionRecord,
-    TokenPair, UserRecord,
+    AuthRecord, AuthUser, CheckedProfile, LegacyRefresh, NewSession, Profile, ProfileChanges, Role,
+    SessionRecord, TokenPair, UserRecord,
 };

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use crate::claims::{Claims, TokenKind};
 use crate::errors::TokenError;
 use crate::types::{
-    AuthRecord, LegacyRefresh, NewSession, Profile, ProfileChanges, SessionRecord, UserRecord,
+    AuthRecord, CheckedProfile, LegacyRefresh, NewSession, Profile, ProfileChanges, SessionRecord,
+    UserRecord,
 };
 
 /// HS256 signing with one secret per token kind.
@@ -49,6 +50,17 @@ pub trait UserRepo: Send + Sync {
 
     /// Errors: [`RepoError`].
     async fn profile(&self, user: UserId) -> Result<Option<Profile>, RepoError>;
+
+    /// [`UserRepo::auth_record`] and [`UserRepo::profile`] in one round trip. `None` when the
+    /// user does not exist.
+    ///
+    /// Errors: [`RepoError`].
+    async fn profile_with_session(
+        &self,
+        user: UserId,
+        session: Option<SessionId>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<CheckedProfile>, RepoError>;
 
     /// Applies `changes`. An email used by another user (the unique constraint, so races too) is
     /// [`UpdateOutcome::EmailTaken`], not an error.

@@ -140,6 +140,38 @@ impl AuthService {
     /// malformed), [`AuthError::SessionRevoked`], [`AuthError::UserDeleted`],
     /// [`AuthError::Infrastructure`].
     pub async fn authenticate(&self, access_token: &str) -> Result<AuthUser, AuthError> {
+        let (user, session) = self.access_subject(access_token)?;
+        let record = self
+            .users
+            .auth_record(user, session, self.clock.now())
+            .await?
+            .ok_or(AuthError::UserDeleted)?;
+        require_live_session(session, record.session_active)?;
+        Ok(AuthUser {
+            id: record.id,
+            phone: record.phone,
+            role: record.role,
+            session,
+        })
+    }
+
+    /// The caller's profile, authenticated and read in one round trip (the hot path of the app's
+    /// start-up: it is what `GET /auth/me` serves).
+    ///
+    /// Errors: as [`AuthService::authenticate`].
+    pub async fn me(&self, access_token: &str) -> Result<Profile, AuthError> {
+        let (user, session) = self.access_subject(access_token)?;
+        let checked = self
+            .users
+            .profile_with_session(user, session, self.clock.now())
+            .await?
+            .ok_or(AuthError::UserDeleted)?;
+        require_live_session(session, checked.session_active)?;
+        Ok(checked.profile)
+    }
+
+    /// The user and session an access token names, after checking signature, expiry and type.
+    fn access_subject(&self, access_token: &str) -> Result<(UserId, Option<SessionId>), AuthError> {
         let claims = self.signer.verify(TokenKind::Access, access_token)?;
         let session = match (claims.typ, claims.sid) {
             (Some(TokenKind::Access), Some(sid)) => Some(SessionId(sid)),
@@ -149,21 +181,7 @@ impl AuthService {
             // A refresh token signed with the access secret, or a shape we never issue.
             _ => return Err(AuthError::Invalid),
         };
-        let record = self
-            .users
-            .auth_record(UserId(claims.uuid), session, self.clock.now())
-            .await?
-            .ok_or(AuthError::UserDeleted)?;
-        // Fail closed: a session was asked about, so anything but a clear "active" refuses.
-        if session.is_some() && record.session_active != Some(true) {
-            return Err(AuthError::SessionRevoked);
-        }
-        Ok(AuthUser {
-            id: record.id,
-            phone: record.phone,
-            role: record.role,
-            session,
-        })
+        Ok((UserId(claims.uuid), session))
     }
 
     /// Rotates a refresh token into a new pair.
@@ -528,4 +546,12 @@ fn after(t: DateTime<Utc>, secs: i64) -> DateTime<Utc> {
     TimeDelta::try_seconds(secs)
         .and_then(|delta| t.checked_add_signed(delta))
         .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// Fail closed: when a session was asked about, anything but a clear "active" refuses.
+fn require_live_session(session: Option<SessionId>, active: Option<bool>) -> Result<(), AuthError> {
+    if session.is_some() && active != Some(true) {
+        return Err(AuthError::SessionRevoked);
+    }
+    Ok(())
 }

@@ -118,6 +118,14 @@ pub struct Profile {
     pub created_at: DateTime<Utc>,
 }
 
+/// A profile read together with the state of the session that asked for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedProfile {
+    /// As [`AuthRecord::session_active`].
+    pub session_active: Option<bool>,
+    pub profile: Profile,
+}
+
 /// `PUT /auth`: `None` leaves a field alone, `Some(None)` clears it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProfileChanges {

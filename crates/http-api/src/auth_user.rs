@@ -26,9 +26,7 @@ impl FromRequest for CurrentUser {
             let state = state.ok_or_else(|| {
                 ApiError::internal(&std::io::Error::other("AppState missing from the app"))
             })?;
-            let token = token.ok_or_else(|| {
-                ApiError::unauthorized("TOKEN_INVALID", "Missing or malformed token")
-            })?;
+            let token = token.ok_or_else(missing_token)?;
             state
                 .auth
                 .authenticate(&token)
@@ -39,7 +37,8 @@ impl FromRequest for CurrentUser {
     }
 }
 
-fn auth_error(err: &AuthError) -> ApiError {
+/// The guards' answers (CONTRACT §1.7).
+pub(crate) fn auth_error(err: &AuthError) -> ApiError {
     match err {
         AuthError::Expired => ApiError::unauthorized("TOKEN_EXPIRED", "Access token expired"),
         AuthError::Invalid => ApiError::unauthorized("TOKEN_INVALID", "Invalid access token"),
@@ -52,4 +51,8 @@ fn auth_error(err: &AuthError) -> ApiError {
         ),
         AuthError::Infrastructure(repo) => ApiError::from_repo(repo),
     }
+}
+
+pub(crate) fn missing_token() -> ApiError {
+    ApiError::unauthorized("TOKEN_INVALID", "Missing or malformed token")
 }

@@ -1,9 +1,9 @@
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::auth::profile_error;
-use crate::auth_user::CurrentUser;
+use crate::auth_user::{auth_error, missing_token};
+use crate::bearer::bearer_token;
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use crate::time_format::iso_millis;
@@ -25,7 +25,8 @@ pub struct MeResponse {
     pub created_at: String,
 }
 
-/// The logged-in user's profile.
+/// The logged-in user's profile. Guarded like every other route, but checked and read in one
+/// database round trip: the app calls it at every start.
 #[utoipa::path(
     tag = "auth",
     security(("bearer" = [])),
@@ -37,13 +38,10 @@ pub struct MeResponse {
 #[get("/auth/me")]
 pub(crate) async fn me(
     state: web::Data<AppState>,
-    user: CurrentUser,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let profile = state
-        .auth
-        .profile(&user.0)
-        .await
-        .map_err(|e| profile_error(&e))?;
+    let token = bearer_token(&req).ok_or_else(missing_token)?;
+    let profile = state.auth.me(token).await.map_err(|e| auth_error(&e))?;
     Ok(HttpResponse::Ok().json(MeResponse {
         uuid: profile.id.to_string(),
         name: profile.name,

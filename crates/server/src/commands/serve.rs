@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use alpha_http_api::{HttpOptions, build_app};
 use alpha_store::pool::{PoolSettings, build_pool};
+use alpha_store::repos::PgRateLimiter;
 use alpha_store::seed::CatalogSource;
 use anyhow::Context;
 
@@ -41,6 +42,20 @@ async fn serve(settings: &Settings, db: &Database) -> anyhow::Result<()> {
     )
     .context("building the connection pool")?;
 
+    let otp = &settings.otp;
+    let longest_window = [
+        Duration::from_secs(otp.ip_send_window_secs),
+        Duration::from_secs(otp.ip_verify_window_secs),
+        Duration::from_millis(otp.phone_rate_limit_window_ms),
+    ]
+    .into_iter()
+    .max()
+    .unwrap_or_default();
+    let purge = tokio::spawn(purge_rate_limits(
+        PgRateLimiter::new(pool.clone()),
+        // Twice the longest window, and at least a day: a live counter is never removed.
+        (longest_window * 2).max(Duration::from_secs(24 * 3600)),
+    ));
     let state = crate::wire::app_state(settings, pool)?;
     let options = HttpOptions {
         body_limit_bytes: settings.http.body_limit_bytes,
@@ -57,13 +72,30 @@ async fn serve(settings: &Settings, db: &Database) -> anyhow::Result<()> {
     tracing::info!(host = addr.0, port = addr.1, "HTTP API listening");
     let server_task = tokio::spawn(server);
 
-    tokio::select! {
+    let outcome = tokio::select! {
         () = crate::shutdown::signal() => {
             handle.stop(true).await;
+            Ok(())
         }
         result = server_task => {
-            result.context("HTTP server task")?.context("HTTP server")?;
+            result.context("HTTP server task").and_then(|r| r.context("HTTP server"))
+        }
+    };
+    purge.abort();
+    outcome
+}
+
+/// Rate-limit counters are one row per key and window; rows whose window ended long ago are
+/// dead weight. Every instance runs this; the DELETE is idempotent.
+async fn purge_rate_limits(limiter: PgRateLimiter, older_than: Duration) {
+    const EVERY: Duration = Duration::from_secs(600);
+    let mut tick = tokio::time::interval(EVERY);
+    loop {
+        tick.tick().await;
+        match limiter.purge_expired(older_than).await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(rows = n, "purged expired rate-limit counters"),
+            Err(err) => tracing::warn!(error = %err, "purging rate-limit counters failed"),
         }
     }
-    Ok(())
 }

@@ -2,7 +2,8 @@
 //! `photo` read alongside.
 
 use alpha_auth::{
-    AuthRecord, LegacyRefresh, Profile, ProfileChanges, Role, UpdateOutcome, UserRecord, UserRepo,
+    AuthRecord, CheckedProfile, LegacyRefresh, Profile, ProfileChanges, Role, UpdateOutcome,
+    UserRecord, UserRepo,
 };
 use alpha_kernel::{Phone, RepoError, SessionId, UserId};
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -62,6 +63,62 @@ fn auth_with_session_query(user: Uuid, session: Uuid) -> _ {
         ))
 }
 
+/// `GET /auth/me` in one statement: the user, its session's state and its newest photo. A
+/// missing session or photo leaves NULL columns, never a missing row.
+#[diesel::dsl::auto_type]
+fn profile_with_session_query(user: Uuid, session: Uuid) -> _ {
+    users::table
+        .left_join(
+            sessions::table.on(sessions::id
+                .eq(session)
+                .and(sessions::user_id.eq(users::uuid))),
+        )
+        .left_join(photo::table.on(photo::userId.eq(users::uuid.nullable())))
+        .filter(users::uuid.eq(user))
+        // uuid breaks ties so the same avatar is shown on every call.
+        .order((photo::createdAt.desc(), photo::uuid.desc()))
+        .select((
+            (
+                users::uuid,
+                users::name,
+                users::email,
+                users::phone,
+                users::location,
+                users::access,
+                users::role,
+                users::createdAt,
+            ),
+            (
+                sessions::id.nullable(),
+                sessions::revoked_at.nullable(),
+                sessions::expires_at.nullable(),
+            ),
+            (
+                photo::uuid,
+                photo::path,
+                photo::originalPath,
+                photo::bannerId,
+                photo::categoryId,
+                photo::subscriptionId,
+                photo::brandsId,
+                photo::modelsId,
+                photo::userId,
+                photo::createdAt,
+                photo::updatedAt,
+            )
+                .nullable(),
+        ))
+}
+
+type SessionState = (Option<Uuid>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+/// Whether the joined session columns describe a live session at `now`. The join already
+/// required the session to belong to the user.
+fn session_live(state: SessionState, now: DateTime<Utc>) -> bool {
+    let (id, revoked_at, expires_at) = state;
+    id.is_some() && revoked_at.is_none() && expires_at.is_some_and(|expires| expires > now)
+}
+
 type AuthRow = (
     Uuid,
     Option<String>,
@@ -82,6 +139,28 @@ struct ProfileRow {
     access: Option<Vec<Option<String>>>,
     role: RoleLabel,
     created_at: DateTime<Utc>,
+}
+
+impl ProfileRow {
+    fn into_profile(self, avatar: Option<PhotoRow>) -> Profile {
+        Profile {
+            id: UserId(self.uuid),
+            name: self.name,
+            email: self.email,
+            phone: self.phone,
+            location: self.location,
+            // NULL (never set) and NULL elements both read as "no entry".
+            access: self
+                .access
+                .unwrap_or_default()
+                .into_iter()
+                .flatten()
+                .collect(),
+            role: self.role.0,
+            avatar: avatar.map(PhotoRow::into_json),
+            created_at: self.created_at,
+        }
+    }
 }
 
 /// A `photo` row, all columns in table order.
@@ -201,20 +280,37 @@ impl UserRepo for PgUserRepo {
             .await
             .optional()
             .map_err(db_error)?;
-        Ok(
-            row.map(|(id, phone, role, session_id, revoked_at, expires_at)| {
-                // The join already required the session to belong to this user.
-                let active = session_id.is_some()
-                    && revoked_at.is_none()
-                    && expires_at.is_some_and(|expires| expires > now);
-                AuthRecord {
-                    id: UserId(id),
-                    phone,
-                    role: role.0,
-                    session_active: Some(active),
-                }
-            }),
-        )
+        Ok(row.map(
+            |(id, phone, role, session_id, revoked_at, expires_at)| AuthRecord {
+                id: UserId(id),
+                phone,
+                role: role.0,
+                session_active: Some(session_live((session_id, revoked_at, expires_at), now)),
+            },
+        ))
+    }
+
+    /// Errors: [`RepoError::Unavailable`] when no connection can be had or it is lost,
+    /// [`RepoError::Other`] when the statement fails.
+    async fn profile_with_session(
+        &self,
+        user: UserId,
+        session: Option<SessionId>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<CheckedProfile>, RepoError> {
+        let mut conn = connection(&self.pool).await?;
+        // One fixed statement for both cases keeps it prepared once per connection; the nil
+        // uuid matches no session, and its columns are then ignored.
+        let asked = session.map_or(Uuid::nil(), |s| s.0);
+        let row = profile_with_session_query(user.0, asked)
+            .first::<(ProfileRow, SessionState, Option<PhotoRow>)>(&mut conn)
+            .await
+            .optional()
+            .map_err(db_error)?;
+        Ok(row.map(|(profile, state, avatar)| CheckedProfile {
+            session_active: session.map(|_| session_live(state, now)),
+            profile: profile.into_profile(avatar),
+        }))
     }
 
     /// The avatar is the user's newest `photo` row.
@@ -250,23 +346,7 @@ impl UserRepo for PgUserRepo {
             .await
             .optional()
             .map_err(db_error)?;
-        Ok(Some(Profile {
-            id: UserId(row.uuid),
-            name: row.name,
-            email: row.email,
-            phone: row.phone,
-            location: row.location,
-            // NULL (never set) and NULL elements both read as "no entry".
-            access: row
-                .access
-                .unwrap_or_default()
-                .into_iter()
-                .flatten()
-                .collect(),
-            role: row.role.0,
-            avatar: avatar.map(PhotoRow::into_json),
-            created_at: row.created_at,
-        }))
+        Ok(Some(row.into_profile(avatar)))
     }
 
     /// Errors: [`RepoError::Unavailable`] when no connection can be had or it is lost,
