@@ -1263,3 +1263,78 @@ async fn an_unreachable_database_is_unavailable() {
         Err(RepoError::Unavailable(_))
     ));
 }
+
+#[tokio::test]
+async fn profile_with_session_agrees_with_auth_record_and_profile_in_one_read() {
+    let db = TestDb::new().await;
+    let pool = pool(&db);
+    let users = PgUserRepo::new(pool.clone());
+    let sessions = PgSessionRepo::new(pool);
+    let alice = new_user(&users, 1).await;
+    let bob = new_user(&users, 2).await;
+    let t = now();
+    let live = new_session(alice.id, "live", t);
+    sessions.create(live.clone()).await.unwrap();
+    let revoked = new_session(alice.id, "revoked", t);
+    sessions.create(revoked.clone()).await.unwrap();
+    sessions.revoke(revoked.id, "logout", t).await.unwrap();
+    let bobs = new_session(bob.id, "bobs", t);
+    sessions.create(bobs.clone()).await.unwrap();
+
+    // Two photos: the newest is the avatar, and the join must not duplicate the user.
+    let mut conn = db.conn().await;
+    diesel_async::SimpleAsyncConnection::batch_execute(
+        &mut conn,
+        &format!(
+            r#"INSERT INTO photo (uuid, "originalPath", "userId", "createdAt") VALUES
+               ('{}', 'old.jpg', '{}', now() - interval '1 day'),
+               ('{}', 'new.jpg', '{}', now())"#,
+            Uuid::new_v4(),
+            alice.id,
+            Uuid::new_v4(),
+            alice.id
+        ),
+    )
+    .await
+    .unwrap();
+
+    let read = |session: Option<SessionId>| {
+        let users = users.clone();
+        async move {
+            users
+                .profile_with_session(alice.id, session, t)
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    let checked = read(Some(live.id)).await;
+    assert_eq!(checked.session_active, Some(true));
+    assert_eq!(
+        checked.profile,
+        users.profile(alice.id).await.unwrap().unwrap()
+    );
+    assert_eq!(
+        checked.profile.avatar.as_ref().unwrap()["originalPath"],
+        "new.jpg"
+    );
+    assert_eq!(read(Some(revoked.id)).await.session_active, Some(false));
+    assert_eq!(
+        read(Some(bobs.id)).await.session_active,
+        Some(false),
+        "another user's session"
+    );
+    assert_eq!(
+        read(None).await.session_active,
+        None,
+        "no session asked about"
+    );
+    let ghost = UserId(Uuid::new_v4());
+    assert!(
+        users
+            .profile_with_session(ghost, Some(live.id), t)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}

@@ -170,7 +170,7 @@ pub(crate) fn read_settings(profile: Profile, r: &mut Reader) -> Result<Settings
         url: r.secret("database.url")?,
         embedded_dir: r.path("database.embedded_dir", ".data/postgres")?,
         embedded_db_name: r.string("database.embedded_db_name", "alpha_motors")?,
-        pool_size: r.num("database.pool_size", 16)?,
+        pool_size: r.num("database.pool_size", 8)?,
         pool_timeout_secs: r.num("database.pool_timeout_secs", 5)?,
         statement_timeout_ms: r.num("database.statement_timeout_ms", 15_000)?,
         migrate_on_start: r.bool("database.migrate_on_start", true)?,
