@@ -35,3 +35,7 @@ ci:
 # Load benchmark of the login path (release build, embedded database, wrk): [seconds] [connections]
 bench-auth seconds="20" connections="32":
     bench/auth-load.sh {{seconds}} {{connections}}
+
+# Simulated SMS device on the gateway (:3091 /sms): prints each SMS and acks it. `just device-sim --help`
+device-sim *ARGS:
+    cargo run -p alpha-device-sim -- {{ARGS}}

@@ -9,7 +9,7 @@ use utoipa::OpenApi;
 use utoipa_actix_web::{AppExt, scope};
 
 use crate::state::AppState;
-use crate::{auth, cors, docs, extractors, health, not_found, openapi, otp, request_id};
+use crate::{admin, auth, cors, docs, extractors, health, not_found, openapi, otp, request_id};
 
 /// Edge settings taken from configuration.
 #[derive(Debug, Clone)]
@@ -47,7 +47,8 @@ pub fn build_app(
                 .service(auth::refresh::refresh)
                 .service(auth::logout::logout)
                 .service(auth::update::update)
-                .service(auth::set_firebase::set_firebase),
+                .service(auth::set_firebase::set_firebase)
+                .service(admin::sms_devices::list),
         )
         .split_for_parts();
 

@@ -56,3 +56,27 @@ pub(crate) fn auth_error(err: &AuthError) -> ApiError {
 pub(crate) fn missing_token() -> ApiError {
     ApiError::unauthorized("TOKEN_INVALID", "Missing or malformed token")
 }
+
+/// A logged-in user with the `admin` role (CONTRACT §1.8 AdminGuard: 403 `FORBIDDEN` otherwise).
+#[derive(Debug, Clone)]
+pub struct AdminUser(pub AuthUser);
+
+impl FromRequest for AdminUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let user = CurrentUser::from_request(req, payload);
+        Box::pin(async move {
+            let CurrentUser(user) = user.await?;
+            if user.role != alpha_auth::Role::Admin {
+                return Err(ApiError::new(
+                    actix_web::http::StatusCode::FORBIDDEN,
+                    "FORBIDDEN",
+                    "Admin access required",
+                ));
+            }
+            Ok(AdminUser(user))
+        })
+    }
+}

@@ -1,6 +1,7 @@
 //! The actix-web HTTP edge: routes under `/api/v1`, health probes, OpenAPI, and the JSON error
 //! contract every client mistake is answered with.
 
+mod admin;
 mod app;
 mod auth;
 mod auth_user;
@@ -20,7 +21,7 @@ mod state;
 mod time_format;
 
 pub use app::{HttpOptions, build_app, with_request_limits};
-pub use auth_user::CurrentUser;
+pub use auth_user::{AdminUser, CurrentUser};
 pub use error::{ApiError, ErrorBody};
 pub use openapi::ApiDoc;
 pub use state::{AppState, EdgePolicy, IpLimit};

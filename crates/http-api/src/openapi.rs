@@ -15,6 +15,7 @@ use utoipa::{Modify, OpenApi};
         (name = "health", description = "Liveness and readiness probes"),
         (name = "otp", description = "Phone login: send and verify one-time codes"),
         (name = "auth", description = "Tokens, sessions and the logged-in user's profile"),
+        (name = "admin", description = "Operator routes; admin role required"),
     )
 )]
 pub struct ApiDoc;

@@ -6,6 +6,7 @@ use std::time::Duration;
 use alpha_auth::AuthService;
 use alpha_kernel::{PhonePolicy, RateLimiter};
 use alpha_otp::OtpService;
+use alpha_sms_dispatch::DeviceDirectory;
 use alpha_store::pool::PgPool;
 use ipnet::IpNet;
 
@@ -34,6 +35,8 @@ pub struct AppState {
     pub auth: Arc<AuthService>,
     pub limiter: Arc<dyn RateLimiter>,
     pub edge: Arc<EdgePolicy>,
+    /// SMS devices, for the operators' listing.
+    pub sms_devices: Arc<dyn DeviceDirectory>,
 }
 
 impl std::fmt::Debug for AppState {

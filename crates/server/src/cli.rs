@@ -20,6 +20,8 @@ pub enum Command {
     Migrate,
     /// Load currencies, car brands and models (idempotent).
     Seed(SeedArgs),
+    /// Manage the phones that send OTP SMS.
+    Device(DeviceArgs),
 }
 
 #[derive(Debug, Default, Args)]
@@ -28,4 +30,27 @@ pub struct SeedArgs {
     /// without SEED_DATA_FILE) a small built-in catalogue is loaded.
     #[arg(long, value_name = "PATH")]
     pub data_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DeviceArgs {
+    #[command(subcommand)]
+    pub command: DeviceCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeviceCommand {
+    /// Register a device and print its token. The token is shown this once: only its hash is
+    /// stored.
+    Add(DeviceAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DeviceAddArgs {
+    /// Region whose codes the device sends (e.g. tm); at most 50 characters.
+    #[arg(long)]
+    pub region: String,
+    /// Label for operators (e.g. "Pixel 7, office"); at most 255 characters.
+    #[arg(long)]
+    pub name: String,
 }

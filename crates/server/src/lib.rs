@@ -38,6 +38,7 @@ pub async fn run() -> ExitCode {
         Command::Serve => commands::serve::run(&settings).await,
         Command::Migrate => commands::migrate::run(&settings).await,
         Command::Seed(args) => commands::seed::run(&settings, &args).await,
+        Command::Device(args) => commands::device::run(&settings, &args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

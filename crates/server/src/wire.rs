@@ -4,22 +4,79 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use alpha_auth::{AuthConfig, AuthService, JwtTokenSigner};
+use alpha_gateways::{SmsGateway, SmsGatewayConfig};
 use alpha_http_api::{AppState, EdgePolicy, IpLimit};
 use alpha_kernel::{Clock, PhonePolicy, RateLimiter, SystemClock};
+use alpha_otp::SmsSender;
 use alpha_otp::{HmacCodeHasher, OsRngCodes, OtpConfig, OtpService, TestNumbers};
-use alpha_sms_dispatch::NoSmsDevice;
+use alpha_sms_dispatch::{DispatchConfig, Dispatcher};
 use alpha_store::pool::PgPool;
-use alpha_store::repos::{PgOtpRepo, PgRateLimiter, PgSessionRepo, PgUserRepo};
+use alpha_store::repos::{
+    PgDeviceDirectory, PgDispatchRepo, PgOtpRepo, PgRateLimiter, PgSessionRepo, PgUserRepo,
+};
 use anyhow::Context;
 use secrecy::ExposeSecret;
 
 use crate::config::Settings;
 
-/// Builds everything the HTTP edge needs from `settings` and a pool.
+/// The SMS-device gateway and the dispatcher behind the OTP service's `SmsSender` port.
+pub struct SmsStack {
+    pub gateway: Arc<SmsGateway>,
+    pub dispatcher: Arc<Dispatcher>,
+}
+
+/// A device not heard from for this long is not given messages (pings go out every 20 s).
+const DEVICE_STALE_AFTER: Duration = Duration::from_secs(60);
+
+/// Builds the gateway and the dispatcher and ties them together (each calls the other).
+pub fn sms_stack(settings: &Settings, pool: &PgPool) -> SmsStack {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let sms = &settings.sms;
+    let gateway = SmsGateway::new(
+        SmsGatewayConfig {
+            shared_token: sms
+                .device_auth_token
+                .as_ref()
+                .map(|t| t.expose_secret().to_owned()),
+            allow_unauthenticated: settings.profile.is_development(),
+            default_region: sms.default_region.clone(),
+            register_timeout: Duration::from_secs(10),
+            ping_interval: Duration::from_secs(20),
+        },
+        Arc::new(PgDeviceDirectory::new(pool.clone())),
+        clock.clone(),
+    );
+    let dispatcher = Arc::new(Dispatcher::new(
+        gateway.clone(),
+        gateway.clone(),
+        Arc::new(PgDispatchRepo::new(pool.clone())),
+        clock,
+        DispatchConfig {
+            template: sms.otp_template.clone(),
+            default_region: sms.default_region.clone(),
+            ack_timeout: Duration::from_secs(sms.ack_timeout_secs),
+            max_attempts: sms.max_attempts,
+            device_stale_after: DEVICE_STALE_AFTER,
+            any_region_fallback: sms.allow_any_region_fallback,
+        },
+    ));
+    gateway.attach_dispatcher(dispatcher.clone());
+    SmsStack {
+        gateway,
+        dispatcher,
+    }
+}
+
+/// Builds everything the HTTP edge needs from `settings`, a pool, and the SMS sender (the
+/// dispatcher when the device gateway runs).
 ///
 /// Errors: an unparsable trusted-proxy entry (configuration validates these, so only a
 /// programming error gets here).
-pub fn app_state(settings: &Settings, pool: PgPool) -> anyhow::Result<AppState> {
+pub fn app_state(
+    settings: &Settings,
+    pool: PgPool,
+    sms: Arc<dyn SmsSender>,
+) -> anyhow::Result<AppState> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let limiter: Arc<dyn RateLimiter> = Arc::new(PgRateLimiter::new(pool.clone()));
 
@@ -28,7 +85,7 @@ pub fn app_state(settings: &Settings, pool: PgPool) -> anyhow::Result<AppState> 
         Arc::new(PgOtpRepo::new(pool.clone())),
         Arc::new(HmacCodeHasher::new(otp.pepper.expose_secret().as_bytes())),
         Arc::new(OsRngCodes),
-        Arc::new(NoSmsDevice),
+        sms,
         limiter.clone(),
         clock.clone(),
         OtpConfig {
@@ -85,6 +142,7 @@ pub fn app_state(settings: &Settings, pool: PgPool) -> anyhow::Result<AppState> 
     };
 
     Ok(AppState {
+        sms_devices: Arc::new(PgDeviceDirectory::new(pool.clone())),
         pool,
         otp: Arc::new(otp_service),
         auth: Arc::new(auth_service),

@@ -22,7 +22,12 @@ fn options() -> HttpOptions {
 }
 
 fn state_on(pool: PgPool) -> alpha_http_api::AppState {
-    alpha_server::wire::app_state(&api::settings(&[]), pool).unwrap()
+    alpha_server::wire::app_state(
+        &api::settings(&[]),
+        pool,
+        std::sync::Arc::new(alpha_sms_dispatch::NoSmsDevice),
+    )
+    .unwrap()
 }
 
 fn state(db: &TestDb) -> alpha_http_api::AppState {

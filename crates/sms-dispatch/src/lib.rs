@@ -1,17 +1,22 @@
-//! SMS dispatch domain: routing codes to devices. Until the device gateway exists it offers only
-//! [`NoSmsDevice`].
+//! SMS dispatch domain: routes each OTP SMS to a healthy device of its region, waits for the
+//! device's acknowledgement, retries on another device after a failure, a disconnect or a
+//! timeout, and keeps `otp_codes."dispatchStatus"` and the attempt log up to date.
+//!
+//! The domain holds the rules and the in-flight state; the socket gateway (an adapter) moves
+//! bytes ([`DeviceLink`]), runs timers ([`Scheduler`]) and reports device events back to
+//! [`Dispatcher`]. [`NoSmsDevice`] is the stand-in when no gateway runs.
 
-use alpha_otp::{OtpSms, SmsOutcome, SmsSender};
+mod dispatcher;
+mod no_device;
+mod ports;
+mod template;
+mod types;
 
-/// The stand-in [`SmsSender`] until the device gateway exists: it reports every SMS as
-/// [`SmsOutcome::Unavailable`] rather than pretending success, so the code is recorded `failed`
-/// and the client is told no SMS went out.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct NoSmsDevice;
-
-#[async_trait::async_trait]
-impl SmsSender for NoSmsDevice {
-    async fn send_otp(&self, _sms: OtpSms) -> SmsOutcome {
-        SmsOutcome::Unavailable
-    }
-}
+pub use dispatcher::Dispatcher;
+pub use no_device::NoSmsDevice;
+pub use ports::{DeviceDirectory, DeviceLink, DispatchRepo, Scheduler};
+pub use template::render;
+pub use types::{
+    AckOutcome, AckStatus, AttemptOutcome, AttemptRecord, CorrelationId, DeviceCredential,
+    DeviceInfo, DeviceKey, DeviceStatus, DeviceView, DispatchConfig, OutboundSms,
+};

@@ -1,5 +1,6 @@
 //! PostgreSQL adapter: schema, migrations, connection pool, embedded cluster, seeds.
 
+pub mod device_token;
 pub mod embedded;
 pub mod migrate;
 pub mod pool;

@@ -277,6 +277,43 @@ diesel::table! {
 }
 
 diesel::table! {
+    sms_devices (id) {
+        #[max_length = 64]
+        id -> Varchar,
+        #[max_length = 255]
+        name -> Nullable<Varchar>,
+        #[max_length = 50]
+        region -> Varchar,
+        token_hash -> Nullable<Text>,
+        enabled -> Bool,
+        connected -> Bool,
+        last_seen_at -> Nullable<Timestamptz>,
+        battery_level -> Nullable<Int4>,
+        signal_strength -> Nullable<Int4>,
+        pending_sms -> Nullable<Int4>,
+        sent_count -> Int8,
+        failed_count -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sms_messages (correlation_id) {
+        correlation_id -> Uuid,
+        otp_id -> Uuid,
+        #[max_length = 64]
+        device_id -> Varchar,
+        attempt -> Int4,
+        #[max_length = 20]
+        status -> Varchar,
+        error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     subscription_order (uuid) {
         uuid -> Uuid,
         #[max_length = 255]
@@ -390,6 +427,7 @@ diesel::joinable!(posts -> models (modelsId));
 diesel::joinable!(posts -> subscriptions (subscriptionId));
 diesel::joinable!(posts -> users (userId));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(sms_messages -> otp_codes (otp_id));
 diesel::joinable!(subscription_order -> subscriptions (subscriptionId));
 diesel::joinable!(video -> posts (postId));
 diesel::joinable!(vlogs -> users (userId));
@@ -411,6 +449,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     posts,
     rate_limits,
     sessions,
+    sms_devices,
+    sms_messages,
     subscription_order,
     subscriptions,
     users,

@@ -56,7 +56,26 @@ async fn serve(settings: &Settings, db: &Database) -> anyhow::Result<()> {
         // Twice the longest window, and at least a day: a live counter is never removed.
         (longest_window * 2).max(Duration::from_secs(24 * 3600)),
     ));
-    let state = crate::wire::app_state(settings, pool)?;
+    let sms = crate::wire::sms_stack(settings, &pool);
+    let gateways = &settings.gateways;
+    let sms_listener =
+        tokio::net::TcpListener::bind((gateways.sms_host.as_str(), gateways.sms_port))
+            .await
+            .with_context(|| {
+                format!(
+                    "binding the SMS device gateway on {}:{}",
+                    gateways.sms_host, gateways.sms_port
+                )
+            })?;
+    tracing::info!(
+        port = gateways.sms_port,
+        "SMS device gateway listening (namespace /sms)"
+    );
+    let (stop_sms, sms_stopped) = tokio::sync::oneshot::channel::<()>();
+    let sms_task = tokio::spawn(sms.gateway.clone().serve(sms_listener, async move {
+        let _ = sms_stopped.await;
+    }));
+    let state = crate::wire::app_state(settings, pool, sms.dispatcher.clone())?;
     let options = HttpOptions {
         body_limit_bytes: settings.http.body_limit_bytes,
         cors_allowed_origins: settings.http.cors_allowed_origins.clone(),
@@ -82,6 +101,9 @@ async fn serve(settings: &Settings, db: &Database) -> anyhow::Result<()> {
         }
     };
     purge.abort();
+    let _ = stop_sms.send(());
+    // Device sockets close with the gateway; do not let a stuck one hold up the exit.
+    let _ = tokio::time::timeout(Duration::from_secs(5), sms_task).await;
     outcome
 }
 

@@ -52,7 +52,12 @@ pub async fn app(
         },
     )
     .unwrap();
-    let state = alpha_server::wire::app_state(settings, pool).unwrap();
+    let state = alpha_server::wire::app_state(
+        settings,
+        pool,
+        std::sync::Arc::new(alpha_sms_dispatch::NoSmsDevice),
+    )
+    .unwrap();
     let options = HttpOptions {
         body_limit_bytes: settings.http.body_limit_bytes,
         cors_allowed_origins: settings.http.cors_allowed_origins.clone(),
@@ -130,4 +135,82 @@ where
         body["accessToken"].as_str().unwrap().to_owned(),
         body["refreshToken"].as_str().unwrap().to_owned(),
     )
+}
+
+/// The SMS device gateway of `settings` on 127.0.0.1 (a free port), run on its own multi-thread
+/// runtime as in production, plus the dispatcher the OTP service sends through.
+pub struct SmsServer {
+    pub url: String,
+    pub dispatcher: std::sync::Arc<alpha_sms_dispatch::Dispatcher>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for SmsServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The application with the real SMS stack: `/otp/send` goes through the dispatcher to devices
+/// connected to the returned gateway.
+pub async fn app_with_sms(
+    db: &TestDb,
+    settings: &Settings,
+) -> (
+    impl Service<
+        Request,
+        Response = ServiceResponse<impl MessageBody + use<>>,
+        Error = actix_web::Error,
+    > + use<>,
+    SmsServer,
+) {
+    let pool = build_pool(
+        db.url(),
+        PoolSettings {
+            max_size: 8,
+            wait_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(10),
+        },
+    )
+    .unwrap();
+    let stack = alpha_server::wire::sms_stack(settings, &pool);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let gateway = stack.gateway.clone();
+    let thread = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            let _ = gateway
+                .serve(listener, async move {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+    });
+    let state = alpha_server::wire::app_state(settings, pool, stack.dispatcher.clone()).unwrap();
+    let options = HttpOptions {
+        body_limit_bytes: settings.http.body_limit_bytes,
+        cors_allowed_origins: settings.http.cors_allowed_origins.clone(),
+    };
+    let app = test::init_service(build_app(state, &options)).await;
+    let server = SmsServer {
+        url,
+        dispatcher: stack.dispatcher,
+        stop: Some(stop),
+        thread: Some(thread),
+    };
+    (app, server)
 }

@@ -1,0 +1,763 @@
+//! The `/sms` gateway over real sockets: rust_socketio clients against the gateway on
+//! 127.0.0.1:0, with a real dispatcher and the PostgreSQL adapters on a per-test database.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use alpha_gateways::{SmsGateway, SmsGatewayConfig};
+use alpha_kernel::{Phone, SystemClock};
+use alpha_otp::{OtpCode, OtpId, OtpSms, SmsOutcome, SmsSender};
+use alpha_sms_dispatch::{DeviceDirectory, DeviceLink, DispatchConfig, Dispatcher};
+use alpha_store::device_token::hash_secret;
+use alpha_store::pool::{PgPool, PoolSettings, build_pool};
+use alpha_store::repos::{PgDeviceDirectory, PgDispatchRepo};
+use alpha_testkit::TestDb;
+use chrono::Utc;
+use diesel::QueryableByName;
+use diesel::sql_types::Text;
+use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
+use futures_util::FutureExt;
+use rust_socketio::Payload;
+use rust_socketio::asynchronous::{Client, ClientBuilder};
+use serde_json::{Value, json};
+use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
+
+const SHARED: &str = "shared-secret-token";
+const PHONE: &str = "+99365123456";
+/// Longest wait for anything the test expects to happen.
+const WAIT: Duration = Duration::from_secs(10);
+/// How long "never arrives" is watched for.
+const QUIET: Duration = Duration::from_millis(700);
+
+// ---------------------------------------------------------------------------------------------
+// harness
+
+struct Harness {
+    _db: TestDb,
+    pool: PgPool,
+    gateway: Arc<SmsGateway>,
+    dispatcher: Arc<Dispatcher>,
+    directory: Arc<PgDeviceDirectory>,
+    url: String,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+fn config() -> SmsGatewayConfig {
+    SmsGatewayConfig {
+        shared_token: Some(SHARED.to_owned()),
+        ..SmsGatewayConfig::default()
+    }
+}
+
+impl Harness {
+    async fn start(config: SmsGatewayConfig) -> Harness {
+        let db = TestDb::new().await;
+        let pool = build_pool(
+            db.url(),
+            PoolSettings {
+                max_size: 4,
+                wait_timeout: Duration::from_secs(10),
+                statement_timeout: Duration::from_secs(10),
+            },
+        )
+        .unwrap();
+        let directory = Arc::new(PgDeviceDirectory::new(pool.clone()));
+        let clock = Arc::new(SystemClock);
+        let gateway = SmsGateway::new(config, directory.clone(), clock.clone());
+        let dispatcher = Arc::new(Dispatcher::new(
+            gateway.clone(),
+            gateway.clone(),
+            Arc::new(PgDispatchRepo::new(pool.clone())),
+            clock,
+            DispatchConfig {
+                template:
+                    "Alpha Motors: Your verification code is {code}. Valid for {ttl} minutes."
+                        .to_owned(),
+                default_region: "tm".to_owned(),
+                ack_timeout: Duration::from_secs(60),
+                max_attempts: 3,
+                device_stale_after: Duration::from_secs(60),
+                any_region_fallback: false,
+            },
+        ));
+        gateway.attach_dispatcher(dispatcher.clone());
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(gateway.clone().serve(listener, async move {
+            let _ = stopped.await;
+        }));
+        Harness {
+            _db: db,
+            pool,
+            gateway,
+            dispatcher,
+            directory,
+            url,
+            stop: Some(stop),
+            server: Some(server),
+        }
+    }
+
+    /// A device created as `alpha-motors device add` would; returns its token.
+    async fn device_with_token(&self, region: &str) -> (String, String) {
+        let secret = "s3cr3t-for-tests";
+        let key = self
+            .directory
+            .create("test phone", region, &hash_secret(secret).unwrap())
+            .await
+            .unwrap();
+        (key.0.clone(), format!("{}.{secret}", key.0))
+    }
+
+    /// An `otp_codes` row (the attempt log references it) and the SMS for it.
+    async fn otp(&self, code: &str) -> OtpSms {
+        let id = Uuid::new_v4();
+        let mut conn = self.pool.get().await.unwrap();
+        conn.batch_execute(&format!(
+            "INSERT INTO otp_codes (id, phone, purpose, \"codeHash\", \"expiresAt\") \
+             VALUES ('{id}', '{PHONE}', 'login', 'x', now() + interval '5 minutes')"
+        ))
+        .await
+        .unwrap();
+        OtpSms {
+            otp_id: OtpId(id),
+            phone: Phone::from_stored(PHONE),
+            code: OtpCode::parse(code).unwrap(),
+            expires_at: Utc::now() + chrono::Duration::minutes(5),
+            ttl_secs: 300,
+        }
+    }
+
+    async fn dispatch_status(&self, otp: &OtpSms) -> String {
+        #[derive(QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = Text)]
+            s: String,
+        }
+        let mut conn = self.pool.get().await.unwrap();
+        let rows: Vec<Row> = diesel::sql_query(format!(
+            "SELECT \"dispatchStatus\"::text AS s FROM otp_codes WHERE id = '{}'",
+            otp.otp_id.0
+        ))
+        .load(&mut conn)
+        .await
+        .unwrap();
+        rows.into_iter().next().unwrap().s
+    }
+
+    /// Polls until the code's `dispatchStatus` is `want` (the ack is applied asynchronously).
+    async fn wait_dispatch_status(&self, otp: &OtpSms, want: &str) {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let got = self.dispatch_status(otp).await;
+            if got == want {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "dispatchStatus stayed {got}, wanted {want}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    fn device_keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self
+            .gateway
+            .devices()
+            .into_iter()
+            .map(|d| d.key.0)
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            tokio::time::timeout(WAIT, server)
+                .await
+                .expect("gateway did not stop")
+                .unwrap()
+                .unwrap();
+        }
+    }
+}
+
+/// A device app: a rust_socketio client on `/sms` whose received events land in a channel.
+struct TestDevice {
+    client: Client,
+    events: mpsc::UnboundedReceiver<(String, Value)>,
+}
+
+impl TestDevice {
+    /// Connects and waits for `sms:hello`, after which the namespace accepts events.
+    async fn connect(url: &str) -> TestDevice {
+        let (tx, events) = mpsc::unbounded_channel();
+        let mut builder = ClientBuilder::new(url)
+            .namespace("/sms")
+            .reconnect(false)
+            .reconnect_on_disconnect(false);
+        for event in ["sms:hello", "sms:registered", "sms:send", "sms:ping"] {
+            let tx = tx.clone();
+            builder = builder.on(event, move |payload: Payload, _: Client| {
+                let _ = tx.send((event.to_owned(), first(payload)));
+                async {}.boxed()
+            });
+        }
+        let close = tx.clone();
+        builder = builder.on(rust_socketio::Event::Close, move |_: Payload, _: Client| {
+            let _ = close.send(("close".to_owned(), Value::Null));
+            async {}.boxed()
+        });
+        let client = tokio::time::timeout(WAIT, builder.connect())
+            .await
+            .expect("connect timed out")
+            .expect("connect failed");
+        let mut device = TestDevice { client, events };
+        let hello = device.next("sms:hello").await;
+        assert!(hello["registerWithinSeconds"].as_u64().unwrap() >= 1);
+        device
+    }
+
+    /// Waits for `event`, skipping others (pings); panics after [`WAIT`].
+    async fn next(&mut self, event: &str) -> Value {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let received = tokio::time::timeout_at(deadline, self.events.recv())
+                .await
+                .unwrap_or_else(|_| panic!("no {event} within {WAIT:?}"))
+                .unwrap_or_else(|| panic!("client gone while waiting for {event}"));
+            if received.0 == event {
+                return received.1;
+            }
+        }
+    }
+
+    /// Asserts `event` does not arrive within [`QUIET`].
+    async fn never(&mut self, event: &str) {
+        let deadline = tokio::time::Instant::now() + QUIET;
+        while let Ok(Some((name, _))) = tokio::time::timeout_at(deadline, self.events.recv()).await
+        {
+            assert_ne!(name, event, "{event} arrived but must not");
+        }
+    }
+
+    async fn emit(&self, event: &str, payload: Value) {
+        tokio::time::timeout(WAIT, self.client.emit(event, payload))
+            .await
+            .expect("emit timed out")
+            .expect("emit failed");
+    }
+
+    /// `sms:register`, answered by `sms:registered`.
+    async fn register(&mut self, payload: Value) -> Value {
+        self.emit("sms:register", payload).await;
+        self.next("sms:registered").await
+    }
+
+    async fn close(self) {
+        let _ = tokio::time::timeout(WAIT, self.client.disconnect()).await;
+    }
+}
+
+fn first(payload: Payload) -> Value {
+    match payload {
+        Payload::Text(mut values) if !values.is_empty() => values.swap_remove(0),
+        _ => Value::Null,
+    }
+}
+
+/// Every test body runs under this, so a failure never hangs the suite. Bodies come boxed:
+/// they hold a database, a server and clients, too much for the stack.
+async fn within(body: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>>) {
+    tokio::time::timeout(Duration::from_secs(90), body)
+        .await
+        .expect("test timed out");
+}
+
+// ---------------------------------------------------------------------------------------------
+// tests
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_or_missing_token_is_refused_and_never_gets_sms() {
+    within(Box::pin(async {
+        let h = Harness::start(config()).await;
+        let mut wrong = TestDevice::connect(&h.url).await;
+        let reply = wrong
+            .register(json!({"authToken": "wrong_token", "region": "tm", "deviceId": "rogue"}))
+            .await;
+        assert_eq!(reply["success"], json!(false));
+        assert_eq!(reply["message"], json!("Invalid auth token"));
+        wrong.next("close").await;
+
+        let mut missing = TestDevice::connect(&h.url).await;
+        let reply = missing.register(json!({"region": "tm"})).await;
+        assert_eq!(reply["success"], json!(false));
+        assert_eq!(reply["message"], json!("Invalid auth token"));
+        missing.next("close").await;
+        assert!(h.device_keys().is_empty());
+
+        // With no device, nothing is sent anywhere.
+        let otp = h.otp("11111").await;
+        assert_eq!(h.dispatcher.send_otp(otp).await, SmsOutcome::Unavailable);
+
+        // With a real device connected, the code goes to it and never to the refused sockets.
+        let mut real = TestDevice::connect(&h.url).await;
+        let reply = real
+            .register(json!({"authToken": SHARED, "region": "tm", "deviceId": "real"}))
+            .await;
+        assert_eq!(reply["success"], json!(true));
+        let otp = h.otp("22222").await;
+        assert_eq!(h.dispatcher.send_otp(otp).await, SmsOutcome::Accepted);
+        let sent = real.next("sms:send").await;
+        assert!(sent["text"].as_str().unwrap().contains("22222"));
+        wrong.never("sms:send").await;
+        missing.never("sms:send").await;
+
+        for d in [wrong, missing, real] {
+            d.close().await;
+        }
+        h.stop().await;
+    }))
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_credentials_configured_refuses_unless_development() {
+    within(Box::pin(async {
+        let h = Harness::start(SmsGatewayConfig::default()).await;
+        let mut device = TestDevice::connect(&h.url).await;
+        let reply = device.register(json!({"region": "tm"})).await;
+        assert_eq!(reply["success"], json!(false));
+        device.next("close").await;
+        h.stop().await;
+
+        let h = Harness::start(SmsGatewayConfig {
+            allow_unauthenticated: true,
+            ..SmsGatewayConfig::default()
+        })
+        .await;
+        let mut device = TestDevice::connect(&h.url).await;
+        let reply = device.register(json!({})).await;
+        assert_eq!(reply["success"], json!(true));
+        assert_eq!(reply["deviceId"], json!("device-tm"));
+        assert_eq!(h.device_keys(), vec!["device-tm".to_owned()]);
+        device.close().await;
+        h.stop().await;
+    }))
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn per_device_token_is_accepted_with_the_directory_region() {
+    within(Box::pin(async {
+        let h = Harness::start(config()).await;
+        let (id, token) = h.device_with_token("tm").await;
+        let mut device = TestDevice::connect(&h.url).await;
+        // The payload's id and region are ignored: the token says who the device is.
+        let reply = device
+            .register(json!({"authToken": token, "region": "xx", "deviceId": "spoof"}))
+            .await;
+        assert_eq!(reply["success"], json!(true), "{reply}");
+        assert_eq!(reply["deviceId"], json!(id));
+        assert_eq!(reply["region"], json!("tm"));
+        let devices = h.gateway.devices();
+        assert_eq!(devices.len(), 1);
+        assert_eq!(devices[0].key.0, id);
+        assert_eq!(devices[0].region, "tm");
+
+        let row = h.directory.list().await.unwrap();
+        assert!(row.iter().any(|d| d.key.0 == id && d.connected));
+
+        // Heartbeats are stored on the device's row.
+        device
+            .emit(
+                "sms:status",
+                json!({"batteryLevel": 80, "signalStrength": -70, "pendingSms": 0}),
+            )
+            .await;
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let rows = h.directory.list().await.unwrap();
+            if rows
+                .iter()
+                .any(|d| d.key.0 == id && d.battery_level == Some(80))
+            {
+                break;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "status not stored");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+
+        // A wrong secret for the same id is not accepted.
+        let mut forged = TestDevice::connect(&h.url).await;
+        let reply = forged
+            .register(json!({"authToken": format!("{id}.not-the-secret")}))
+            .await;
+        assert_eq!(reply["message"], json!("Invalid auth token"));
+
+        // Disconnecting is recorded.
+        device.close().await;
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while !h.device_keys().is_empty() {
+            assert!(tokio::time::Instant::now() < deadline, "still listed");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let rows = h.directory.list().await.unwrap();
+            if rows.iter().any(|d| d.key.0 == id && !d.connected) {
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "disconnect not stored"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        forged.close().await;
+        h.stop().await;
+    }))
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shared_token_is_accepted_and_acked() {
+    within(Box::pin(async {
+        let h = Harness::start(config()).await;
+        let mut device = TestDevice::connect(&h.url).await;
+        // The old apps read the ack; rust_socketio nests its args one level deeper.
+        let (tx, rx) = oneshot::channel::<Value>();
+        let tx = std::sync::Mutex::new(Some(tx));
+        device
+            .client
+            .emit_with_ack(
+                "sms:register",
+                json!({"authToken": SHARED, "region": "tm", "deviceId": "android_1"}),
+                WAIT,
+                move |payload: Payload, _: Client| {
+                    if let Some(tx) = tx.lock().unwrap().take() {
+                        let _ = tx.send(first(payload));
+                    }
+                    async {}.boxed()
+                },
+            )
+            .await
+            .unwrap();
+        let ack = tokio::time::timeout(WAIT, rx).await.unwrap().unwrap();
+        let ack = if ack.is_array() { ack[0].clone() } else { ack };
+        assert_eq!(ack["success"], json!(true));
+        assert_eq!(
+            ack["message"],
+            json!("Registered as android_1 for region tm")
+        );
+        let event = device.next("sms:registered").await;
+        assert_eq!(event["deviceId"], json!("android_1"));
+        assert_eq!(event["region"], json!("tm"));
+        assert_eq!(h.device_keys(), vec!["android_1".to_owned()]);
+        device.close().await;
+        h.stop().await;
+    }))
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unregistered_socket_is_dropped_after_the_timeout() {
+    within(Box::pin(async {
+        let h = Harness::start(SmsGatewayConfig {
+            register_timeout: Duration::from_millis(1500),
+            ..config()
+        })
+        .await;
+        let (tx, mut events) = mpsc::unbounded_channel();
+        let client = ClientBuilder::new(h.url.as_str())
+            .namespace("/sms")
+            .reconnect(false)
+            .on("sms:hello", {
+                let tx = tx.clone();
+                move |_: Payload, _: Client| {
+                    let _ = tx.send("hello");
+                    async {}.boxed()
+                }
+            })
+            .on(rust_socketio::Event::Close, move |_: Payload, _: Client| {
+                let _ = tx.send("close");
+                async {}.boxed()
+            })
+            .connect()
+            .await
+            .unwrap();
+        let started = tokio::time::Instant::now();
+        let first = tokio::time::timeout(WAIT, events.recv()).await.unwrap();
+        assert_eq!(first, Some("hello"));
+        let next = tokio::time::timeout(WAIT, events.recv()).await.unwrap();
+        assert_eq!(next, Some("close"));
+        assert!(started.elapsed() >= Duration::from_millis(1000));
+
+        // A registered socket stays past the window.
+        let mut device = TestDevice::connect(&h.url).await;
+        device
+            .register(json!({"authToken": SHARED, "deviceId": "stays"}))
+            .await;
+        tokio::time::sleep(Duration::from_millis(2000)).await;
+        assert_eq!(h.device_keys(), vec!["stays".to_owned()]);
+        device.never("close").await;
+        let _ = client.disconnect().await;
+        device.close().await;
+        h.stop().await;
+    }))
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn duplicate_shared_token_device_id_is_refused() {
+    within(Box::pin(async {
+        let h = Harness::start(config()).await;
+        let mut first = TestDevice::connect(&h.url).await;
+        let reply = first
+            .register(json!({"authToken": SHARED, "region": "tm", "deviceId": "android_1"}))
+            .await;
+        assert_eq!(reply["success"], json!(true));
+
+        let mut second = TestDevice::connect(&h.url).await;
+        let reply = second
+            .register(json!({"authToken": SHARED, "region": "tm", "deviceId": "android_1"}))
+            .await;
+        assert_eq!(reply["success"], json!(false));
+        assert_eq!(reply["message"], json!("Device id already connected"));
+        second.next("close").await;
+
+        // The same holds for the default key `device-<region>`.
+        let mut third = TestDevice::connect(&h.url).await;
+        assert_eq!(
+            third.register(json!({"authToken": SHARED})).await["success"],
+            json!(true)
+        );
+        let mut fourth = TestDevice::connect(&h.url).await;
+        assert_eq!(
+            fourth
+                .register(json!({"authToken": SHARED, "region": "tm"}))
+                .await["message"],
+            json!("Device id already connected")
+        );
+
+        // The first device still gets the codes.
+        let otp = h.otp("33333").await;
+        assert_eq!(h.dispatcher.send_otp(otp).await, SmsOutcome::Accepted);
+        second.never("sms:send").await;
+        first.never("close").await;
+        assert_eq!(
+            h.device_keys(),
+            vec!["android_1".to_owned(), "device-tm".to_owned()]
+        );
+        for d in [first, second, third, fourth] {
+            d.close().await;
+        }
+        h.stop().await;
+    }))
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shared_token_cannot_claim_a_token_devices_id() {
+    within(Box::pin(async {
+        let h = Harness::start(config()).await;
+        let (id, _) = h.device_with_token("tm").await;
+        let mut rogue = TestDevice::connect(&h.url).await;
+        let reply = rogue
+            .register(json!({"authToken": SHARED, "deviceId": id}))
+            .await;
+        assert_eq!(reply["success"], json!(false));
+        rogue.next("close").await;
+        assert!(h.device_keys().is_empty());
+        h.stop().await;
+    }))
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn device_token_takes_over_and_in_flight_sms_is_retried() {
+    within(Box::pin(async {
+        let h = Harness::start(config()).await;
+        let (id, token) = h.device_with_token("tm").await;
+        let mut old = TestDevice::connect(&h.url).await;
+        assert_eq!(
+            old.register(json!({"authToken": token})).await["success"],
+            json!(true)
+        );
+        let otp = h.otp("44444").await;
+        assert_eq!(
+            h.dispatcher.send_otp(otp.clone()).await,
+            SmsOutcome::Accepted
+        );
+        let first_send = old.next("sms:send").await;
+        // Connected only now, so the first attempt surely went to the token device.
+        let mut backup = TestDevice::connect(&h.url).await;
+        backup
+            .register(json!({"authToken": SHARED, "region": "tm", "deviceId": "backup"}))
+            .await;
+
+        let mut new = TestDevice::connect(&h.url).await;
+        let reply = new.register(json!({"authToken": token})).await;
+        assert_eq!(reply["success"], json!(true), "{reply}");
+        assert_eq!(reply["deviceId"], json!(id));
+        old.next("close").await;
+        let mut expected = vec!["backup".to_owned(), id.clone()];
+        expected.sort();
+        assert_eq!(h.device_keys(), expected);
+
+        // The unacknowledged message was retried as after a disconnect (on another device: the
+        // dispatcher does not retry on the device that lost it).
+        let retried = backup.next("sms:send").await;
+        assert_ne!(retried["correlationId"], first_send["correlationId"]);
+        assert!(retried["text"].as_str().unwrap().contains("44444"));
+        new.never("sms:send").await;
+        backup
+            .emit(
+                "sms:ack",
+                json!({"correlationId": retried["correlationId"], "status": "delivered"}),
+            )
+            .await;
+        h.wait_dispatch_status(&otp, "delivered").await;
+
+        // The new socket is the device now: it receives the next code.
+        let otp = h.otp("44445").await;
+        // Both devices are idle now, so either may be chosen; whichever it is acks.
+        assert_eq!(
+            h.dispatcher.send_otp(otp.clone()).await,
+            SmsOutcome::Accepted
+        );
+        let (receiver, sent) = tokio::select! {
+            sent = new.next("sms:send") => (&new, sent),
+            sent = backup.next("sms:send") => (&backup, sent),
+        };
+        receiver
+            .emit(
+                "sms:ack",
+                json!({"correlationId": sent["correlationId"], "status": "sent"}),
+            )
+            .await;
+        h.wait_dispatch_status(&otp, "sent").await;
+        for d in [old, new, backup] {
+            d.close().await;
+        }
+        h.stop().await;
+    }))
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ack_from_another_device_or_unregistered_socket_is_ignored() {
+    within(Box::pin(async {
+        let h = Harness::start(config()).await;
+        let mut a = TestDevice::connect(&h.url).await;
+        a.register(json!({"authToken": SHARED, "region": "tm", "deviceId": "a"}))
+            .await;
+        let mut b = TestDevice::connect(&h.url).await;
+        b.register(json!({"authToken": SHARED, "region": "tm", "deviceId": "b"}))
+            .await;
+        let stranger = TestDevice::connect(&h.url).await;
+
+        let otp = h.otp("55555").await;
+        assert_eq!(
+            h.dispatcher.send_otp(otp.clone()).await,
+            SmsOutcome::Accepted
+        );
+        // Whichever device got it, the other one forges the ack.
+        let (receiver, forger, sent) = tokio::select! {
+            sent = a.next("sms:send") => (a, b, sent),
+            sent = b.next("sms:send") => (b, a, sent),
+        };
+        let ack = json!({"correlationId": sent["correlationId"], "status": "failed", "error": "x"});
+        forger.emit("sms:ack", ack.clone()).await;
+        stranger.emit("sms:ack", ack).await;
+        tokio::time::sleep(QUIET).await;
+        assert_eq!(h.dispatch_status(&otp).await, "pending");
+        assert_eq!(h.dispatcher.in_flight(), 1);
+
+        receiver
+            .emit(
+                "sms:ack",
+                json!({"correlationId": sent["correlationId"], "status": "sent"}),
+            )
+            .await;
+        h.wait_dispatch_status(&otp, "sent").await;
+        for d in [receiver, forger, stranger] {
+            d.close().await;
+        }
+        h.stop().await;
+    }))
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dispatched_otp_reaches_the_device_and_its_ack_marks_the_code_sent() {
+    within(Box::pin(async {
+        let h = Harness::start(config()).await;
+        let mut device = TestDevice::connect(&h.url).await;
+        device
+            .register(json!({"authToken": SHARED, "region": "tm", "deviceId": "android_1"}))
+            .await;
+
+        let otp = h.otp("67890").await;
+        assert_eq!(
+            h.dispatcher.send_otp(otp.clone()).await,
+            SmsOutcome::Accepted
+        );
+        let sent = device.next("sms:send").await;
+        assert_eq!(sent["phone"], json!(PHONE));
+        assert_eq!(
+            sent["text"],
+            json!("Alpha Motors: Your verification code is 67890. Valid for 5 minutes.")
+        );
+        let correlation_id = sent["correlationId"].as_str().unwrap().to_owned();
+        assert!(Uuid::parse_str(&correlation_id).is_ok());
+        assert_eq!(h.dispatch_status(&otp).await, "pending");
+
+        device
+            .emit(
+                "sms:ack",
+                json!({"correlationId": correlation_id, "status": "sent"}),
+            )
+            .await;
+        h.wait_dispatch_status(&otp, "sent").await;
+        assert_eq!(h.dispatcher.in_flight(), 0);
+        device.close().await;
+        h.stop().await;
+    }))
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registered_devices_are_pinged() {
+    within(Box::pin(async {
+        let h = Harness::start(SmsGatewayConfig {
+            ping_interval: Duration::from_millis(200),
+            ..config()
+        })
+        .await;
+        let mut device = TestDevice::connect(&h.url).await;
+        device.register(json!({"authToken": SHARED})).await;
+        let ping = device.next("sms:ping").await;
+        assert!(ping["timestamp"].as_i64().unwrap() > 0);
+        let before = h.gateway.devices()[0].last_seen;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        device.emit("sms:pong", json!({})).await;
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while h.gateway.devices()[0].last_seen <= before {
+            assert!(tokio::time::Instant::now() < deadline, "pong not counted");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        device.close().await;
+        h.stop().await;
+    }))
+    .await;
+}

@@ -1,0 +1,3 @@
+//! Operator routes (admin role only).
+
+pub(crate) mod sms_devices;
