@@ -39,3 +39,7 @@ bench-auth seconds="20" connections="32":
 # Simulated SMS device on the gateway (:3091 /sms): prints each SMS and acks it. `just device-sim --help`
 device-sim *ARGS:
     cargo run -p alpha-device-sim -- {{ARGS}}
+
+# Latency from POST /otp/send to the device receiving sms:send (200 concurrent, one device).
+bench-sms:
+    cargo bench -p alpha-server --bench sms_latency

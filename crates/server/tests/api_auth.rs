@@ -502,6 +502,7 @@ async fn every_route_is_in_the_served_openapi_document() {
         ("/api/v1/auth/logout", "post"),
         ("/api/v1/auth", "put"),
         ("/api/v1/auth/setFirebase", "put"),
+        ("/api/v1/admin/sms/devices", "get"),
         ("/healthz", "get"),
         ("/readyz", "get"),
     ] {
@@ -510,4 +511,45 @@ async fn every_route_is_in_the_served_openapi_document() {
             "{method} {path} not documented"
         );
     }
+}
+
+#[actix_web::test]
+async fn sms_device_listing_is_for_admins_only() {
+    let db = TestDb::new().await;
+    let app = app(&db, &settings(&env(&[]))).await;
+    let (user_token, _) = login(&app, "99361999999").await;
+    let (admin_token, _) = login(&app, "99361999991").await;
+    db.conn()
+        .await
+        .batch_execute(
+            r#"UPDATE users SET role = 'admin' WHERE phone = '+99361999991';
+               INSERT INTO sms_devices (id, name, region, connected, last_seen_at, battery_level, sent_count)
+               VALUES ('pixel-1', 'Pixel', 'tm', true, '2026-11-23T10:00:00Z', 80, 12)"#,
+        )
+        .await
+        .unwrap();
+    let list =
+        |token: &str| with_bearer(Method::GET, "/api/v1/admin/sms/devices", token).to_request();
+
+    let anonymous = actix_web::test::TestRequest::get()
+        .uri("/api/v1/admin/sms/devices")
+        .to_request();
+    assert_eq!(call(&app, anonymous).await.0, StatusCode::UNAUTHORIZED);
+    let (status, body, _) = call(&app, list(&user_token)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        body,
+        json!({"code": "FORBIDDEN", "message": "Admin access required"})
+    );
+
+    let (status, body, _) = call(&app, list(&admin_token)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body.as_array().unwrap().len(), 1);
+    let device = &body[0];
+    assert_eq!(device["id"], "pixel-1");
+    assert_eq!(device["connected"], true);
+    assert_eq!(device["lastSeenAt"], "2026-11-23T10:00:00.000Z");
+    assert_eq!(device["batteryLevel"], 80);
+    assert_eq!(device["sentCount"], 12);
+    assert!(device.get("tokenHash").is_none() && device.get("token_hash").is_none());
 }

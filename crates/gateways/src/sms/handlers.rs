@@ -225,13 +225,22 @@ async fn ack(gw: &Arc<SmsGateway>, socket: &SocketRef, data: Value) {
     let outcome = dispatcher
         .on_ack(&device, correlation_id, status, error)
         .await;
-    tracing::debug!(
-        device = %device.0,
-        correlation_id = %correlation_id.0,
-        status = ?status,
-        outcome = ?outcome,
-        "sms gateway: ack"
-    );
+    // Operators follow dispatch outcomes in the logs (and in `sms_messages`): applied acks at
+    // info, ignored ones (late, duplicate, or for another device's message) at warn.
+    match outcome {
+        alpha_sms_dispatch::AckOutcome::Applied => tracing::info!(
+            device = %device.0,
+            correlation_id = %correlation_id.0,
+            status = ?status,
+            "sms gateway: ack applied"
+        ),
+        alpha_sms_dispatch::AckOutcome::Ignored => tracing::warn!(
+            device = %device.0,
+            correlation_id = %correlation_id.0,
+            status = ?status,
+            "sms gateway: ack ignored (unknown, duplicate, late or not this device's message)"
+        ),
+    }
 }
 
 fn parse_ack(data: &Value) -> Option<(CorrelationId, AckStatus, Option<String>)> {
