@@ -318,35 +318,11 @@ impl UserRepo for PgUserRepo {
     /// Errors: [`RepoError::Unavailable`] when no connection can be had or it is lost,
     /// [`RepoError::Other`] when a query fails.
     async fn profile(&self, user: UserId) -> Result<Option<Profile>, RepoError> {
-        let mut conn = connection(&self.pool).await?;
-        let row = users::table
-            .filter(users::uuid.eq(user.0))
-            .select((
-                users::uuid,
-                users::name,
-                users::email,
-                users::phone,
-                users::location,
-                users::access,
-                users::role,
-                users::createdAt,
-            ))
-            .first::<ProfileRow>(&mut conn)
-            .await
-            .optional()
-            .map_err(db_error)?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let avatar = photo::table
-            .filter(photo::userId.eq(user.0))
-            // uuid breaks ties so the same avatar is shown on every call.
-            .order((photo::createdAt.desc(), photo::uuid.desc()))
-            .first::<PhotoRow>(&mut conn)
-            .await
-            .optional()
-            .map_err(db_error)?;
-        Ok(Some(row.into_profile(avatar)))
+        // The same statement as `profile_with_session`, asked about no session.
+        Ok(self
+            .profile_with_session(user, None, chrono::Utc::now())
+            .await?
+            .map(|checked| checked.profile))
     }
 
     /// Errors: [`RepoError::Unavailable`] when no connection can be had or it is lost,
