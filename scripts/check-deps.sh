@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Arguments name other crates to check (CI passes an adapter to prove the check can fail).
-if (($#)); then domains=("$@"); else domains=(alpha-kernel alpha-otp alpha-auth alpha-sms-dispatch); fi
+if (($#)); then domains=("$@"); else domains=(alpha-kernel alpha-otp alpha-auth alpha-sms-dispatch alpha-chat); fi
 forbidden='^(diesel|diesel-async|diesel_migrations|tokio-postgres|actix-web|actix-http|actix-rt|socketioxide|engineioxide|hyper|tokio|reqwest|rust_socketio) '
 
 status=0

@@ -67,6 +67,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    chat_messages (id) {
+        id -> Int8,
+        sender_id -> Uuid,
+        recipient_id -> Uuid,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     comments (uuid) {
         uuid -> Uuid,
         #[max_length = 1000]
@@ -437,6 +447,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     brands,
     brands_user,
     categories,
+    chat_messages,
     comments,
     convert_prices,
     file,

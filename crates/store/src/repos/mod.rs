@@ -8,6 +8,7 @@
 //! Invariants that concurrent requests could break are each enforced by one conditional
 //! statement, never by a read followed by a write.
 
+mod chat;
 mod enums;
 mod error;
 mod otp;
@@ -17,6 +18,7 @@ mod sms_devices;
 mod sms_dispatch;
 mod user;
 
+pub use chat::PgChatRepo;
 pub use otp::PgOtpRepo;
 pub use rate_limit::PgRateLimiter;
 pub use session::PgSessionRepo;
