@@ -3,6 +3,7 @@
 mod clock;
 mod ids;
 mod mask;
+mod notify;
 mod phone;
 mod rate_limit;
 mod repo_error;
@@ -10,6 +11,7 @@ mod repo_error;
 pub use clock::{Clock, SystemClock};
 pub use ids::{SessionId, UserId};
 pub use mask::mask_phone;
+pub use notify::UserNotifier;
 pub use phone::{Phone, PhoneError, PhonePolicy};
 pub use rate_limit::{RateDecision, RateLimiter};
 pub use repo_error::RepoError;

@@ -1,0 +1,133 @@
+//! The client gateway: Socket.IO namespace `/` (port 3090 by default), where the mobile app
+//! connects (DESIGN §7). It replaces the old unauthenticated `ChatGateway` (CONTRACT §4.1, §9 S3).
+//!
+//! Modules: `handlers` (handshake authentication and events), `serve` (the hyper listener).
+//! Chat is not part of this gateway yet.
+
+mod handlers;
+mod serve;
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use alpha_auth::AuthService;
+use alpha_kernel::{SessionId, UserId, UserNotifier};
+use serde_json::Value;
+use socketioxide::SocketIo;
+use socketioxide::extract::SocketRef;
+
+pub use handlers::{EV_CONNECTED, EV_ERROR, EV_REGISTER, EV_REGISTERED};
+pub use serve::NAMESPACE;
+
+/// Settings of the client gateway.
+#[derive(Debug, Clone)]
+pub struct ClientGatewayConfig {
+    /// Engine.IO heartbeat interval (socket.io's default: 25 s).
+    pub ping_interval: Duration,
+    /// How long a heartbeat may go unanswered before the socket is dropped (default: 20 s).
+    pub ping_timeout: Duration,
+}
+
+impl Default for ClientGatewayConfig {
+    /// The old gateway's socket.io defaults.
+    fn default() -> Self {
+        Self {
+            ping_interval: Duration::from_secs(25),
+            ping_timeout: Duration::from_secs(20),
+        }
+    }
+}
+
+/// The `/` Socket.IO gateway for app clients.
+///
+/// # Protocol
+/// Namespace `/`, path `/socket.io`.
+/// - The handshake must carry a valid **access** token: `auth: {token}` or the query parameter
+///   `token`. Otherwise the connection is refused with a `CONNECT_ERROR` whose message is
+///   `"<CODE>: <text>"`, CODE one of `TOKEN_INVALID` (missing, malformed, bad signature, a refresh
+///   token, a revoked session), `TOKEN_EXPIRED`, `USER_DELETED`, `INTERNAL_ERROR`.
+/// - An accepted socket joins the rooms `user:<uuid>` and `session:<sid>` (when the token has a
+///   session) and is sent `connected {userId}`; clients should emit only after it.
+/// - `register {phone}` (the old event) is accepted only for the caller's own phone (compared by
+///   digits): `registered {phone: "<E.164>"}`; otherwise `error {code: "PHONE_MISMATCH", message}`.
+/// - Server pushes go through [`UserNotifier`]: to every socket of a user; sockets of a revoked
+///   session or a deleted user are disconnected.
+pub struct ClientGateway {
+    config: ClientGatewayConfig,
+    auth: Arc<AuthService>,
+    /// Set by [`ClientGateway::serve`]; before that nobody is connected.
+    io: OnceLock<SocketIo>,
+}
+
+impl std::fmt::Debug for ClientGateway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientGateway")
+            .field("config", &self.config)
+            .field("serving", &self.io.get().is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The room every socket of a user joins.
+pub(crate) fn user_room(user: UserId) -> String {
+    format!("user:{user}")
+}
+
+/// The room every socket of one session (one login) joins.
+pub(crate) fn session_room(session: SessionId) -> String {
+    format!("session:{session}")
+}
+
+impl ClientGateway {
+    pub fn new(config: ClientGatewayConfig, auth: Arc<AuthService>) -> Arc<Self> {
+        Arc::new(Self {
+            config,
+            auth,
+            io: OnceLock::new(),
+        })
+    }
+
+    /// The sockets of this process in `room` (empty before `serve`).
+    fn sockets_in(&self, room: String) -> Vec<SocketRef> {
+        self.io
+            .get()
+            .and_then(|io| io.of(NAMESPACE))
+            .map(|ns| ns.to(room).sockets())
+            .unwrap_or_default()
+    }
+
+    fn disconnect_room(&self, room: String, what: &str) {
+        let sockets = self.sockets_in(room);
+        let count = sockets.len();
+        for socket in sockets {
+            if let Err(e) = socket.disconnect() {
+                tracing::debug!(error = %e, "client gateway: disconnect failed");
+            }
+        }
+        tracing::info!(count, what, "client gateway: sockets disconnected");
+    }
+}
+
+impl UserNotifier for ClientGateway {
+    fn notify(&self, user: UserId, event: &str, payload: Value) -> usize {
+        let mut delivered = 0;
+        for socket in self.sockets_in(user_room(user)) {
+            match socket.emit(event, &payload) {
+                Ok(()) => delivered += 1,
+                Err(e) => {
+                    tracing::debug!(sid = %socket.id, event, error = %e, "client gateway: emit failed");
+                }
+            }
+        }
+        tracing::debug!(%user, event, delivered, "client gateway: notified");
+        delivered
+    }
+
+    fn disconnect_session(&self, session: SessionId) {
+        self.disconnect_room(session_room(session), "session");
+    }
+
+    fn disconnect_user(&self, user: UserId) {
+        self.disconnect_room(user_room(user), "user");
+    }
+}

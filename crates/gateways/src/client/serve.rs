@@ -1,0 +1,102 @@
+//! The listener: socketioxide served by hyper directly, on its own port.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use hyper::server::conn::http1;
+use hyper_util::rt::TokioIo;
+use serde_json::Value;
+use socketioxide::SocketIo;
+use socketioxide::extract::{SocketRef, TryData};
+use socketioxide::handler::ConnectHandler;
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+
+use super::ClientGateway;
+use super::handlers;
+
+/// The namespace app clients connect to.
+pub const NAMESPACE: &str = "/";
+
+impl ClientGateway {
+    /// Serves `/` on `listener` until `shutdown` completes, then disconnects every socket and
+    /// returns. Call it once: a second call does not serve notifications.
+    ///
+    /// Errors: only an unrecoverable accept failure; a failing connection is logged and dropped.
+    pub async fn serve(
+        self: Arc<Self>,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let (svc, io) = SocketIo::builder()
+            .ping_interval(self.config.ping_interval)
+            .ping_timeout(self.config.ping_timeout)
+            .build_svc();
+        {
+            let gw = self.clone();
+            let middleware = move |s: SocketRef, TryData::<Value>(auth): TryData<Value>| {
+                handlers::authenticate(gw, s, auth.ok())
+            };
+            // socketioxide creates no namespace by itself, not even `/`.
+            io.ns(
+                NAMESPACE,
+                (|socket: SocketRef| async move {
+                    handlers::on_connect(&socket);
+                })
+                .with(middleware),
+            );
+        }
+        if self.io.set(io.clone()).is_err() {
+            tracing::warn!("client gateway: serve called twice; notifications use the first");
+        }
+        if let Ok(addr) = listener.local_addr() {
+            tracing::info!(%addr, namespace = NAMESPACE, "client gateway: listening");
+        }
+
+        let mut connections = JoinSet::new();
+        tokio::pin!(shutdown);
+        let result = loop {
+            tokio::select! {
+                () = &mut shutdown => break Ok(()),
+                accepted = listener.accept() => {
+                    let (stream, peer) = match accepted {
+                        Ok(accepted) => accepted,
+                        Err(e) if is_transient(&e) => {
+                            tracing::warn!(error = %e, "client gateway: accept failed");
+                            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                            continue;
+                        }
+                        Err(e) => break Err(e),
+                    };
+                    let svc = svc.clone();
+                    connections.spawn(async move {
+                        // `with_upgrades` is what lets engine.io switch a connection to websocket.
+                        let conn = http1::Builder::new()
+                            .serve_connection(TokioIo::new(stream), svc)
+                            .with_upgrades();
+                        if let Err(e) = conn.await {
+                            tracing::debug!(%peer, error = %e, "client gateway: connection ended");
+                        }
+                    });
+                    while connections.try_join_next().is_some() {}
+                }
+            }
+        };
+
+        io.close().await;
+        connections.shutdown().await;
+        tracing::info!("client gateway: stopped");
+        result
+    }
+}
+
+/// Accept errors that concern one connection or a momentary shortage, not the listener.
+fn is_transient(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(
+        e.kind(),
+        ConnectionAborted | ConnectionReset | Interrupted | WouldBlock
+    ) || e
+        .raw_os_error()
+        .is_some_and(|code| code == 23 || code == 24) // ENFILE, EMFILE
+}
