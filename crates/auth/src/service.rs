@@ -1,10 +1,10 @@
 //! The auth use cases: login, per-request authentication, refresh rotation with reuse
 //! detection, logout and the caller's own profile.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use alpha_kernel::{Clock, Phone, RepoError, SessionId, UserId};
+use alpha_kernel::{Clock, Phone, RepoError, SessionId, UserId, UserNotifier};
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use rand::rngs::OsRng;
 use rand::{Rng, TryRngCore};
@@ -45,6 +45,9 @@ pub struct AuthService {
     access_secs: i64,
     refresh_secs: i64,
     reuse_grace: TimeDelta,
+    /// Told when a session ends, so live sockets of that session are closed at once. Set once
+    /// after construction: the client gateway that listens also depends on this service.
+    session_listener: OnceLock<Arc<dyn UserNotifier>>,
 }
 
 impl std::fmt::Debug for AuthService {
@@ -111,6 +114,19 @@ impl AuthService {
             refresh_secs: whole_secs(config.refresh_ttl),
             reuse_grace: TimeDelta::from_std(config.reuse_grace).unwrap_or(TimeDelta::MAX),
             config,
+            session_listener: OnceLock::new(),
+        }
+    }
+
+    /// Registers who closes a revoked session's live connections (the client gateway). Only the
+    /// first call counts.
+    pub fn set_session_listener(&self, listener: Arc<dyn UserNotifier>) {
+        let _ = self.session_listener.set(listener);
+    }
+
+    fn session_ended(&self, session: SessionId) {
+        if let Some(listener) = self.session_listener.get() {
+            listener.disconnect_session(session);
         }
     }
 
@@ -224,6 +240,7 @@ impl AuthService {
             self.sessions
                 .revoke(session, REASON_LOGOUT, self.clock.now())
                 .await?;
+            self.session_ended(session);
         }
         Ok(())
     }
@@ -348,6 +365,7 @@ impl AuthService {
         // An older token, or the parent after the grace window: someone else may hold the
         // live one, so the whole session goes.
         self.sessions.revoke(sid, REASON_REUSE, now).await?;
+        self.session_ended(sid);
         Err(RefreshError::Reuse)
     }
 

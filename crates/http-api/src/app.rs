@@ -9,7 +9,9 @@ use utoipa::OpenApi;
 use utoipa_actix_web::{AppExt, scope};
 
 use crate::state::AppState;
-use crate::{admin, auth, cors, docs, extractors, health, not_found, openapi, otp, request_id};
+use crate::{
+    admin, auth, chat, cors, docs, extractors, health, not_found, openapi, otp, request_id,
+};
 
 /// Edge settings taken from configuration.
 #[derive(Debug, Clone)]
@@ -48,7 +50,8 @@ pub fn build_app(
                 .service(auth::logout::logout)
                 .service(auth::update::update)
                 .service(auth::set_firebase::set_firebase)
-                .service(admin::sms_devices::list),
+                .service(admin::sms_devices::list)
+                .service(chat::history::history),
         )
         .split_for_parts();
 

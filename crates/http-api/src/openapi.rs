@@ -16,6 +16,7 @@ use utoipa::{Modify, OpenApi};
         (name = "otp", description = "Phone login: send and verify one-time codes"),
         (name = "auth", description = "Tokens, sessions and the logged-in user's profile"),
         (name = "admin", description = "Operator routes; admin role required"),
+        (name = "chat", description = "Chat history; live messages use the client gateway on :3090"),
     )
 )]
 pub struct ApiDoc;

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use alpha_auth::AuthService;
+use alpha_chat::ChatService;
 use alpha_kernel::{PhonePolicy, RateLimiter};
 use alpha_otp::OtpService;
 use alpha_sms_dispatch::DeviceDirectory;
@@ -35,6 +36,7 @@ pub struct AppState {
     pub auth: Arc<AuthService>,
     pub limiter: Arc<dyn RateLimiter>,
     pub edge: Arc<EdgePolicy>,
+    pub chat: Arc<ChatService>,
     /// SMS devices, for the operators' listing.
     pub sms_devices: Arc<dyn DeviceDirectory>,
 }

@@ -6,6 +6,7 @@ pub mod commands;
 pub mod config;
 pub mod database;
 pub mod logging;
+pub mod otp_delivered;
 pub mod shutdown;
 pub mod wire;
 

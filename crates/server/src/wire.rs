@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use alpha_auth::{AuthConfig, AuthService, JwtTokenSigner};
+use alpha_chat::ChatService;
 use alpha_gateways::{SmsGateway, SmsGatewayConfig};
 use alpha_http_api::{AppState, EdgePolicy, IpLimit};
 use alpha_kernel::{Clock, PhonePolicy, RateLimiter, SystemClock};
@@ -12,7 +13,8 @@ use alpha_otp::{HmacCodeHasher, OsRngCodes, OtpConfig, OtpService, TestNumbers};
 use alpha_sms_dispatch::{DispatchConfig, Dispatcher};
 use alpha_store::pool::PgPool;
 use alpha_store::repos::{
-    PgDeviceDirectory, PgDispatchRepo, PgOtpRepo, PgRateLimiter, PgSessionRepo, PgUserRepo,
+    PgChatRepo, PgDeviceDirectory, PgDispatchRepo, PgOtpRepo, PgRateLimiter, PgSessionRepo,
+    PgUserRepo,
 };
 use anyhow::Context;
 use secrecy::ExposeSecret;
@@ -142,6 +144,10 @@ pub fn app_state(
     };
 
     Ok(AppState {
+        chat: Arc::new(ChatService::new(
+            Arc::new(PgChatRepo::new(pool.clone())),
+            Arc::new(SystemClock),
+        )),
         sms_devices: Arc::new(PgDeviceDirectory::new(pool.clone())),
         pool,
         otp: Arc::new(otp_service),

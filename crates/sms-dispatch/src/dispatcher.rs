@@ -14,7 +14,7 @@ use alpha_otp::{DispatchStatus, OtpId, OtpSms, SmsOutcome, SmsSender};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::ports::{DeviceLink, DispatchRepo, Scheduler};
+use crate::ports::{DeliveryListener, DeviceLink, DispatchRepo, Scheduler};
 use crate::template::render;
 use crate::types::{
     AckOutcome, AckStatus, AttemptOutcome, AttemptRecord, CorrelationId, DeviceInfo, DeviceKey,
@@ -84,6 +84,8 @@ pub struct Dispatcher {
     config: DispatchConfig,
     state: Mutex<State>,
     repo_errors: AtomicU64,
+    /// Told when a device first acknowledges a code (the client gateway's `otp:delivered`).
+    delivery_listener: std::sync::OnceLock<Arc<dyn DeliveryListener>>,
 }
 
 impl std::fmt::Debug for Dispatcher {
@@ -111,10 +113,16 @@ impl Dispatcher {
             config,
             state: Mutex::new(State::default()),
             repo_errors: AtomicU64::new(0),
+            delivery_listener: std::sync::OnceLock::new(),
         }
     }
 
     /// Messages awaiting an acknowledgement.
+    /// Registers who hears about a code's first acknowledgement. Only the first call counts.
+    pub fn set_delivery_listener(&self, listener: Arc<dyn DeliveryListener>) {
+        let _ = self.delivery_listener.set(listener);
+    }
+
     pub fn in_flight(&self) -> usize {
         self.lock().pending.len()
     }
@@ -197,6 +205,9 @@ impl Dispatcher {
                 .await;
                 self.set_status(pending.message.otp_id, otp_status).await;
                 self.count(&pending.device, true).await;
+                if let Some(listener) = self.delivery_listener.get() {
+                    listener.acknowledged(pending.message.otp_id, &pending.message.phone);
+                }
             }
             Action::Upgrade(settled) => {
                 self.record(

@@ -14,7 +14,7 @@ mod types;
 
 pub use dispatcher::Dispatcher;
 pub use no_device::NoSmsDevice;
-pub use ports::{DeviceDirectory, DeviceLink, DispatchRepo, Scheduler};
+pub use ports::{DeliveryListener, DeviceDirectory, DeviceLink, DispatchRepo, Scheduler};
 pub use template::render;
 pub use types::{
     AckOutcome, AckStatus, AttemptOutcome, AttemptRecord, CorrelationId, DeviceCredential,

@@ -1,10 +1,14 @@
 //! `alpha-motors serve`: the long-running server.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use alpha_gateways::{ClientGateway, ClientGatewayConfig};
 use alpha_http_api::{HttpOptions, build_app};
 use alpha_store::pool::{PoolSettings, build_pool};
-use alpha_store::repos::PgRateLimiter;
+use alpha_store::repos::{PgRateLimiter, PgUserRepo};
+
+use crate::otp_delivered::OtpDeliveredToUser;
 use alpha_store::seed::CatalogSource;
 use anyhow::Context;
 
@@ -75,7 +79,32 @@ async fn serve(settings: &Settings, db: &Database) -> anyhow::Result<()> {
     let sms_task = tokio::spawn(sms.gateway.clone().serve(sms_listener, async move {
         let _ = sms_stopped.await;
     }));
-    let state = crate::wire::app_state(settings, pool, sms.dispatcher.clone())?;
+    let state = crate::wire::app_state(settings, pool.clone(), sms.dispatcher.clone())?;
+
+    let clients = ClientGateway::new(ClientGatewayConfig::default(), state.auth.clone());
+    state.auth.set_session_listener(clients.clone());
+    sms.dispatcher
+        .set_delivery_listener(Arc::new(OtpDeliveredToUser::new(
+            PgUserRepo::new(pool),
+            clients.clone(),
+        )));
+    let client_listener =
+        tokio::net::TcpListener::bind((gateways.client_host.as_str(), gateways.client_port))
+            .await
+            .with_context(|| {
+                format!(
+                    "binding the client gateway on {}:{}",
+                    gateways.client_host, gateways.client_port
+                )
+            })?;
+    tracing::info!(
+        port = gateways.client_port,
+        "client gateway listening (namespace /)"
+    );
+    let (stop_clients, clients_stopped) = tokio::sync::oneshot::channel::<()>();
+    let clients_task = tokio::spawn(clients.clone().serve(client_listener, async move {
+        let _ = clients_stopped.await;
+    }));
     let options = HttpOptions {
         body_limit_bytes: settings.http.body_limit_bytes,
         cors_allowed_origins: settings.http.cors_allowed_origins.clone(),
@@ -102,6 +131,8 @@ async fn serve(settings: &Settings, db: &Database) -> anyhow::Result<()> {
     };
     purge.abort();
     let _ = stop_sms.send(());
+    let _ = stop_clients.send(());
+    let _ = tokio::time::timeout(Duration::from_secs(5), clients_task).await;
     // Device sockets close with the gateway; do not let a stuck one hold up the exit.
     let _ = tokio::time::timeout(Duration::from_secs(5), sms_task).await;
     outcome

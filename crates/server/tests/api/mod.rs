@@ -214,3 +214,116 @@ pub async fn app_with_sms(
     };
     (app, server)
 }
+
+/// Everything `serve` runs: the app, the SMS gateway and the client gateway (both on their own
+/// multi-thread runtime), with logout/reuse closing sockets and `otp:delivered` wired.
+pub struct FullStack {
+    pub sms_url: String,
+    pub clients_url: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for FullStack {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+pub async fn full_stack(
+    db: &TestDb,
+    settings: &Settings,
+) -> (
+    impl Service<
+        Request,
+        Response = ServiceResponse<impl MessageBody + use<>>,
+        Error = actix_web::Error,
+    > + use<>,
+    FullStack,
+) {
+    use std::sync::Arc;
+    let pool = build_pool(
+        db.url(),
+        PoolSettings {
+            max_size: 8,
+            wait_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(10),
+        },
+    )
+    .unwrap();
+    let stack = alpha_server::wire::sms_stack(settings, &pool);
+    let state =
+        alpha_server::wire::app_state(settings, pool.clone(), stack.dispatcher.clone()).unwrap();
+    let clients = alpha_gateways::ClientGateway::new(
+        alpha_gateways::ClientGatewayConfig::default(),
+        state.auth.clone(),
+    );
+    state.auth.set_session_listener(clients.clone());
+
+    let sms_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let client_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    sms_listener.set_nonblocking(true).unwrap();
+    client_listener.set_nonblocking(true).unwrap();
+    let sms_url = format!("http://{}", sms_listener.local_addr().unwrap());
+    let clients_url = format!("http://{}", client_listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    let gateway = stack.gateway.clone();
+    let dispatcher = stack.dispatcher.clone();
+    let thread = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            // Created on this runtime, as `serve` does on its own.
+            dispatcher.set_delivery_listener(Arc::new(
+                alpha_server::otp_delivered::OtpDeliveredToUser::new(
+                    alpha_store::repos::PgUserRepo::new(pool),
+                    clients.clone(),
+                ),
+            ));
+            ready_tx.send(()).unwrap();
+            let (stop_sms, sms_stopped) = tokio::sync::oneshot::channel::<()>();
+            let sms = tokio::spawn(gateway.serve(
+                tokio::net::TcpListener::from_std(sms_listener).unwrap(),
+                async move {
+                    let _ = sms_stopped.await;
+                },
+            ));
+            let (stop_clients, clients_stopped) = tokio::sync::oneshot::channel::<()>();
+            let client_task = tokio::spawn(clients.serve(
+                tokio::net::TcpListener::from_std(client_listener).unwrap(),
+                async move {
+                    let _ = clients_stopped.await;
+                },
+            ));
+            let _ = stopped.await;
+            let _ = stop_sms.send(());
+            let _ = stop_clients.send(());
+            let _ = tokio::time::timeout(Duration::from_secs(5), sms).await;
+            let _ = tokio::time::timeout(Duration::from_secs(5), client_task).await;
+        });
+    });
+    ready_rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    let options = HttpOptions {
+        body_limit_bytes: settings.http.body_limit_bytes,
+        cors_allowed_origins: settings.http.cors_allowed_origins.clone(),
+    };
+    let app = test::init_service(build_app(state, &options)).await;
+    (
+        app,
+        FullStack {
+            sms_url,
+            clients_url,
+            stop: Some(stop),
+            thread: Some(thread),
+        },
+    )
+}

@@ -31,6 +31,22 @@ impl PgUserRepo {
     pub fn new(pool: PgPool) -> Self {
         Self { pool }
     }
+
+    /// The user whose phone is `e164`, if any (to tell a user that their code reached a device).
+    ///
+    /// Errors: [`RepoError::Unavailable`] when no connection can be had or it is lost,
+    /// [`RepoError::Other`] when the statement fails.
+    pub async fn id_by_phone(&self, e164: &str) -> Result<Option<UserId>, RepoError> {
+        let mut conn = connection(&self.pool).await?;
+        users::table
+            .filter(users::phone.eq(e164))
+            .select(users::uuid)
+            .first::<Uuid>(&mut conn)
+            .await
+            .optional()
+            .map(|id| id.map(UserId))
+            .map_err(db_error)
+    }
 }
 
 impl std::fmt::Debug for PgUserRepo {

@@ -1,0 +1,180 @@
+//! The client gateway as `serve` wires it: HTTP logout closes that session's sockets, and a
+//! device's acknowledgement reaches the user's sockets as `otp:delivered`.
+#![allow(clippy::unwrap_used)]
+
+mod api;
+
+use std::time::Duration;
+
+use actix_web::http::{Method, StatusCode};
+use alpha_device_sim::{AckPolicy, SimConfig, Simulator};
+use alpha_testkit::TestDb;
+use api::{CLIENT, call, full_stack, login, post_json, settings, with_bearer};
+use futures_util::FutureExt;
+use rust_socketio::asynchronous::{Client, ClientBuilder};
+use rust_socketio::{Event, Payload};
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+const WAIT: Duration = Duration::from_secs(10);
+const SHARED: &str = "shared-device-token-for-tests-0123456789";
+
+struct Socket {
+    client: Client,
+    events: mpsc::UnboundedReceiver<(String, Value)>,
+}
+
+impl Socket {
+    /// Connects with `token` and waits for the server's `connected`.
+    async fn open(url: &str, token: &str) -> Socket {
+        let (tx, events) = mpsc::unbounded_channel();
+        let mut builder = ClientBuilder::new(url)
+            .namespace("/")
+            .reconnect(false)
+            .reconnect_on_disconnect(false)
+            .auth(json!({ "token": token }));
+        for event in ["connected", "notification", "otp:delivered"] {
+            let tx = tx.clone();
+            builder = builder.on(event, move |payload: Payload, _: Client| {
+                let _ = tx.send((event.to_owned(), first(payload)));
+                async {}.boxed()
+            });
+        }
+        for (event, name) in [(Event::Error, "error"), (Event::Close, "close")] {
+            let tx = tx.clone();
+            builder = builder.on(event, move |payload: Payload, _: Client| {
+                let _ = tx.send((name.to_owned(), first(payload)));
+                async {}.boxed()
+            });
+        }
+        let client = tokio::time::timeout(WAIT, builder.connect())
+            .await
+            .unwrap()
+            .unwrap();
+        let mut socket = Socket { client, events };
+        socket.next("connected", WAIT).await;
+        socket
+    }
+
+    async fn next(&mut self, event: &str, within: Duration) -> Value {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let (name, payload) = tokio::time::timeout_at(deadline, self.events.recv())
+                .await
+                .unwrap_or_else(|_| panic!("no {event} within {within:?}"))
+                .unwrap_or_else(|| panic!("socket gone while waiting for {event}"));
+            if name == event {
+                return payload;
+            }
+        }
+    }
+
+    async fn never(&mut self, event: &str, during: Duration) {
+        let deadline = tokio::time::Instant::now() + during;
+        while let Ok(Some((name, payload))) =
+            tokio::time::timeout_at(deadline, self.events.recv()).await
+        {
+            assert_ne!(name, event, "{event} arrived: {payload}");
+        }
+    }
+
+    async fn close(self) {
+        let _ = tokio::time::timeout(WAIT, self.client.disconnect()).await;
+    }
+}
+
+fn first(payload: Payload) -> Value {
+    match payload {
+        Payload::Text(mut values) if !values.is_empty() => values.remove(0),
+        _ => Value::Null,
+    }
+}
+
+fn env() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("OTP_TEST_MODE", "true"),
+        ("SMS_DEVICE_AUTH_TOKEN", SHARED),
+        ("ALPHA__OTP__IP_SEND_LIMIT", "1000"),
+        ("ALPHA__OTP__IP_VERIFY_LIMIT", "1000"),
+    ]
+}
+
+#[actix_web::test]
+async fn logout_closes_that_sessions_sockets_within_a_second_and_no_others() {
+    let db = TestDb::new().await;
+    let (app, stack) = full_stack(&db, &settings(&env())).await;
+    let (phone_access, _) = login(&app, "99361999999").await;
+    let (tablet_access, _) = login(&app, "99361999999").await;
+    let mut phone = Socket::open(&stack.clients_url, &phone_access).await;
+    let mut tablet = Socket::open(&stack.clients_url, &tablet_access).await;
+
+    let (status, _, _) = call(
+        &app,
+        with_bearer(Method::POST, "/api/v1/auth/logout", &phone_access).to_request(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    phone.next("close", Duration::from_secs(1)).await;
+    tablet.never("close", Duration::from_millis(500)).await;
+    tablet.close().await;
+}
+
+#[actix_web::test]
+async fn a_devices_ack_reaches_the_users_sockets_as_otp_delivered() {
+    let db = TestDb::new().await;
+    let (app, stack) = full_stack(&db, &settings(&env())).await;
+    // A user of a real (non-test) number, logged in on one device, asks for a new code (e.g. to
+    // log in on a second device): the first device hears when the SMS has gone out.
+    let mut config = SimConfig::new(&stack.sms_url);
+    config.token = Some(SHARED.to_owned());
+    config.device_id = Some("pixel".to_owned());
+    config.ack = AckPolicy::default();
+    config.status_every = None;
+    config.reconnect = false;
+    let mut device = Simulator::start(config).await.unwrap();
+
+    let (_, body, _) = call(
+        &app,
+        post_json(
+            "/api/v1/otp/send",
+            &json!({"phone": "+99365123456"}),
+            CLIENT,
+        ),
+    )
+    .await;
+    let code = device.next_sms_within(WAIT).await.unwrap().text;
+    let code: String = code
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 5)
+        .unwrap()
+        .to_owned();
+    assert!(body["requestId"].is_string());
+    let (status, tokens, _) = call(
+        &app,
+        post_json(
+            "/api/v1/otp/verify",
+            &json!({"phone": "99365123456", "otp": code}),
+            CLIENT,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    let mut socket =
+        Socket::open(&stack.clients_url, tokens["accessToken"].as_str().unwrap()).await;
+
+    let (_, second, _) = call(
+        &app,
+        post_json(
+            "/api/v1/otp/send",
+            &json!({"phone": "+99365123456"}),
+            CLIENT,
+        ),
+    )
+    .await;
+    device.next_sms_within(WAIT).await.unwrap();
+    let delivered = socket.next("otp:delivered", WAIT).await;
+    assert_eq!(delivered["requestId"], second["requestId"]);
+    assert_eq!(delivered["phone"], "+99365123456");
+    socket.close().await;
+    device.stop().await.unwrap();
+}
