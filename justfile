@@ -43,3 +43,8 @@ device-sim *ARGS:
 # Latency from POST /otp/send to the device receiving sms:send (200 concurrent, one device).
 bench-sms:
     cargo bench -p alpha-server --bench sms_latency
+
+# Client gateway: RSS per idle authenticated socket and notify latency. Env: CLIENT_BENCH_SOCKETS
+# (2000), CLIENT_BENCH_PER_USER (20), CLIENT_BENCH_NOTIFICATIONS (1000), CLIENT_BENCH_LATENCY_SOCKETS (10).
+bench-clients:
+    cargo bench -p alpha-gateways --bench client_gateway

@@ -33,7 +33,13 @@ impl Socket {
             .reconnect(false)
             .reconnect_on_disconnect(false)
             .auth(json!({ "token": token }));
-        for event in ["connected", "notification", "otp:delivered"] {
+        for event in [
+            "connected",
+            "notification",
+            "otp:delivered",
+            "chat message",
+            "chat:sent",
+        ] {
             let tx = tx.clone();
             builder = builder.on(event, move |payload: Payload, _: Client| {
                 let _ = tx.send((event.to_owned(), first(payload)));
@@ -76,6 +82,13 @@ impl Socket {
         {
             assert_ne!(name, event, "{event} arrived: {payload}");
         }
+    }
+
+    async fn emit(&self, event: &str, payload: Value) {
+        tokio::time::timeout(WAIT, self.client.emit(event, payload))
+            .await
+            .unwrap()
+            .unwrap();
     }
 
     async fn close(self) {
@@ -177,4 +190,43 @@ async fn a_devices_ack_reaches_the_users_sockets_as_otp_delivered() {
     assert_eq!(delivered["phone"], "+99365123456");
     socket.close().await;
     device.stop().await.unwrap();
+}
+
+#[actix_web::test]
+async fn chat_goes_from_one_user_to_the_other_through_the_served_gateway() {
+    let db = TestDb::new().await;
+    let (app, stack) = full_stack(&db, &settings(&env())).await;
+    let (a_token, _) = login(&app, "99361999990").await;
+    let (b_token, _) = login(&app, "99361999991").await;
+    let (_, b_me, _) = call(
+        &app,
+        with_bearer(Method::GET, "/api/v1/auth/me", &b_token).to_request(),
+    )
+    .await;
+    let mut a = Socket::open(&stack.clients_url, &a_token).await;
+    let mut b = Socket::open(&stack.clients_url, &b_token).await;
+
+    a.emit("chat message", json!({"to": b_me["uuid"], "text": "salam"}))
+        .await;
+    let sent = a.next("chat:sent", WAIT).await;
+    let received = b.next("chat message", WAIT).await;
+    assert_eq!(received["text"], "salam");
+    assert_eq!(received["id"], sent["id"]);
+    let (status, history, _) = call(
+        &app,
+        with_bearer(
+            Method::GET,
+            &format!("/api/v1/chat/{}/messages", b_me["uuid"].as_str().unwrap()),
+            &a_token,
+        )
+        .to_request(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        history["messages"][0]["text"], "salam",
+        "stored and readable over REST"
+    );
+    a.close().await;
+    b.close().await;
 }

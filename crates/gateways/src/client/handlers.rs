@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use socketioxide::extract::{SocketRef, TryData};
 use socketioxide::socket::DisconnectReason;
 
+use super::chat::{self, ChatSlot};
 use super::{ClientGateway, session_room, user_room};
 
 /// S→C, once the socket is authenticated and its handlers exist: `{userId}`.
@@ -106,6 +107,7 @@ pub(crate) async fn authenticate(
     match gw.auth.authenticate(&token).await {
         Ok(user) => {
             socket.extensions.insert(user);
+            socket.extensions.insert(gw.chat.clone());
             Ok(())
         }
         Err(err) => {
@@ -141,6 +143,11 @@ pub(crate) fn on_connect(socket: &SocketRef) {
             },
         );
     }
+    chat::register_events(
+        socket,
+        user.id,
+        socket.extensions.get::<ChatSlot>().unwrap_or_default(),
+    );
     socket.on_disconnect(|s: SocketRef, reason: DisconnectReason| async move {
         tracing::debug!(sid = %s.id, ?reason, "client gateway: socket disconnected");
     });

@@ -1,9 +1,10 @@
 //! The client gateway: Socket.IO namespace `/` (port 3090 by default), where the mobile app
 //! connects (DESIGN §7). It replaces the old unauthenticated `ChatGateway` (CONTRACT §4.1, §9 S3).
 //!
-//! Modules: `handlers` (handshake authentication and events), `serve` (the hyper listener).
-//! Chat is not part of this gateway yet.
+//! Modules: `handlers` (handshake authentication and events), `chat` (direct messages, once a
+//! [`ChatService`] is attached), `serve` (the hyper listener). Protocol: docs/CLIENT_GATEWAY.md.
 
+mod chat;
 mod handlers;
 mod serve;
 
@@ -11,11 +12,16 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use alpha_auth::AuthService;
+use alpha_chat::ChatService;
 use alpha_kernel::{SessionId, UserId, UserNotifier};
 use serde_json::Value;
 use socketioxide::SocketIo;
 use socketioxide::extract::SocketRef;
 
+pub use chat::{
+    CHAT_MESSAGES_PER_WINDOW, CHAT_MISSED_PER_WINDOW, CHAT_WINDOW, EV_CHAT_MESSAGE, EV_CHAT_MISSED,
+    EV_CHAT_SENT,
+};
 pub use handlers::{EV_CONNECTED, EV_ERROR, EV_REGISTER, EV_REGISTERED};
 pub use serve::NAMESPACE;
 
@@ -50,11 +56,17 @@ impl Default for ClientGatewayConfig {
 ///   session) and is sent `connected {userId}`; clients should emit only after it.
 /// - `register {phone}` (the old event) is accepted only for the caller's own phone (compared by
 ///   digits): `registered {phone: "<E.164>"}`; otherwise `error {code: "PHONE_MISMATCH", message}`.
+/// - Chat (once [`ClientGateway::attach_chat`] was called): `chat message {to, text, clientId?}`
+///   goes to the recipient's sockets and the sender's other sockets, never to everyone; the
+///   sender gets `chat:sent`; `chat:missed {since, limit?}` answers `{messages, hasMore}`. At most
+///   10 `chat message` per 10 s per socket (`CHAT_RATE_LIMITED`).
 /// - Server pushes go through [`UserNotifier`]: to every socket of a user; sockets of a revoked
 ///   session or a deleted user are disconnected.
 pub struct ClientGateway {
     config: ClientGatewayConfig,
     auth: Arc<AuthService>,
+    /// The chat service, once attached; shared with every socket.
+    chat: chat::ChatSlot,
     /// Set by [`ClientGateway::serve`]; before that nobody is connected.
     io: OnceLock<SocketIo>,
 }
@@ -64,6 +76,7 @@ impl std::fmt::Debug for ClientGateway {
         f.debug_struct("ClientGateway")
             .field("config", &self.config)
             .field("serving", &self.io.get().is_some())
+            .field("chat", &self.chat.is_attached())
             .finish_non_exhaustive()
     }
 }
@@ -83,8 +96,17 @@ impl ClientGateway {
         Arc::new(Self {
             config,
             auth,
+            chat: chat::ChatSlot::default(),
             io: OnceLock::new(),
         })
+    }
+
+    /// Enables the chat events with `chat`. Works before or after [`ClientGateway::serve`];
+    /// until then chat events are answered with `INTERNAL_ERROR`. Only the first call counts.
+    pub fn attach_chat(&self, chat: Arc<ChatService>) {
+        if !self.chat.attach(chat) {
+            tracing::warn!("client gateway: attach_chat called twice; the first service stays");
+        }
     }
 
     /// The sockets of this process in `room` (empty before `serve`).

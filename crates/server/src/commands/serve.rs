@@ -83,6 +83,7 @@ async fn serve(settings: &Settings, db: &Database) -> anyhow::Result<()> {
 
     let clients = ClientGateway::new(ClientGatewayConfig::default(), state.auth.clone());
     state.auth.set_session_listener(clients.clone());
+    clients.attach_chat(state.chat.clone());
     sms.dispatcher
         .set_delivery_listener(Arc::new(OtpDeliveredToUser::new(
             PgUserRepo::new(pool),

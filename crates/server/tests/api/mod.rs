@@ -264,6 +264,7 @@ pub async fn full_stack(
         state.auth.clone(),
     );
     state.auth.set_session_listener(clients.clone());
+    clients.attach_chat(state.chat.clone());
 
     let sms_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let client_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
