@@ -131,6 +131,15 @@ fn vm_rss_kib(process: &str) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// User + system CPU seconds of a process (`self` or a pid); /proc counts in 1/100 s.
+fn cpu_seconds(process: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{process}/stat")).ok()?;
+    let mut fields = stat.get(stat.rfind(')')? + 1..)?.split_whitespace();
+    let utime: u64 = fields.nth(11)?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some((utime + stime) as f64 / 100.0)
+}
+
 fn mib(kib: Option<u64>) -> String {
     kib.map_or_else(
         || "-".to_owned(),
@@ -391,6 +400,8 @@ struct Report {
     rss_after_close: Option<u64>,
     held_after_close: Option<usize>,
     child_rss: Option<u64>,
+    /// CPU seconds spent while the N sockets were opened: (server, client driver).
+    open_cpu: (Option<f64>, Option<f64>),
     sequential: Vec<u64>,
     sequential_lost: usize,
     burst: Vec<u64>,
@@ -474,6 +485,7 @@ async fn run(s: Settings, limit_text: String, soft_limit: u64) {
     // 1. idle sockets, held by the child process
     tokio::time::sleep(Duration::from_millis(500)).await;
     report.rss_before = vm_rss_kib("self");
+    let cpu_before = cpu_seconds("self");
     let child = if s.sockets == 0 {
         None
     } else {
@@ -482,6 +494,14 @@ async fn run(s: Settings, limit_text: String, soft_limit: u64) {
     if report.child_ready.is_some() || report.reached > 0 {
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
+    report.open_cpu = (
+        cpu_seconds("self")
+            .zip(cpu_before)
+            .map(|(now, before)| now - before),
+        child
+            .as_ref()
+            .and_then(|(c, _)| cpu_seconds(&c.0.id().to_string())),
+    );
     report.held = Some(sockets_held(&gateway, &idle_users));
     report.rss_with = vm_rss_kib("self");
     report.child_rss = child
@@ -735,6 +755,12 @@ fn print_report(s: &Settings, r: &Report) {
             r.reached
         ),
     }
+    let secs = |c: Option<f64>| c.map_or_else(|| "-".to_owned(), |c| format!("{c:.1} s"));
+    println!(
+        "  CPU while opening          server {}, client driver {}",
+        secs(r.open_cpu.0),
+        secs(r.open_cpu.1)
+    );
     let held = r.held.unwrap_or(0);
     println!("  sockets held (server)      {held}");
     println!("  server RSS before          {}", mib(r.rss_before));

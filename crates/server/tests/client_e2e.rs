@@ -230,3 +230,49 @@ async fn chat_goes_from_one_user_to_the_other_through_the_served_gateway() {
     a.close().await;
     b.close().await;
 }
+
+/// A raw engine.io polling handshake with an `Origin`, as a browser would send it.
+fn polling_handshake(url: &str, origin: &str) -> String {
+    use std::io::{Read, Write};
+    let addr = url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    // The server may keep the connection open after answering; the headers come at once.
+    stream
+        .set_read_timeout(Some(Duration::from_millis(1500)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: {addr}\r\nOrigin: {origin}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    String::from_utf8_lossy(&raw).to_lowercase()
+}
+
+#[actix_web::test]
+async fn browser_origins_follow_the_configured_allow_list() {
+    let db = TestDb::new().await;
+    let mut env = env();
+    env.push(("CORS_ALLOWED_ORIGINS", "https://admin.example.tm"));
+    let (_app, stack) = full_stack(&db, &settings(&env)).await;
+    let url = stack.clients_url.clone();
+    let allowed = tokio::task::spawn_blocking({
+        let url = url.clone();
+        move || polling_handshake(&url, "https://admin.example.tm")
+    })
+    .await
+    .unwrap();
+    assert!(
+        allowed.contains("access-control-allow-origin: https://admin.example.tm"),
+        "{allowed}"
+    );
+    let refused =
+        tokio::task::spawn_blocking(move || polling_handshake(&url, "https://evil.example"))
+            .await
+            .unwrap();
+    assert!(
+        !refused.contains("access-control-allow-origin"),
+        "{refused}"
+    );
+}

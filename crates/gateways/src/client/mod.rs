@@ -32,6 +32,9 @@ pub struct ClientGatewayConfig {
     pub ping_interval: Duration,
     /// How long a heartbeat may go unanswered before the socket is dropped (default: 20 s).
     pub ping_timeout: Duration,
+    /// Browser origins allowed to connect (the HTTP API's allow-list; `*` for any). Mobile apps
+    /// send no `Origin` and are unaffected. Empty: no browser origin is allowed.
+    pub cors_allowed_origins: Vec<String>,
 }
 
 impl Default for ClientGatewayConfig {
@@ -40,6 +43,7 @@ impl Default for ClientGatewayConfig {
         Self {
             ping_interval: Duration::from_secs(25),
             ping_timeout: Duration::from_secs(20),
+            cors_allowed_origins: Vec::new(),
         }
     }
 }

@@ -1,7 +1,12 @@
 //! The listener: socketioxide served by hyper directly, on its own port.
 
+use hyper::Method;
+use hyper::header::HeaderValue;
+use hyper_util::service::TowerToHyperService;
 use std::future::Future;
 use std::sync::Arc;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_layer::Layer;
 
 use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
@@ -53,6 +58,7 @@ impl ClientGateway {
             tracing::info!(%addr, namespace = NAMESPACE, "client gateway: listening");
         }
 
+        let cors = cors_layer(&self.config.cors_allowed_origins);
         let mut connections = JoinSet::new();
         tokio::pin!(shutdown);
         let result = loop {
@@ -68,7 +74,7 @@ impl ClientGateway {
                         }
                         Err(e) => break Err(e),
                     };
-                    let svc = svc.clone();
+                    let svc = TowerToHyperService::new(cors.layer(svc.clone()));
                     connections.spawn(async move {
                         // `with_upgrades` is what lets engine.io switch a connection to websocket.
                         let conn = http1::Builder::new()
@@ -99,4 +105,20 @@ fn is_transient(e: &std::io::Error) -> bool {
     ) || e
         .raw_os_error()
         .is_some_and(|code| code == 23 || code == 24) // ENFILE, EMFILE
+}
+
+/// CORS for browser clients (the engine.io polling transport is plain HTTP). Credentials are
+/// never allowed: sockets authenticate with a token, not cookies.
+fn cors_layer(allowed: &[String]) -> CorsLayer {
+    let layer = CorsLayer::new()
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers(tower_http::cors::Any);
+    if allowed.iter().any(|o| o == "*") {
+        return layer.allow_origin(tower_http::cors::Any);
+    }
+    let origins: Vec<HeaderValue> = allowed
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    layer.allow_origin(AllowOrigin::list(origins))
 }

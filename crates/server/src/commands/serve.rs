@@ -81,7 +81,13 @@ async fn serve(settings: &Settings, db: &Database) -> anyhow::Result<()> {
     }));
     let state = crate::wire::app_state(settings, pool.clone(), sms.dispatcher.clone())?;
 
-    let clients = ClientGateway::new(ClientGatewayConfig::default(), state.auth.clone());
+    let clients = ClientGateway::new(
+        ClientGatewayConfig {
+            cors_allowed_origins: settings.http.cors_allowed_origins.clone(),
+            ..ClientGatewayConfig::default()
+        },
+        state.auth.clone(),
+    );
     state.auth.set_session_listener(clients.clone());
     clients.attach_chat(state.chat.clone());
     sms.dispatcher

@@ -260,7 +260,10 @@ pub async fn full_stack(
     let state =
         alpha_server::wire::app_state(settings, pool.clone(), stack.dispatcher.clone()).unwrap();
     let clients = alpha_gateways::ClientGateway::new(
-        alpha_gateways::ClientGatewayConfig::default(),
+        alpha_gateways::ClientGatewayConfig {
+            cors_allowed_origins: settings.http.cors_allowed_origins.clone(),
+            ..alpha_gateways::ClientGatewayConfig::default()
+        },
         state.auth.clone(),
     );
     state.auth.set_session_listener(clients.clone());
