@@ -118,6 +118,21 @@ impl AuthService {
         }
     }
 
+    /// Whether `user` still exists and its session (if it has one) is still live: long-lived
+    /// connections re-check this, so a deletion or a revocation made elsewhere ends them too.
+    ///
+    /// Errors: [`RepoError`].
+    pub async fn still_valid(&self, user: &AuthUser) -> Result<bool, RepoError> {
+        let record = self
+            .users
+            .auth_record(user.id, user.session, self.clock.now())
+            .await?;
+        Ok(match record {
+            None => false,
+            Some(record) => require_live_session(user.session, record.session_active).is_ok(),
+        })
+    }
+
     /// Registers who closes a revoked session's live connections (the client gateway). Only the
     /// first call counts.
     pub fn set_session_listener(&self, listener: Arc<dyn UserNotifier>) {

@@ -503,6 +503,7 @@ async fn every_route_is_in_the_served_openapi_document() {
         ("/api/v1/auth", "put"),
         ("/api/v1/auth/setFirebase", "put"),
         ("/api/v1/admin/sms/devices", "get"),
+        ("/api/v1/chat/{peerId}/messages", "get"),
         ("/healthz", "get"),
         ("/readyz", "get"),
     ] {

@@ -10,6 +10,7 @@ use actix_web::http::{Method, StatusCode};
 use alpha_device_sim::{AckPolicy, SimConfig, Simulator};
 use alpha_testkit::TestDb;
 use api::{CLIENT, call, full_stack, login, post_json, settings, with_bearer};
+use diesel_async::SimpleAsyncConnection;
 use futures_util::FutureExt;
 use rust_socketio::asynchronous::{Client, ClientBuilder};
 use rust_socketio::{Event, Payload};
@@ -275,4 +276,41 @@ async fn browser_origins_follow_the_configured_allow_list() {
         !refused.contains("access-control-allow-origin"),
         "{refused}"
     );
+}
+
+#[actix_web::test]
+async fn a_deleted_users_sockets_are_closed_promptly() {
+    let db = TestDb::new().await;
+    let (app, stack) = full_stack(&db, &settings(&env())).await;
+    let (access, _) = login(&app, "99361999999").await;
+    let mut socket = Socket::open(&stack.clients_url, &access).await;
+    db.conn()
+        .await
+        .batch_execute("DELETE FROM users")
+        .await
+        .unwrap();
+    socket.next("close", Duration::from_secs(3)).await;
+}
+
+#[actix_web::test]
+async fn refresh_token_reuse_closes_that_sessions_sockets() {
+    let db = TestDb::new().await;
+    let mut env = env();
+    env.push(("REFRESH_REUSE_GRACE_SECONDS", "0"));
+    let (app, stack) = full_stack(&db, &settings(&env)).await;
+    let (access, first_refresh) = login(&app, "99361999999").await;
+    let mut socket = Socket::open(&stack.clients_url, &access).await;
+    let refresh =
+        |token: &str| with_bearer(Method::POST, "/api/v1/auth/refresh", token).to_request();
+    assert_eq!(
+        call(&app, refresh(&first_refresh)).await.0,
+        StatusCode::CREATED
+    );
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let (status, body, _) = call(&app, refresh(&first_refresh)).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("TOKEN_REUSE"))
+    );
+    socket.next("close", Duration::from_secs(1)).await;
 }

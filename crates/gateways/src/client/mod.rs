@@ -35,6 +35,10 @@ pub struct ClientGatewayConfig {
     /// Browser origins allowed to connect (the HTTP API's allow-list; `*` for any). Mobile apps
     /// send no `Origin` and are unaffected. Empty: no browser origin is allowed.
     pub cors_allowed_origins: Vec<String>,
+    /// How often every connected socket's user and session are checked again, so a deletion or a
+    /// revocation this process was not told about (another instance, an operator's SQL) still
+    /// ends the socket.
+    pub revalidate_every: Duration,
 }
 
 impl Default for ClientGatewayConfig {
@@ -44,6 +48,7 @@ impl Default for ClientGatewayConfig {
             ping_interval: Duration::from_secs(25),
             ping_timeout: Duration::from_secs(20),
             cors_allowed_origins: Vec::new(),
+            revalidate_every: Duration::from_secs(30),
         }
     }
 }

@@ -1,5 +1,9 @@
 //! The listener: socketioxide served by hyper directly, on its own port.
 
+use std::collections::HashMap;
+
+use alpha_auth::{AuthService, AuthUser};
+use alpha_kernel::{SessionId, UserId};
 use hyper::Method;
 use hyper::header::HeaderValue;
 use hyper_util::service::TowerToHyperService;
@@ -59,6 +63,11 @@ impl ClientGateway {
         }
 
         let cors = cors_layer(&self.config.cors_allowed_origins);
+        let revalidation = tokio::spawn(revalidate(
+            io.clone(),
+            self.auth.clone(),
+            self.config.revalidate_every,
+        ));
         let mut connections = JoinSet::new();
         tokio::pin!(shutdown);
         let result = loop {
@@ -89,6 +98,7 @@ impl ClientGateway {
             }
         };
 
+        revalidation.abort();
         io.close().await;
         connections.shutdown().await;
         tracing::info!("client gateway: stopped");
@@ -121,4 +131,39 @@ fn cors_layer(allowed: &[String]) -> CorsLayer {
         .filter_map(|o| HeaderValue::from_str(o).ok())
         .collect();
     layer.allow_origin(AllowOrigin::list(origins))
+}
+
+/// Disconnects sockets whose user was deleted or whose session ended without this process being
+/// told. One query per distinct session per round.
+async fn revalidate(io: SocketIo, auth: Arc<AuthService>, every: std::time::Duration) {
+    let mut tick = tokio::time::interval(every);
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        let mut verdicts: HashMap<(UserId, Option<SessionId>), bool> = HashMap::new();
+        for socket in io.sockets() {
+            let Some(user) = socket.extensions.get::<AuthUser>() else {
+                continue;
+            };
+            let key = (user.id, user.session);
+            let valid = match verdicts.get(&key) {
+                Some(valid) => *valid,
+                None => match auth.still_valid(&user).await {
+                    Ok(valid) => {
+                        verdicts.insert(key, valid);
+                        valid
+                    }
+                    // The store is down: keep sockets rather than drop every user at once.
+                    Err(e) => {
+                        tracing::warn!(error = %e, "client gateway: revalidation skipped");
+                        true
+                    }
+                },
+            };
+            if !valid {
+                tracing::info!(user = %user.id, "client gateway: session ended, socket closed");
+                let _ = socket.disconnect();
+            }
+        }
+    }
 }

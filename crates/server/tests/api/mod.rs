@@ -262,6 +262,8 @@ pub async fn full_stack(
     let clients = alpha_gateways::ClientGateway::new(
         alpha_gateways::ClientGatewayConfig {
             cors_allowed_origins: settings.http.cors_allowed_origins.clone(),
+            // Short, so tests see a deletion's effect quickly.
+            revalidate_every: Duration::from_millis(300),
             ..alpha_gateways::ClientGatewayConfig::default()
         },
         state.auth.clone(),
