@@ -4,6 +4,7 @@
 //! - [`sms`]: the SMS-device gateway, namespace `/sms` (DESIGN §6).
 
 pub mod client;
+mod listener;
 pub mod sms;
 
 pub use client::{ClientGateway, ClientGatewayConfig};

@@ -12,14 +12,11 @@ use std::sync::Arc;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_layer::Layer;
 
-use hyper::server::conn::http1;
-use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use socketioxide::SocketIo;
 use socketioxide::extract::{SocketRef, TryData};
 use socketioxide::handler::ConnectHandler;
 use tokio::net::TcpListener;
-use tokio::task::JoinSet;
 
 use super::ClientGateway;
 use super::handlers;
@@ -68,35 +65,13 @@ impl ClientGateway {
             self.auth.clone(),
             self.config.revalidate_every,
         ));
-        let mut connections = JoinSet::new();
-        tokio::pin!(shutdown);
-        let result = loop {
-            tokio::select! {
-                () = &mut shutdown => break Ok(()),
-                accepted = listener.accept() => {
-                    let (stream, peer) = match accepted {
-                        Ok(accepted) => accepted,
-                        Err(e) if is_transient(&e) => {
-                            tracing::warn!(error = %e, "client gateway: accept failed");
-                            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-                            continue;
-                        }
-                        Err(e) => break Err(e),
-                    };
-                    let svc = TowerToHyperService::new(cors.layer(svc.clone()));
-                    connections.spawn(async move {
-                        // `with_upgrades` is what lets engine.io switch a connection to websocket.
-                        let conn = http1::Builder::new()
-                            .serve_connection(TokioIo::new(stream), svc)
-                            .with_upgrades();
-                        if let Err(e) = conn.await {
-                            tracing::debug!(%peer, error = %e, "client gateway: connection ended");
-                        }
-                    });
-                    while connections.try_join_next().is_some() {}
-                }
-            }
-        };
+        let (result, mut connections) = crate::listener::accept_until(
+            "client",
+            listener,
+            || TowerToHyperService::new(cors.layer(svc.clone())),
+            shutdown,
+        )
+        .await;
 
         revalidation.abort();
         io.close().await;
@@ -104,17 +79,6 @@ impl ClientGateway {
         tracing::info!("client gateway: stopped");
         result
     }
-}
-
-/// Accept errors that concern one connection or a momentary shortage, not the listener.
-fn is_transient(e: &std::io::Error) -> bool {
-    use std::io::ErrorKind::*;
-    matches!(
-        e.kind(),
-        ConnectionAborted | ConnectionReset | Interrupted | WouldBlock
-    ) || e
-        .raw_os_error()
-        .is_some_and(|code| code == 23 || code == 24) // ENFILE, EMFILE
 }
 
 /// CORS for browser clients (the engine.io polling transport is plain HTTP). Credentials are

@@ -7,12 +7,9 @@ pub(crate) const TRANSPORT_PING_TIMEOUT: std::time::Duration = std::time::Durati
 use std::future::Future;
 use std::sync::Arc;
 
-use hyper::server::conn::http1;
-use hyper_util::rt::TokioIo;
 use socketioxide::SocketIo;
 use socketioxide::extract::SocketRef;
 use tokio::net::TcpListener;
-use tokio::task::JoinSet;
 
 use super::SmsGateway;
 use super::handlers;
@@ -60,37 +57,8 @@ impl SmsGateway {
             })
         };
 
-        let mut connections = JoinSet::new();
-        tokio::pin!(shutdown);
-        let result = loop {
-            tokio::select! {
-                () = &mut shutdown => break Ok(()),
-                accepted = listener.accept() => {
-                    let (stream, peer) = match accepted {
-                        Ok(accepted) => accepted,
-                        Err(e) if is_transient(&e) => {
-                            // Out of file descriptors and the like: back off instead of spinning.
-                            tracing::warn!(error = %e, "sms gateway: accept failed");
-                            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-                            continue;
-                        }
-                        Err(e) => break Err(e),
-                    };
-                    let svc = svc.clone();
-                    connections.spawn(async move {
-                        // `with_upgrades` is what lets engine.io switch a connection to websocket.
-                        let conn = http1::Builder::new()
-                            .serve_connection(TokioIo::new(stream), svc)
-                            .with_upgrades();
-                        if let Err(e) = conn.await {
-                            tracing::debug!(%peer, error = %e, "sms gateway: connection ended");
-                        }
-                    });
-                    // Reap finished connections so the set does not grow with the process.
-                    while connections.try_join_next().is_some() {}
-                }
-            }
-        };
+        let (result, mut connections) =
+            crate::listener::accept_until("sms", listener, || svc.clone(), shutdown).await;
 
         pinger.abort();
         // Disconnects every socket (running the disconnect handlers) before the connections go.
@@ -99,15 +67,4 @@ impl SmsGateway {
         tracing::info!("sms gateway: stopped");
         result
     }
-}
-
-/// Accept errors that concern one connection or a momentary shortage, not the listener.
-fn is_transient(e: &std::io::Error) -> bool {
-    use std::io::ErrorKind::*;
-    matches!(
-        e.kind(),
-        ConnectionAborted | ConnectionReset | Interrupted | WouldBlock
-    ) || e
-        .raw_os_error()
-        .is_some_and(|code| code == 23 || code == 24) // ENFILE, EMFILE
 }
