@@ -56,8 +56,9 @@ pub struct Cli {
     #[arg(long, default_value_t = 30)]
     pub status_every_secs: u64,
 
-    /// Do not answer `sms:ping` with `sms:pong` (with `--status-every-secs 0` too, the device
-    /// goes silent and the server stops choosing it after 60 s).
+    /// Do not answer `sms:ping` with `sms:pong`, like old device apps. The server still chooses
+    /// the device while its socket is connected: the Engine.IO heartbeat, which the Socket.IO
+    /// client answers by itself, is what keeps it eligible, not pongs or `sms:status`.
     #[arg(long)]
     pub no_pong: bool,
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 use alpha_gateways::{SmsGateway, SmsGatewayConfig};
 use alpha_kernel::{Phone, SystemClock};
 use alpha_otp::{OtpCode, OtpId, OtpSms, SmsOutcome, SmsSender};
-use alpha_sms_dispatch::{DeviceDirectory, DeviceLink, DispatchConfig, Dispatcher};
+use alpha_sms_dispatch::{DeviceDirectory, DeviceKey, DeviceLink, DispatchConfig, Dispatcher};
 use alpha_store::device_token::hash_secret;
 use alpha_store::pool::{PgPool, PoolSettings, build_pool};
 use alpha_store::repos::{PgDeviceDirectory, PgDispatchRepo};
@@ -757,6 +757,75 @@ async fn registered_devices_are_pinged() {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         device.close().await;
+        h.stop().await;
+    }))
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disabled_or_rotated_devices_are_disconnected_and_others_stay() {
+    within(Box::pin(async {
+        let h = Harness::start(SmsGatewayConfig {
+            ping_interval: Duration::from_millis(200),
+            ..config()
+        })
+        .await;
+        let (lost_id, lost_token) = h.device_with_token("tm").await;
+        let (rotated_id, rotated_token) = h.device_with_token("tm").await;
+        let (kept_id, kept_token) = h.device_with_token("tm").await;
+        let mut sockets = Vec::new();
+        for token in [&lost_token, &rotated_token, &kept_token] {
+            let mut device = TestDevice::connect(&h.url).await;
+            let reply = device.register(json!({"authToken": token})).await;
+            assert_eq!(reply["success"], json!(true), "{reply}");
+            sockets.push(device);
+        }
+        assert_eq!(h.device_keys().len(), 3);
+
+        // What `alpha-motors device disable` and `rotate-token` do, from another process.
+        assert!(
+            h.directory
+                .set_enabled(&DeviceKey(lost_id.clone()), false)
+                .await
+                .unwrap()
+        );
+        assert!(
+            h.directory
+                .set_token_hash(
+                    &DeviceKey(rotated_id.clone()),
+                    &hash_secret("a-new-secret").unwrap()
+                )
+                .await
+                .unwrap()
+        );
+        assert!(
+            !h.directory
+                .set_enabled(&DeviceKey("no-such-device".to_owned()), false)
+                .await
+                .unwrap()
+        );
+
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while h.device_keys().len() != 1 {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "still connected: {:?}",
+                h.device_keys()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(h.device_keys(), vec![kept_id.clone()]);
+
+        // Neither may come back with its old token.
+        for token in [&lost_token, &rotated_token] {
+            let mut again = TestDevice::connect(&h.url).await;
+            let reply = again.register(json!({"authToken": token})).await;
+            assert_eq!(reply["success"], json!(false), "{reply}");
+            again.close().await;
+        }
+        for device in sockets {
+            device.close().await;
+        }
         h.stop().await;
     }))
     .await;

@@ -35,7 +35,7 @@ pub fn build_app(
         InitError = (),
     > + use<>,
 > {
-    let (app, doc) = App::new()
+    let (app, mut doc) = App::new()
         .into_utoipa_app()
         .openapi(openapi::ApiDoc::openapi())
         .app_data(web::Data::new(state))
@@ -54,14 +54,18 @@ pub fn build_app(
                 .service(chat::history::history),
         )
         .split_for_parts();
+    openapi::complete(&mut doc);
+    let routes = not_found::Routes::of_document(&doc, docs::ROUTES);
 
     with_request_limits(app, options.body_limit_bytes)
         .service(docs::redirect_to_ui)
         .service(docs::swagger_ui(doc))
-        .default_service(web::to(not_found::not_found))
+        .default_service(web::to(move |req| {
+            not_found::not_found(req, routes.clone())
+        }))
         .wrap(cors::cors(&options.cors_allowed_origins))
         .wrap(from_fn(request_id::echo_request_id))
-        .wrap(TracingLogger::default())
+        .wrap(TracingLogger::<crate::request_log::RequestLog>::new())
 }
 
 /// Body limits and JSON answers for bad bodies, paths and queries, for every route of `app`.

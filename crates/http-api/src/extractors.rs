@@ -1,8 +1,15 @@
 //! Extractor settings: body limits, and JSON errors instead of actix's plain-text ones.
 
+use std::future::Future;
+use std::ops::Deref;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, web};
+use actix_web::{FromRequest, HttpRequest, web};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::error::ApiError;
 
@@ -56,4 +63,48 @@ fn json_error(err: &JsonPayloadError) -> ApiError {
         }
         other => ApiError::bad_request("INVALID_BODY", format!("Unreadable request body: {other}")),
     }
+}
+
+/// A JSON body that must be an object. `web::Json<T>` alone would also take an array, through
+/// serde's sequence form of structs (`["99361999999"]` read as `{"phone": ...}`).
+#[derive(Debug)]
+pub struct JsonObject<T>(pub T);
+
+impl<T> JsonObject<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> Deref for JsonObject<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonObject<T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        // Content type, size limit and syntax errors stay with `json_config`'s handler.
+        let value = web::Json::<Value>::from_request(req, payload);
+        Box::pin(async move {
+            let web::Json(value) = value.await?;
+            object_body(value).map(JsonObject).map_err(Into::into)
+        })
+    }
+}
+
+fn object_body<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
+    if !value.is_object() {
+        return Err(ApiError::bad_request(
+            "INVALID_BODY",
+            "The request body must be a JSON object",
+        ));
+    }
+    serde_json::from_value(value)
+        .map_err(|e| ApiError::bad_request("INVALID_BODY", format!("Invalid request body: {e}")))
 }

@@ -18,6 +18,7 @@ mod not_found;
 mod openapi;
 mod otp;
 mod request_id;
+mod request_log;
 mod state;
 mod time_format;
 

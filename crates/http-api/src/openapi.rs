@@ -1,6 +1,12 @@
 //! The OpenAPI document's fixed parts; paths are collected from the handlers as they are mounted.
+//!
+//! Checked by `scripts/schemathesis.sh`: the document must describe every answer the server can
+//! give, and every request it accepts.
 
+use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::response::{Response, ResponseBuilder, Responses};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Content, Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
@@ -36,4 +42,110 @@ impl Modify for BearerAuth {
             ),
         );
     }
+}
+
+/// Completes the document once the handlers' paths are in it (`split_for_parts`): the
+/// `#[openapi(modifiers)]` above run before any path is collected.
+pub(crate) fn complete(doc: &mut utoipa::openapi::OpenApi) {
+    BodyErrors.modify(doc);
+}
+
+/// The JSON body extractor's own answers, on every operation that reads a body: each handler
+/// documents its 400 codes, this adds the extractor's (`extractors::json_error`) once.
+struct BodyErrors;
+
+const MALFORMED_BODY: &str = "`INVALID_JSON` (malformed JSON) or `INVALID_BODY` (not a JSON \
+                              object, or a field of the wrong type)";
+
+impl Modify for BodyErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for operation in operations_mut(item) {
+                if operation.request_body.is_none() {
+                    continue;
+                }
+                let responses = &mut operation.responses;
+                match responses.responses.get_mut("400") {
+                    Some(RefOr::T(response)) => {
+                        response.description = format!(
+                            "{}; {MALFORMED_BODY}",
+                            response.description.trim_end_matches('.')
+                        );
+                    }
+                    Some(RefOr::Ref(_)) => {}
+                    None => add(responses, "400", MALFORMED_BODY),
+                }
+                add(
+                    responses,
+                    "413",
+                    "`PAYLOAD_TOO_LARGE`: the body is larger than `http.body_limit_bytes`",
+                );
+                add(
+                    responses,
+                    "415",
+                    "`UNSUPPORTED_MEDIA_TYPE`: the body is not sent as `Content-Type: \
+                     application/json`",
+                );
+            }
+        }
+    }
+}
+
+fn add(responses: &mut Responses, status: &str, description: &str) {
+    responses
+        .responses
+        .entry(status.to_owned())
+        .or_insert_with(|| RefOr::T(error_response(description)));
+}
+
+fn error_response(description: &str) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            Content::new(Some(Ref::from_schema_name("ErrorBody"))),
+        )
+        .build()
+}
+
+/// Every operation of a path, whatever its method.
+pub(crate) fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.options,
+        &mut item.head,
+        &mut item.patch,
+        &mut item.trace,
+        &mut item.query,
+    ]
+    .into_iter()
+    .filter_map(Option::as_mut)
+    .chain(item.additional_operations.values_mut())
+}
+
+/// The methods a path answers, upper case, as named in an `Allow` header.
+pub(crate) fn methods(item: &PathItem) -> Vec<String> {
+    [
+        ("GET", &item.get),
+        ("PUT", &item.put),
+        ("POST", &item.post),
+        ("DELETE", &item.delete),
+        ("OPTIONS", &item.options),
+        ("HEAD", &item.head),
+        ("PATCH", &item.patch),
+        ("TRACE", &item.trace),
+        ("QUERY", &item.query),
+    ]
+    .into_iter()
+    .filter(|(_, operation)| operation.is_some())
+    .map(|(method, _)| method.to_owned())
+    .chain(
+        item.additional_operations
+            .keys()
+            .map(|method| method.to_ascii_uppercase()),
+    )
+    .collect()
 }

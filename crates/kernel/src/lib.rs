@@ -12,6 +12,6 @@ pub use clock::{Clock, SystemClock};
 pub use ids::{SessionId, UserId};
 pub use mask::mask_phone;
 pub use notify::UserNotifier;
-pub use phone::{Phone, PhoneError, PhonePolicy};
+pub use phone::{DEFAULT_EXTRA_MOBILE_PREFIXES, Phone, PhoneError, PhonePolicy};
 pub use rate_limit::{RateDecision, RateLimiter};
 pub use repo_error::RepoError;

@@ -14,13 +14,26 @@ pub struct PhonePolicy {
     pub allowed_country_codes: Vec<u16>,
     /// Accept only numbers libphonenumber classifies as mobile: codes go out by SMS.
     pub mobile_only: bool,
+    /// E.164 digit prefixes (no `+`) accepted as mobile even where the bundled libphonenumber
+    /// table does not know them yet: a new operator range must never lock real subscribers out
+    /// until the next crate release. The length is still checked against the country's mobile
+    /// numbers.
+    pub extra_mobile_prefixes: Vec<String>,
 }
+
+/// Turkmenistan's 71 and 72 mobile ranges, which the bundled table (libphonenumber 9.0.33)
+/// does not list.
+pub const DEFAULT_EXTRA_MOBILE_PREFIXES: [&str; 2] = ["99371", "99372"];
 
 impl Default for PhonePolicy {
     fn default() -> Self {
         Self {
             allowed_country_codes: vec![993],
             mobile_only: true,
+            extra_mobile_prefixes: DEFAULT_EXTRA_MOBILE_PREFIXES
+                .iter()
+                .map(|p| (*p).to_owned())
+                .collect(),
         }
     }
 }
@@ -75,7 +88,7 @@ impl Phone {
         {
             return Err(PhoneError::CountryNotAllowed);
         }
-        if policy.mobile_only {
+        if policy.mobile_only && !in_extra_range(&number, policy) {
             let kind = number.number_type(&phonenumber::metadata::DATABASE);
             if !matches!(kind, Type::Mobile | Type::FixedLineOrMobile) {
                 return Err(PhoneError::NotMobile);
@@ -119,13 +132,39 @@ fn parse_number(input: &str, policy: &PhonePolicy) -> Option<PhoneNumber> {
             .any(|code| digits.starts_with(&code.to_string()));
         if international
             && let Ok(number) = phonenumber::parse(None, format!("+{digits}"))
-            && number.is_valid()
+            && acceptable(&number, policy)
         {
             return Some(number);
         }
     }
     let number = phonenumber::parse(Some(Id::TM), input).ok()?;
-    number.is_valid().then_some(number)
+    acceptable(&number, policy).then_some(number)
+}
+
+fn acceptable(number: &PhoneNumber, policy: &PhonePolicy) -> bool {
+    number.is_valid() || in_extra_range(number, policy)
+}
+
+/// In a configured extra range, with as many digits as the country's mobile numbers have.
+fn in_extra_range(number: &PhoneNumber, policy: &PhonePolicy) -> bool {
+    let code = number.code().value();
+    let national = number.national().value().to_string();
+    let digits = format!("{code}{national}");
+    policy
+        .extra_mobile_prefixes
+        .iter()
+        .any(|prefix| !prefix.is_empty() && digits.starts_with(prefix.as_str()))
+        && mobile_lengths(code).contains(&national.len())
+}
+
+fn mobile_lengths(code: u16) -> Vec<usize> {
+    phonenumber::metadata::DATABASE
+        .by_code(&code)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|meta| meta.descriptors().mobile())
+        .flat_map(|mobile| mobile.possible_length().iter().map(|&n| usize::from(n)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -180,7 +219,7 @@ mod tests {
         );
         let policy = PhonePolicy {
             allowed_country_codes: vec![993, 7],
-            mobile_only: true,
+            ..PhonePolicy::default()
         };
         assert_eq!(
             Phone::parse("79161234567", &policy).unwrap().as_str(),
@@ -196,6 +235,40 @@ mod tests {
             ..PhonePolicy::default()
         };
         assert!(Phone::parse("+993 12 345678", &policy).is_ok());
+    }
+
+    #[test]
+    fn the_71_and_72_mobile_ranges_are_accepted() {
+        for input in [
+            "+99371234567",
+            "99372345678",
+            "+993 72 345678",
+            "8 71 234567",
+        ] {
+            let phone = parse(input).unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert!(phone.as_str().starts_with("+9937"), "{input}");
+        }
+        // Still the right length, and only where configured.
+        assert_eq!(parse("+9937234567"), Err(PhoneError::Invalid));
+        assert_eq!(parse("+993723456789"), Err(PhoneError::Invalid));
+        let without = PhonePolicy {
+            extra_mobile_prefixes: vec![],
+            ..PhonePolicy::default()
+        };
+        assert!(Phone::parse("+99372345678", &without).is_err());
+    }
+
+    #[test]
+    fn an_extra_prefix_opens_a_range_the_table_does_not_know() {
+        let policy = PhonePolicy {
+            extra_mobile_prefixes: vec!["99373".to_owned()],
+            ..PhonePolicy::default()
+        };
+        assert!(Phone::parse("+99373123456", &PhonePolicy::default()).is_err());
+        assert_eq!(
+            Phone::parse("+99373123456", &policy).unwrap().as_str(),
+            "+99373123456"
+        );
     }
 
     #[test]

@@ -22,12 +22,17 @@ pub enum Command {
     Seed(SeedArgs),
     /// Manage the phones that send OTP SMS.
     Device(DeviceArgs),
+    /// Give or take the admin role.
+    Admin(AdminArgs),
+    /// Exit 0 when the server's /healthz answers 200 (for container health checks).
+    Healthcheck(HealthcheckArgs),
 }
 
 #[derive(Debug, Default, Args)]
 pub struct SeedArgs {
-    /// Brands/models JSON to load (e.g. ../shared/data/brands-models.json). Without it (and
-    /// without SEED_DATA_FILE) a small built-in catalogue is loaded.
+    /// Brands/models JSON to load: the full catalogue (`brands-models.json`, 130 brands) ships
+    /// apart from this repository. Without it (and without SEED_DATA_FILE) a small built-in
+    /// catalogue is loaded.
     #[arg(long, value_name = "PATH")]
     pub data_file: Option<PathBuf>,
 }
@@ -43,6 +48,53 @@ pub enum DeviceCommand {
     /// Register a device and print its token. The token is shown this once: only its hash is
     /// stored.
     Add(DeviceAddArgs),
+    /// List the devices with their state (no tokens).
+    List,
+    /// Shut a device out: it is disconnected within one ping interval and refused from then on.
+    Disable(DeviceIdArg),
+    /// Let a disabled device register again.
+    Enable(DeviceIdArg),
+    /// Issue a new token and print it once; the old one stops working (the device is
+    /// disconnected within one ping interval).
+    RotateToken(DeviceIdArg),
+}
+
+#[derive(Debug, Args)]
+pub struct DeviceIdArg {
+    /// The device id (the part of its token before the dot; `device list` shows it).
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct AdminArgs {
+    #[command(subcommand)]
+    pub command: AdminCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Give the admin role to the user with this phone (they must have logged in once).
+    Grant(PhoneArg),
+    /// Take the admin role away (back to `user`).
+    Revoke(PhoneArg),
+    /// List the admins (phones masked).
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct PhoneArg {
+    /// Any common spelling: +99361999999, 99361999999, 8 61 999999.
+    pub phone: String,
+}
+
+#[derive(Debug, Default, Args)]
+pub struct HealthcheckArgs {
+    /// Probe this URL instead of http://127.0.0.1:<http.port>/healthz (http:// only).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// Give up after this many seconds.
+    #[arg(long, default_value_t = 3)]
+    pub timeout_secs: u64,
 }
 
 #[derive(Debug, Args)]

@@ -41,6 +41,24 @@ impl Database {
         })
     }
 
+    /// Like [`Database::open`], but when a server (`alpha-motors serve`) already runs the
+    /// embedded cluster, connects to its socket instead of refusing: maintenance commands work
+    /// next to a running server.
+    pub async fn open_shared(settings: &Settings) -> anyhow::Result<Self> {
+        if settings.database.url.is_none() {
+            let data_dir = absolute(&settings.database.embedded_dir)?;
+            let name = &settings.database.embedded_db_name;
+            if let Some(url) = alpha_store::embedded::running_url(&data_dir, name) {
+                tracing::info!(dir = %data_dir.display(), "using the embedded PostgreSQL a running server started");
+                return Ok(Self {
+                    url,
+                    embedded: None,
+                });
+            }
+        }
+        Self::open(settings).await
+    }
+
     /// The connection URL; it may carry a password, so it is never logged.
     pub fn url(&self) -> &str {
         &self.url

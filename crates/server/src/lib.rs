@@ -40,6 +40,8 @@ pub async fn run() -> ExitCode {
         Command::Migrate => commands::migrate::run(&settings).await,
         Command::Seed(args) => commands::seed::run(&settings, &args).await,
         Command::Device(args) => commands::device::run(&settings, &args).await,
+        Command::Admin(args) => commands::admin::run(&settings, &args).await,
+        Command::Healthcheck(args) => commands::healthcheck::run(&settings, &args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -131,7 +131,7 @@ pub fn app_state(
         .map(|entry| parse_net(entry))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let edge = EdgePolicy {
-        phone: PhonePolicy::default(),
+        phone: phone_policy(settings),
         otp_send_per_ip: IpLimit {
             limit: otp.ip_send_limit,
             window: Duration::from_secs(otp.ip_send_window_secs),
@@ -158,6 +158,14 @@ pub fn app_state(
 }
 
 /// A bare address counts as a single-host network.
+/// Which phone numbers log in: Turkmen mobiles, with the configured extra ranges.
+pub fn phone_policy(settings: &Settings) -> PhonePolicy {
+    PhonePolicy {
+        extra_mobile_prefixes: settings.phone.extra_mobile_prefixes.clone(),
+        ..PhonePolicy::default()
+    }
+}
+
 fn parse_net(entry: &str) -> anyhow::Result<ipnet::IpNet> {
     entry
         .parse::<ipnet::IpNet>()

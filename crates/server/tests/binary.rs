@@ -1,5 +1,5 @@
 //! The real `alpha-motors` binary: embedded database lifecycle, docs, config errors, concurrent
-//! migrate, and the seed command with the shared catalogue.
+//! migrate, and the seed command with the catalogue (the fixture, or the full file when SEED_DATA_FILE is set).
 #![allow(clippy::unwrap_used)]
 
 mod support;
@@ -175,10 +175,11 @@ async fn two_migrate_processes_at_once_both_succeed() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn seed_command_loads_the_shared_catalogue_idempotently() {
+async fn seed_command_loads_the_catalogue_idempotently() {
     let db = TestDb::new().await;
     let tmp = shared_tempdir();
-    let file = support::shared_catalogue();
+    let expected = alpha_testkit::catalogue();
+    let file = expected.path.clone();
     for run in 0..2 {
         let log = tmp.path().join(format!("seed{run}.log"));
         let status = command(&log)
@@ -194,11 +195,11 @@ async fn seed_command_loads_the_shared_catalogue_idempotently() {
         );
         assert_eq!(
             count(db.url(), "SELECT count(*) AS n FROM brands").await,
-            130
+            expected.brands
         );
         assert_eq!(
             count(db.url(), "SELECT count(*) AS n FROM models").await,
-            2432
+            expected.models
         );
         assert_eq!(
             count(db.url(), "SELECT count(*) AS n FROM convert_prices").await,
@@ -228,7 +229,8 @@ async fn migrate_and_seed_work_in_embedded_mode_and_leave_no_process() {
     let needle = data_dir.to_string_lossy().into_owned();
     assert_eq!(processes_mentioning(&needle), Vec::<String>::new());
 
-    let file = support::shared_catalogue();
+    let expected = alpha_testkit::catalogue();
+    let file = expected.path.clone();
     run(&["seed", "--data-file", file.to_str().unwrap()], "seed.log");
     assert_eq!(processes_mentioning(&needle), Vec::<String>::new());
 
@@ -239,6 +241,9 @@ async fn migrate_and_seed_work_in_embedded_mode_and_leave_no_process() {
     .await
     .unwrap();
     let url = cluster.url("alpha_motors");
-    assert_eq!(count(&url, "SELECT count(*) AS n FROM models").await, 2432);
+    assert_eq!(
+        count(&url, "SELECT count(*) AS n FROM models").await,
+        expected.models
+    );
     cluster.stop().await.unwrap();
 }

@@ -1,5 +1,5 @@
-//! The seed against a real PostgreSQL: exact counts with the shared catalogue, idempotence, and a
-//! built-in fallback that never overwrites.
+//! The seed against a real PostgreSQL: exact counts (the full catalogue when `SEED_DATA_FILE`
+//! names it, else the fixture), idempotence, and a built-in fallback that never overwrites.
 #![allow(clippy::unwrap_used)]
 
 mod support;
@@ -7,43 +7,37 @@ mod support;
 use std::path::PathBuf;
 
 use alpha_store::seed::{self, CatalogSource, SeedError};
-use alpha_testkit::TestDb;
+use alpha_testkit::{TestDb, catalogue};
 use diesel_async::SimpleAsyncConnection;
 use support::{count, text};
 
-/// The shared catalogue is read from its path (it must never be copied into this repository).
-fn shared_catalogue() -> PathBuf {
-    let path = std::env::var_os("SEED_DATA_FILE").map_or_else(
-        || support::workspace_root().join("../shared/data/brands-models.json"),
-        PathBuf::from,
-    );
-    assert!(
-        path.is_file(),
-        "shared catalogue needed at {}",
-        path.display()
-    );
-    path
-}
-
 #[tokio::test]
-async fn shared_catalogue_loads_130_brands_and_2432_models_and_is_idempotent() {
+async fn catalogue_loads_with_exact_counts_and_is_idempotent() {
     let db = TestDb::new().await;
     let mut conn = db.conn().await;
-    let source = CatalogSource::File(shared_catalogue());
+    let expected = catalogue();
+    let (brands, models) = (
+        usize::try_from(expected.brands).unwrap(),
+        usize::try_from(expected.models).unwrap(),
+    );
+    let source = CatalogSource::File(expected.path.clone());
 
     let first = seed::run(&mut conn, &source).await.unwrap();
     assert_eq!(
         (first.brands, first.models, first.currencies),
-        (130, 2432, 3)
+        (brands, models, 3)
     );
-    assert_eq!((first.brands_changed, first.models_changed), (130, 2432));
+    assert_eq!(
+        (first.brands_changed, first.models_changed),
+        (brands, models)
+    );
     assert_eq!(
         count(&mut conn, "SELECT count(*) AS n FROM brands").await,
-        130
+        expected.brands
     );
     assert_eq!(
         count(&mut conn, "SELECT count(*) AS n FROM models").await,
-        2432
+        expected.models
     );
     let stamp = "SELECT (max(\"updatedAt\")::text || (SELECT max(\"updatedAt\")::text FROM models)) AS snapshot FROM brands";
     let before = text(&mut conn, stamp).await;
@@ -65,7 +59,7 @@ async fn shared_catalogue_loads_130_brands_and_2432_models_and_is_idempotent() {
     );
     assert_eq!(
         count(&mut conn, "SELECT count(*) AS n FROM models").await,
-        2432
+        expected.models
     );
 }
 
@@ -73,7 +67,7 @@ async fn shared_catalogue_loads_130_brands_and_2432_models_and_is_idempotent() {
 async fn seeded_rows_use_the_old_backends_v5_uuids_and_slug_names() {
     let db = TestDb::new().await;
     let mut conn = db.conn().await;
-    seed::run(&mut conn, &CatalogSource::File(shared_catalogue()))
+    seed::run(&mut conn, &CatalogSource::File(catalogue().path))
         .await
         .unwrap();
     let toyota = seed::brand_uuid("toyota");
@@ -117,7 +111,7 @@ async fn built_in_catalogue_fills_an_empty_database_and_never_overwrites() {
     );
 
     // A full seed, then an admin's edit of a rate; the built-in fallback must leave both alone.
-    seed::run(&mut conn, &CatalogSource::File(shared_catalogue()))
+    seed::run(&mut conn, &CatalogSource::File(catalogue().path))
         .await
         .unwrap();
     conn.batch_execute("UPDATE convert_prices SET rate = 20 WHERE label = 'USD'")

@@ -1,13 +1,17 @@
 //! Test support: a real PostgreSQL database per test.
 //!
-//! The server is `TEST_DATABASE_URL` (or `DATABASE_URL`) when set; otherwise a private cluster
-//! ([`alpha_store::embedded`]) started once per test process in a temporary folder and shared by
-//! all its tests. Each [`TestDb`] is a database of its own, cloned from a template migrated once,
+//! The server is `TEST_DATABASE_URL` when set (never `DATABASE_URL`, which may name production);
+//! otherwise a private cluster ([`alpha_store::embedded`]) started once per test process in a
+//! temporary folder, shared by all its tests, and removed after the process exits. Each [`TestDb`] is a database of its own, cloned from a template migrated once,
 //! so tests run in parallel and never see each other's rows.
 
+mod catalogue;
 mod db;
+mod reaper;
 mod server;
 mod template;
 mod url;
 
+pub use catalogue::{Catalogue, catalogue};
 pub use db::TestDb;
+pub use server::{TEST_DATABASE_URL, embedded_cluster_dir};

@@ -6,6 +6,7 @@ use std::path::Path;
 use alpha_store::embedded::{EmbeddedOptions, EmbeddedPostgres};
 use tokio::sync::OnceCell;
 
+use crate::reaper;
 use crate::url::{database_of, with_database};
 
 /// Clusters of test processes live here, one folder per process, named `<pid>-<nonce>`.
@@ -49,33 +50,40 @@ pub(crate) async fn shared() -> Result<&'static Server, String> {
         .map_err(Clone::clone)
 }
 
+/// Only `TEST_DATABASE_URL` names a server for the tests. `DATABASE_URL` is what an operator
+/// exports to point the server at production; the tests create and drop databases, so they must
+/// never follow it.
+pub const TEST_DATABASE_URL: &str = "TEST_DATABASE_URL";
+
 async fn start() -> Result<Server, String> {
-    let configured = ["TEST_DATABASE_URL", "DATABASE_URL"]
-        .into_iter()
-        .find_map(|key| {
-            std::env::var(key)
-                .ok()
-                .filter(|v| !v.is_empty())
-                .map(|v| (key, v))
-        });
-    if let Some((key, url)) = configured {
-        with_database(&url, "probe").map_err(|e| format!("{key}: {e}"))?;
+    if let Some(url) = std::env::var(TEST_DATABASE_URL)
+        .ok()
+        .filter(|v| !v.is_empty())
+    {
+        with_database(&url, "probe").map_err(|e| format!("{TEST_DATABASE_URL}: {e}"))?;
         return Ok(Server::External { base_url: url });
     }
     let root = std::env::temp_dir().join(CLUSTERS_DIR);
     sweep_dead_clusters(&root);
     let nonce = uuid::Uuid::new_v4().simple().to_string();
-    let dir = root
-        .join(format!("{}-{}", std::process::id(), &nonce[..8]))
-        .join("pg");
+    let process_dir = root.join(format!("{}-{}", std::process::id(), &nonce[..8]));
     let opts = EmbeddedOptions {
         fast_unsafe: true,
-        ..EmbeddedOptions::new(dir)
+        ..EmbeddedOptions::new(process_dir.join("pg"))
     };
     let pg = EmbeddedPostgres::start(opts).await.map_err(|e| {
-        format!("cannot start a PostgreSQL for tests ({e}); or set TEST_DATABASE_URL")
+        format!("cannot start a PostgreSQL for tests ({e}); or set {TEST_DATABASE_URL}")
     })?;
+    reaper::remove_after_exit(&process_dir, pg.socket_dir());
     Ok(Server::Embedded(pg))
+}
+
+/// The embedded cluster's folder of this test process, when it runs one.
+pub async fn embedded_cluster_dir() -> Option<std::path::PathBuf> {
+    match shared().await {
+        Ok(Server::Embedded(pg)) => pg.socket_dir().parent().map(Path::to_path_buf),
+        _ => None,
+    }
 }
 
 /// Our clusters outlive their process on disk (it cannot clean up after a kill); the next test

@@ -72,6 +72,8 @@ pub(crate) struct Identity {
     pub(crate) key: DeviceKey,
     pub(crate) region: String,
     pub(crate) proof: Proof,
+    /// The per-device token's stored hash, with [`Proof::DeviceToken`].
+    pub(crate) token_hash: Option<String>,
 }
 
 /// Why a registration was refused. The messages go to the device.
@@ -148,7 +150,12 @@ pub(crate) async fn authenticate(
         // A claim on a token device's id would let a shared-token holder impersonate it.
         // (Even when that device is disabled: its id stays its own.)
         Ok(Some(_)) => Err(Refusal::DeviceIdNeedsToken),
-        Ok(None) => Ok(Identity { key, region, proof }),
+        Ok(None) => Ok(Identity {
+            key,
+            region,
+            proof,
+            token_hash: None,
+        }),
         Err(e) => {
             tracing::warn!(error = %e, "sms gateway: device directory unavailable");
             Err(Refusal::Unavailable)
@@ -178,6 +185,7 @@ async fn device_token(
     };
     let secret = secret.to_owned();
     let hash = credential.token_hash.clone();
+    let kept_hash = credential.token_hash.clone();
     // argon2 takes tens of milliseconds of CPU by design: keep it off the async workers.
     let verified = tokio::task::spawn_blocking(move || {
         alpha_store::device_token::verify_secret(&secret, &hash)
@@ -191,6 +199,7 @@ async fn device_token(
         key: credential.key,
         region: credential.region,
         proof: Proof::DeviceToken,
+        token_hash: Some(kept_hash),
     }))
 }
 

@@ -11,7 +11,7 @@ use tokio::sync::Mutex;
 use uuid::Uuid;
 
 use super::SmsGateway;
-use super::auth::{self, Identity, Proof, Refusal, RegisterRequest};
+use super::auth::{self, Identity, Refusal, RegisterRequest};
 use super::registry::Claim;
 
 pub(crate) const EV_HELLO: &str = "sms:hello";
@@ -162,11 +162,13 @@ async fn bind(
     identity: Identity,
 ) -> Result<Identity, Refusal> {
     let now = gw.clock.now();
-    let proven = identity.proof == Proof::DeviceToken;
-    match gw
-        .registry
-        .claim(&identity.key, socket, &identity.region, now, proven)
-    {
+    match gw.registry.claim(
+        &identity.key,
+        socket,
+        &identity.region,
+        now,
+        identity.token_hash.as_deref(),
+    ) {
         Claim::Added => {}
         Claim::Again => return Ok(identity),
         Claim::OtherKey => return Err(Refusal::AlreadyRegistered),

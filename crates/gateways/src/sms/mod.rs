@@ -100,6 +100,28 @@ impl SmsGateway {
         }
     }
 
+    /// Disconnects devices whose token an operator disabled or rotated since they registered
+    /// (`alpha-motors device disable|rotate-token` runs in another process). A directory that
+    /// cannot be read leaves everyone connected: an outage must not drop every phone.
+    pub(crate) async fn recheck_credentials(&self) {
+        for (key, hash, socket) in self.registry.token_sockets() {
+            let still_valid = match self.directory.credential(&key).await {
+                Ok(Some(c)) => c.enabled && c.token_hash == hash,
+                Ok(None) => false,
+                Err(e) => {
+                    tracing::warn!(error = %e, "sms gateway: device directory unavailable");
+                    return;
+                }
+            };
+            if !still_valid {
+                tracing::info!(device = %key.0, "sms gateway: device disabled or its token rotated; disconnecting");
+                if let Err(e) = socket.disconnect() {
+                    tracing::debug!(error = %e, "sms gateway: disconnect failed");
+                }
+            }
+        }
+    }
+
     /// Sends `sms:ping` to every registered device.
     fn ping_all(&self) {
         let timestamp = self.clock.now().timestamp_millis();

@@ -14,6 +14,8 @@ struct Entry {
     socket: SocketRef,
     region: String,
     last_seen: DateTime<Utc>,
+    /// The per-device token hash the socket proved itself with; `None` for a claimed key.
+    token_hash: Option<String>,
     /// False while a takeover is still retrying the old socket's in-flight messages: the key is
     /// reserved (no one else may claim it) but nothing is sent to the new socket yet, so a message
     /// sent in that window cannot be mistaken for one of the old socket's.
@@ -55,16 +57,17 @@ impl Registry {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Binds `key` to `socket`; `may_take_over` says whether the caller proved the device's
-    /// identity and so may replace another socket holding the same key.
+    /// Binds `key` to `socket`. `token_hash` is the per-device credential the socket proved:
+    /// with one it may replace another socket holding the same key.
     pub(crate) fn claim(
         &self,
         key: &DeviceKey,
         socket: &SocketRef,
         region: &str,
         now: DateTime<Utc>,
-        may_take_over: bool,
+        token_hash: Option<&str>,
     ) -> Claim {
+        let may_take_over = token_hash.is_some();
         let mut inner = self.lock();
         if let Some(current) = inner.by_sid.get(&socket.id) {
             if current == key {
@@ -80,6 +83,7 @@ impl Registry {
             socket: socket.clone(),
             region: region.to_owned(),
             last_seen: now,
+            token_hash: token_hash.map(str::to_owned),
             active,
         };
         let outcome = match inner.by_key.get(key) {
@@ -150,6 +154,18 @@ impl Registry {
             .values()
             .filter(|e| e.active)
             .map(|e| e.socket.clone())
+            .collect()
+    }
+
+    /// Sockets registered with a per-device token, with the hash they proved.
+    pub(crate) fn token_sockets(&self) -> Vec<(DeviceKey, String, SocketRef)> {
+        self.lock()
+            .by_key
+            .iter()
+            .filter_map(|(key, e)| {
+                let hash = e.token_hash.clone()?;
+                Some((key.clone(), hash, e.socket.clone()))
+            })
             .collect()
     }
 

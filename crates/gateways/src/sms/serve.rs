@@ -53,6 +53,7 @@ impl SmsGateway {
                 loop {
                     every.tick().await;
                     gw.ping_all();
+                    gw.recheck_credentials().await;
                 }
             })
         };

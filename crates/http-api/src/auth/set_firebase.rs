@@ -6,11 +6,13 @@ use crate::auth::logout::MessageResponse;
 use crate::auth::profile_error;
 use crate::auth_user::CurrentUser;
 use crate::error::{ApiError, ErrorBody};
+use crate::extractors::JsonObject;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct SetFirebaseBody {
-    /// The device's FCM registration token.
+    /// The device's FCM registration token: at most 255 characters, not blank.
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 255, pattern = r"\S")]
     pub token: Option<String>,
 }
 
@@ -32,7 +34,7 @@ const MAX_TOKEN_LEN: usize = 255;
 pub(crate) async fn set_firebase(
     state: web::Data<AppState>,
     user: CurrentUser,
-    body: web::Json<SetFirebaseBody>,
+    body: JsonObject<SetFirebaseBody>,
 ) -> Result<HttpResponse, ApiError> {
     let token = body.token.as_deref().map(str::trim).unwrap_or_default();
     if token.is_empty() || token.chars().count() > MAX_TOKEN_LEN {

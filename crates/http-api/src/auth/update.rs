@@ -2,28 +2,51 @@ use actix_web::{HttpResponse, put, web};
 use alpha_auth::ProfileChanges;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
+use utoipa::openapi::schema::{
+    AnyOfBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type,
+};
 
 use crate::auth::profile_error;
 use crate::auth_user::CurrentUser;
 use crate::error::{ApiError, ErrorBody};
+use crate::extractors::JsonObject;
 use crate::state::AppState;
 
 /// Absent: leave the field alone. `null`: clear it. A string: set it.
+///
+/// A `phone` field, whatever its value, is refused with 400 `PHONE_CHANGE_NOT_ALLOWED`: a phone
+/// change needs a verified code (CONTRACT §9 S8).
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct UpdateProfileBody {
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 255)]
     pub name: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 255)]
     pub location: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = email_schema)]
     pub email: Option<Option<String>>,
-    /// Refused: a phone change needs a verified code (CONTRACT §9 S8).
+    /// Not in the schema: no value is accepted (see above).
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(ignore)]
     pub phone: Option<Option<serde_json::Value>>,
+}
+
+/// An address, or blank or `null` to clear it.
+fn email_schema() -> Schema {
+    let string = || {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .max_length(Some(MAX_LEN))
+    };
+    AnyOfBuilder::new()
+        .item(string().format(Some(SchemaFormat::KnownFormat(KnownFormat::Email))))
+        .item(string().pattern(Some(r"^\s*$")))
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .description(Some("An email address; blank or `null` clears it."))
+        .build()
+        .into()
 }
 
 /// Tells a field sent as `null` (`Some(None)`) from a field not sent (`None`, via `default`).
@@ -60,7 +83,7 @@ const MAX_LEN: usize = 255;
 pub(crate) async fn update(
     state: web::Data<AppState>,
     user: CurrentUser,
-    body: web::Json<UpdateProfileBody>,
+    body: JsonObject<UpdateProfileBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     if body.phone.is_some() {

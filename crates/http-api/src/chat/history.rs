@@ -14,7 +14,8 @@ use crate::time_format::iso_millis;
 pub struct HistoryQuery {
     /// Only messages older than this id (the `id` of the oldest message already shown).
     pub before: Option<i64>,
-    /// 1 to 100; default 50.
+    /// Page size; default 50. Any value up to 4294967295 is taken and brought into 1 to 100.
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 4294967295.0)]
     pub limit: Option<u32>,
 }
 
@@ -41,7 +42,7 @@ pub struct HistoryResponse {
 #[utoipa::path(
     tag = "chat",
     security(("bearer" = [])),
-    params(("peerId" = String, Path, description = "The other user's uuid"), HistoryQuery),
+    params(("peerId" = Uuid, Path, description = "The other user's uuid"), HistoryQuery),
     responses(
         (status = 200, description = "A page of messages", body = HistoryResponse),
         (status = 400, description = "`INVALID_PATH_PARAMETER` or `INVALID_QUERY`", body = ErrorBody),

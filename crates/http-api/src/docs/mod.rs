@@ -5,6 +5,13 @@ use utoipa_swagger_ui::SwaggerUi;
 
 pub(crate) const OPENAPI_JSON: &str = "/api-docs/openapi.json";
 
+/// The docs' own routes, which the document does not describe, with their methods (for 405).
+pub(crate) const ROUTES: &[(&str, &[&str])] = &[
+    ("/api-docs", &["GET", "HEAD"]),
+    (OPENAPI_JSON, &["GET"]),
+    ("/api-docs/{_:.*}", &["GET"]),
+];
+
 pub(crate) fn swagger_ui(doc: utoipa::openapi::OpenApi) -> SwaggerUi {
     SwaggerUi::new("/api-docs/{_:.*}").url(OPENAPI_JSON, doc)
 }

@@ -6,14 +6,22 @@ use utoipa::ToSchema;
 
 use crate::client_ip::client_ip;
 use crate::error::{ApiError, ErrorBody};
+use crate::extractors::JsonObject;
 use crate::state::AppState;
 use crate::time_format::iso_millis;
 use crate::{ip_limit, otp::parse_phone};
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct SendOtpBody {
-    /// Any common spelling: `99361999999`, `+993 61 999999`, `8 61 999999`.
-    #[schema(value_type = String, example = "99361999999")]
+    /// A Turkmen mobile number. The pattern is its plain form (`993` or `+993`, then the 8
+    /// national digits of a mobile range); other common spellings are accepted too:
+    /// `+993 61 999999`, `8 61 999999`. Anything else is a 400 `OTP_INVALID_PHONE`.
+    #[schema(
+        value_type = String,
+        required = true,
+        pattern = r"^\+?993(6[0-9]|7[12])[0-9]{6}$",
+        example = "99361999999"
+    )]
     pub phone: Option<Value>,
 }
 
@@ -53,7 +61,7 @@ pub struct SendOtpResponse {
 pub(crate) async fn send(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<SendOtpBody>,
+    body: JsonObject<SendOtpBody>,
 ) -> Result<HttpResponse, ApiError> {
     ip_limit::enforce(&state, &req, "otp-send", state.edge.otp_send_per_ip).await?;
     let phone = parse_phone(body.phone.as_ref(), &state.edge.phone)?;

@@ -8,16 +8,23 @@ use utoipa::ToSchema;
 
 use crate::client_ip::client_ip;
 use crate::error::{ApiError, ErrorBody};
+use crate::extractors::JsonObject;
 use crate::otp::send::user_agent;
 use crate::state::AppState;
 use crate::{ip_limit, otp::parse_phone};
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct VerifyOtpBody {
-    #[schema(value_type = String, example = "99361999999")]
+    /// As for `POST /otp/send`.
+    #[schema(
+        value_type = String,
+        required = true,
+        pattern = r"^\+?993(6[0-9]|7[12])[0-9]{6}$",
+        example = "99361999999"
+    )]
     pub phone: Option<Value>,
-    /// The code as a string of digits.
-    #[schema(value_type = String, example = "12345")]
+    /// The code as a string of digits (5 as sent; 4 to 8 are well-formed).
+    #[schema(value_type = String, required = true, pattern = "^[0-9]{4,8}$", example = "12345")]
     pub otp: Option<Value>,
 }
 
@@ -51,7 +58,7 @@ pub struct LoginResponse {
 pub(crate) async fn verify(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<VerifyOtpBody>,
+    body: JsonObject<VerifyOtpBody>,
 ) -> Result<HttpResponse, ApiError> {
     ip_limit::enforce(&state, &req, "otp-verify", state.edge.otp_verify_per_ip).await?;
     let body = body.into_inner();

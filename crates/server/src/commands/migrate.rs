@@ -6,7 +6,7 @@ use crate::config::Settings;
 use crate::database::Database;
 
 pub async fn run(settings: &Settings) -> anyhow::Result<()> {
-    let db = Database::open(settings).await?;
+    let db = Database::open_shared(settings).await?;
     let result = apply(db.url()).await;
     db.close().await?;
     result

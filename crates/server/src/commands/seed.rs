@@ -9,7 +9,7 @@ use crate::config::Settings;
 use crate::database::Database;
 
 pub async fn run(settings: &Settings, args: &SeedArgs) -> anyhow::Result<()> {
-    let db = Database::open(settings).await?;
+    let db = Database::open_shared(settings).await?;
     let result = async {
         super::migrate::apply(db.url()).await?;
         let file = args

@@ -46,20 +46,6 @@ async fn serve(settings: &Settings, db: &Database) -> anyhow::Result<()> {
     )
     .context("building the connection pool")?;
 
-    let otp = &settings.otp;
-    let longest_window = [
-        Duration::from_secs(otp.ip_send_window_secs),
-        Duration::from_secs(otp.ip_verify_window_secs),
-        Duration::from_millis(otp.phone_rate_limit_window_ms),
-    ]
-    .into_iter()
-    .max()
-    .unwrap_or_default();
-    let purge = tokio::spawn(purge_rate_limits(
-        PgRateLimiter::new(pool.clone()),
-        // Twice the longest window, and at least a day: a live counter is never removed.
-        (longest_window * 2).max(Duration::from_secs(24 * 3600)),
-    ));
     let sms = crate::wire::sms_stack(settings, &pool);
     let gateways = &settings.gateways;
     let sms_listener =
@@ -92,7 +78,7 @@ async fn serve(settings: &Settings, db: &Database) -> anyhow::Result<()> {
     clients.attach_chat(state.chat.clone());
     sms.dispatcher
         .set_delivery_listener(Arc::new(OtpDeliveredToUser::new(
-            PgUserRepo::new(pool),
+            PgUserRepo::new(pool.clone()),
             clients.clone(),
         )));
     let client_listener =
@@ -123,6 +109,22 @@ async fn serve(settings: &Settings, db: &Database) -> anyhow::Result<()> {
         .bind(addr)
         .with_context(|| format!("binding HTTP on {}:{}", addr.0, addr.1))?
         .run();
+    // Started only once every listener is bound: a port conflict must end the start-up with
+    // its own error, not with this task failing against a database that is shutting down.
+    let otp = &settings.otp;
+    let longest_window = [
+        Duration::from_secs(otp.ip_send_window_secs),
+        Duration::from_secs(otp.ip_verify_window_secs),
+        Duration::from_millis(otp.phone_rate_limit_window_ms),
+    ]
+    .into_iter()
+    .max()
+    .unwrap_or_default();
+    let purge = tokio::spawn(purge_rate_limits(
+        PgRateLimiter::new(pool.clone()),
+        // Twice the longest window, and at least a day: a live counter is never removed.
+        (longest_window * 2).max(Duration::from_secs(24 * 3600)),
+    ));
     let handle = server.handle();
     tracing::info!(host = addr.0, port = addr.1, "HTTP API listening");
     let server_task = tokio::spawn(server);
@@ -149,7 +151,8 @@ async fn serve(settings: &Settings, db: &Database) -> anyhow::Result<()> {
 /// dead weight. Every instance runs this; the DELETE is idempotent.
 async fn purge_rate_limits(limiter: PgRateLimiter, older_than: Duration) {
     const EVERY: Duration = Duration::from_secs(600);
-    let mut tick = tokio::time::interval(EVERY);
+    // Not at start-up: nothing has expired in the first minutes of a process.
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + EVERY, EVERY);
     loop {
         tick.tick().await;
         match limiter.purge_expired(older_than).await {

@@ -13,12 +13,24 @@ use super::reader::{Reader, invalid};
 use super::secrets::{DEV_ACCESS_SECRET, DEV_OTP_PEPPER, DEV_REFRESH_SECRET};
 use super::settings::{
     AuthSettings, DEFAULT_TEST_NUMBERS, DatabaseSettings, GatewaySettings, HttpSettings, LogFormat,
-    LogSettings, OtpSettings, SeedSettings, Settings, SmsSettings, UploadSettings,
+    LogSettings, OtpSettings, PhoneSettings, SeedSettings, Settings, SmsSettings, UploadSettings,
 };
 use super::sources::{ENV_PREFIX, Layered, merge_structured_env, merge_toml_file};
 use super::validate::validate;
 
 const CONFIG_DIR_VAR: &str = "ALPHA_CONFIG_DIR";
+
+/// The files of `config/`, compiled in: a copied binary runs from any folder, and a file of the
+/// same name on disk replaces its built-in copy.
+const BUILT_IN_DEFAULT: &str = include_str!("../../../../config/default.toml");
+
+fn built_in_profile(profile: Profile) -> &'static str {
+    match profile {
+        Profile::Development => include_str!("../../../../config/development.toml"),
+        Profile::Test => include_str!("../../../../config/test.toml"),
+        Profile::Production => include_str!("../../../../config/production.toml"),
+    }
+}
 const DEFAULT_CONFIG_DIR: &str = "config";
 const DOTENV_FILE: &str = ".env";
 
@@ -41,10 +53,14 @@ pub fn load_from(
 ) -> Result<Settings, ConfigError> {
     let profile = Profile::from_env(env)?;
     let mut layered = Layered::new();
-    merge_toml_file(&config_dir.join("default.toml"), true, &mut layered)?;
+    merge_toml_file(
+        &config_dir.join("default.toml"),
+        Some(BUILT_IN_DEFAULT),
+        &mut layered,
+    )?;
     merge_toml_file(
         &config_dir.join(format!("{profile}.toml")),
-        false,
+        Some(built_in_profile(profile)),
         &mut layered,
     )?;
     merge_legacy_env(env, &DEFAULT_TEST_NUMBERS, &mut layered)?;
@@ -244,6 +260,13 @@ pub(crate) fn read_settings(profile: Profile, r: &mut Reader) -> Result<Settings
         },
         uploads: UploadSettings {
             dir: r.path("uploads.dir", "uploads")?,
+        },
+        phone: PhoneSettings {
+            extra_mobile_prefixes: digit_list(
+                r,
+                "phone.extra_mobile_prefixes",
+                &alpha_kernel::DEFAULT_EXTRA_MOBILE_PREFIXES,
+            )?,
         },
     })
 }

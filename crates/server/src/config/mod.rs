@@ -31,5 +31,6 @@ pub use load::{load, load_from};
 #[allow(unused_imports)]
 pub use settings::{
     AuthSettings, DEFAULT_TEST_NUMBERS, DatabaseSettings, GatewaySettings, HttpSettings, LogFormat,
-    LogSettings, OtpSettings, Profile, SeedSettings, Settings, SmsSettings, UploadSettings,
+    LogSettings, OtpSettings, PhoneSettings, Profile, SeedSettings, Settings, SmsSettings,
+    UploadSettings,
 };

@@ -23,6 +23,7 @@ pub struct Settings {
     pub log: LogSettings,
     pub seed: SeedSettings,
     pub uploads: UploadSettings,
+    pub phone: PhoneSettings,
 }
 
 #[derive(Debug, Clone)]
@@ -120,6 +121,12 @@ pub struct LogSettings {
 pub struct SeedSettings {
     /// Brands/models JSON for `alpha-motors seed`; `None` uses the built-in location.
     pub data_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PhoneSettings {
+    /// E.164 digit prefixes accepted as mobile beyond libphonenumber's table (`99372`).
+    pub extra_mobile_prefixes: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

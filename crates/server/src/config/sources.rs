@@ -43,24 +43,25 @@ pub(crate) struct Entry {
 /// All layers merged: a later insert for the same key replaces the earlier one.
 pub(crate) type Layered = BTreeMap<String, Entry>;
 
-/// Reads one TOML file into `into`. Missing optional files are skipped; a missing required one
-/// is an error because it usually means the server runs from the wrong directory.
+/// Reads one TOML file into `into`. A missing file is replaced by `built_in` (the copy compiled
+/// into the binary, so it runs from any folder) or, without one, skipped.
 pub(crate) fn merge_toml_file(
     path: &Path,
-    required: bool,
+    built_in: Option<&str>,
     into: &mut Layered,
 ) -> Result<(), ConfigError> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound && !required => return Ok(()),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            return Err(ConfigError::file(
-                path,
-                "not found (run from the workspace root or set ALPHA_CONFIG_DIR)",
-            ));
-        }
+    let (text, path) = match std::fs::read_to_string(path) {
+        Ok(text) => (text, path.to_path_buf()),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => match built_in {
+            Some(text) => (
+                text.to_owned(),
+                PathBuf::from(format!("(built in) {}", path.display())),
+            ),
+            None => return Ok(()),
+        },
         Err(err) => return Err(ConfigError::file(path, err)),
     };
+    let path = path.as_path();
     let table = config::File::from_str(&text, FileFormat::Toml)
         .collect()
         .map_err(|err| ConfigError::file(path, err))?;
@@ -189,7 +190,7 @@ mod tests {
         )
         .unwrap();
         let mut layered = Layered::new();
-        merge_toml_file(&path, true, &mut layered).unwrap();
+        merge_toml_file(&path, None, &mut layered).unwrap();
         assert_eq!(layered["http.port"].raw, Raw::Scalar("81".into()));
         assert_eq!(
             layered["http.cors_allowed_origins"].raw,
@@ -203,7 +204,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.toml");
         std::fs::write(&path, "port = 81\n").unwrap();
-        let err = merge_toml_file(&path, true, &mut Layered::new()).unwrap_err();
+        let err = merge_toml_file(&path, None, &mut Layered::new()).unwrap_err();
         assert!(matches!(err, ConfigError::File { .. }));
         assert!(
             err.to_string().contains("`port` must be a [section] table"),
@@ -212,12 +213,25 @@ mod tests {
     }
 
     #[test]
-    fn missing_optional_file_is_skipped_but_required_is_an_error() {
+    fn missing_file_is_replaced_by_the_built_in_copy_or_skipped() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("none.toml");
-        merge_toml_file(&path, false, &mut Layered::new()).unwrap();
-        let err = merge_toml_file(&path, true, &mut Layered::new()).unwrap_err();
-        assert!(err.to_string().contains("not found"), "{err}");
+        let mut layered = Layered::new();
+        merge_toml_file(&path, None, &mut layered).unwrap();
+        assert!(layered.is_empty());
+        merge_toml_file(&path, Some("[http]\nport = 82\n"), &mut layered).unwrap();
+        assert_eq!(layered["http.port"].raw, Raw::Scalar("82".into()));
+        assert!(
+            layered["http.port"]
+                .origin
+                .to_string()
+                .contains("(built in)")
+        );
+
+        // A file on disk wins over the built-in copy.
+        std::fs::write(&path, "[http]\nport = 83\n").unwrap();
+        merge_toml_file(&path, Some("[http]\nport = 82\n"), &mut layered).unwrap();
+        assert_eq!(layered["http.port"].raw, Raw::Scalar("83".into()));
     }
 
     #[test]
@@ -225,7 +239,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("bad.toml");
         std::fs::write(&path, "[http\nport = \n").unwrap();
-        let err = merge_toml_file(&path, true, &mut Layered::new()).unwrap_err();
+        let err = merge_toml_file(&path, None, &mut Layered::new()).unwrap_err();
         let shown = err.to_string();
         assert!(shown.contains("bad.toml"), "{shown}");
         assert!(!shown.contains('\n'), "{shown}");

@@ -367,10 +367,19 @@ fn bad_file_value_names_the_file() {
 }
 
 #[test]
-fn missing_default_file_is_a_file_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let err = load_from(dir.path(), &env(&[])).unwrap_err();
-    assert!(matches!(err, ConfigError::File { .. }), "{err}");
+fn without_config_files_the_built_in_copies_apply() {
+    let empty = tempfile::tempdir().unwrap();
+    let missing = empty.path().join("no-such-dir");
+    for profile in ["development", "test"] {
+        let vars = env(&[("APP_ENV", profile)]);
+        let built_in = load_from(&missing, &vars).unwrap();
+        let on_disk = load_from(&real_config_dir(), &vars).unwrap();
+        assert_eq!(format!("{built_in:?}"), format!("{on_disk:?}"), "{profile}");
+    }
+    // The development file's values, not only the code's defaults.
+    let dev = load_from(&missing, &env(&[("APP_ENV", "development")])).unwrap();
+    assert!(dev.database.seed_on_start);
+    assert_eq!(dev.http.cors_allowed_origins, vec!["*".to_owned()]);
 }
 
 #[test]

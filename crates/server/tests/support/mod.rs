@@ -16,20 +16,6 @@ pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// The shared catalogue CI and the justfile pass to `seed` (never copied into this repository).
-pub fn shared_catalogue() -> PathBuf {
-    let path = std::env::var_os("SEED_DATA_FILE").map_or_else(
-        || workspace_root().join("../shared/data/brands-models.json"),
-        PathBuf::from,
-    );
-    assert!(
-        path.is_file(),
-        "the shared catalogue is needed at {} (or set SEED_DATA_FILE)",
-        path.display()
-    );
-    path
-}
-
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()

@@ -56,6 +56,14 @@ impl Default for EmbeddedOptions {
     }
 }
 
+/// The URL of `database` on a server another process already runs on `data_dir` (say, a
+/// `serve` next to an operator's `device add`), or `None` when no server runs there.
+pub fn running_url(data_dir: &Path, database: &str) -> Option<String> {
+    let dir = data_dir.canonicalize().ok()?;
+    cluster::live_postmaster(&dir)?;
+    Some(client::url(&dir, database))
+}
+
 /// A running cluster. Stop it with [`stop`](Self::stop); dropping it stops it too, blocking.
 #[derive(Debug)]
 pub struct EmbeddedPostgres {

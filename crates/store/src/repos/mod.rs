@@ -24,4 +24,4 @@ pub use rate_limit::PgRateLimiter;
 pub use session::PgSessionRepo;
 pub use sms_devices::PgDeviceDirectory;
 pub use sms_dispatch::PgDispatchRepo;
-pub use user::PgUserRepo;
+pub use user::{AdminRow, PgUserRepo};

@@ -76,6 +76,45 @@ impl PgDeviceDirectory {
     }
 }
 
+/// Operator changes (`alpha-motors device ...`). Each returns whether a device with that id
+/// exists. A connected device notices within one ping interval (the gateway re-checks tokens).
+impl PgDeviceDirectory {
+    /// Errors: [`RepoError::Unavailable`] when no connection can be had or it is lost,
+    /// [`RepoError::Other`] when the statement fails.
+    pub async fn set_enabled(&self, id: &DeviceKey, enabled: bool) -> Result<bool, RepoError> {
+        let mut conn = connection(&self.pool).await?;
+        let changed = diesel::update(sms_devices::table.find(&id.0))
+            .set((
+                sms_devices::enabled.eq(enabled),
+                sms_devices::updated_at.eq(diesel::dsl::now),
+            ))
+            .execute(&mut conn)
+            .await
+            .map_err(db_error)?;
+        Ok(changed == 1)
+    }
+
+    /// Replaces the device's token hash: the old token stops working at once.
+    ///
+    /// Errors: as [`PgDeviceDirectory::set_enabled`].
+    pub async fn set_token_hash(
+        &self,
+        id: &DeviceKey,
+        token_hash: &str,
+    ) -> Result<bool, RepoError> {
+        let mut conn = connection(&self.pool).await?;
+        let changed = diesel::update(sms_devices::table.find(&id.0))
+            .set((
+                sms_devices::token_hash.eq(token_hash),
+                sms_devices::updated_at.eq(diesel::dsl::now),
+            ))
+            .execute(&mut conn)
+            .await
+            .map_err(db_error)?;
+        Ok(changed == 1)
+    }
+}
+
 impl std::fmt::Debug for PgDeviceDirectory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PgDeviceDirectory").finish_non_exhaustive()

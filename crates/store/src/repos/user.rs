@@ -49,6 +49,56 @@ impl PgUserRepo {
     }
 }
 
+/// A user as the operator's `admin list` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdminRow {
+    pub id: UserId,
+    pub phone: Option<String>,
+    pub name: Option<String>,
+}
+
+/// Operator changes to roles (`alpha-motors admin ...`).
+impl PgUserRepo {
+    /// Sets the role of the user whose phone is `e164`; `false` when there is none.
+    ///
+    /// Errors: [`RepoError::Unavailable`] when no connection can be had or it is lost,
+    /// [`RepoError::Other`] when the statement fails.
+    pub async fn set_role_by_phone(&self, e164: &str, role: Role) -> Result<bool, RepoError> {
+        let mut conn = connection(&self.pool).await?;
+        let changed = diesel::update(users::table.filter(users::phone.eq(e164)))
+            .set((
+                users::role.eq(RoleLabel(role)),
+                users::updatedAt.eq(diesel::dsl::now),
+            ))
+            .execute(&mut conn)
+            .await
+            .map_err(db_error)?;
+        Ok(changed > 0)
+    }
+
+    /// Users with the admin role, oldest first.
+    ///
+    /// Errors: as [`PgUserRepo::set_role_by_phone`].
+    pub async fn admins(&self) -> Result<Vec<AdminRow>, RepoError> {
+        let mut conn = connection(&self.pool).await?;
+        let rows = users::table
+            .filter(users::role.eq(RoleLabel(Role::Admin)))
+            .order((users::createdAt, users::uuid))
+            .select((users::uuid, users::phone, users::name))
+            .load::<(Uuid, Option<String>, Option<String>)>(&mut conn)
+            .await
+            .map_err(db_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, phone, name)| AdminRow {
+                id: UserId(id),
+                phone,
+                name,
+            })
+            .collect())
+    }
+}
+
 impl std::fmt::Debug for PgUserRepo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PgUserRepo").finish_non_exhaustive()

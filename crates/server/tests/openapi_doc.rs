@@ -1,0 +1,255 @@
+//! The served OpenAPI document describes what the server does (issue 8 item 19; the full check is
+//! `scripts/schemathesis.sh`): unrouted methods answer 405, path parameters carry their format,
+//! body errors are documented, required fields are marked required.
+#![allow(clippy::unwrap_used)]
+
+use std::time::Duration;
+
+use actix_web::http::{Method, StatusCode};
+use actix_web::test;
+use alpha_http_api::{HttpOptions, build_app};
+use alpha_store::pool::{PoolSettings, build_pool};
+use serde_json::Value;
+
+mod api;
+
+const METHODS: [&str; 9] = [
+    "GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "QUERY",
+];
+
+/// The real application. Nothing here reaches the database: the pool points nowhere.
+async fn app() -> impl actix_web::dev::Service<
+    actix_http::Request,
+    Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody + use<>>,
+    Error = actix_web::Error,
+> + use<> {
+    let pool = build_pool(
+        "postgresql://postgres@127.0.0.1:1/nowhere",
+        PoolSettings {
+            max_size: 1,
+            wait_timeout: Duration::from_secs(1),
+            statement_timeout: Duration::from_secs(1),
+        },
+    )
+    .unwrap();
+    let settings = api::settings(&[]);
+    let state = alpha_server::wire::app_state(
+        &settings,
+        pool,
+        std::sync::Arc::new(alpha_sms_dispatch::NoSmsDevice),
+    )
+    .unwrap();
+    let options = HttpOptions {
+        body_limit_bytes: settings.http.body_limit_bytes,
+        cors_allowed_origins: settings.http.cors_allowed_origins.clone(),
+    };
+    test::init_service(build_app(state, &options)).await
+}
+
+async fn document<S, B>(app: &S) -> Value
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let res = test::call_service(
+        app,
+        test::TestRequest::get()
+            .uri("/api-docs/openapi.json")
+            .to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    test::read_body_json(res).await
+}
+
+/// `(method, operation)` of every operation in the document, with its path.
+fn operations(doc: &Value) -> Vec<(String, String, Value)> {
+    let mut found = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            if METHODS.contains(&method.to_ascii_uppercase().as_str()) {
+                found.push((path.clone(), method.to_ascii_uppercase(), operation.clone()));
+            }
+        }
+    }
+    assert!(
+        found.len() >= 10,
+        "the document lists the routes: {found:?}"
+    );
+    found
+}
+
+/// A concrete path for a template: every `{param}` filled with a uuid.
+fn concrete(template: &str) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find('}').unwrap() + start;
+        out.push_str("7c9e6679-7425-40de-944b-e07fc1f90ae7");
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[actix_web::test]
+async fn every_undocumented_method_on_a_documented_path_is_a_json_405_with_allow() {
+    let app = app().await;
+    let doc = document(&app).await;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let documented: Vec<String> = item
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|m| m.to_ascii_uppercase())
+            .filter(|m| METHODS.contains(&m.as_str()))
+            .collect();
+        let uri = concrete(path);
+        for method in METHODS {
+            if documented.iter().any(|m| m == method) {
+                continue;
+            }
+            let req = test::TestRequest::default()
+                .method(Method::from_bytes(method.as_bytes()).unwrap())
+                .uri(&uri)
+                .to_request();
+            let res = test::call_service(&app, req).await;
+            assert_eq!(
+                res.status(),
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {uri}"
+            );
+            let allow = res.headers().get("allow").unwrap().to_str().unwrap();
+            let mut allowed: Vec<&str> = allow.split(", ").collect();
+            allowed.sort_unstable();
+            let mut expected: Vec<&str> = documented.iter().map(String::as_str).collect();
+            expected.sort_unstable();
+            assert_eq!(allowed, expected, "Allow of {method} {uri}");
+            if method != "HEAD" {
+                let body: Value = test::read_body_json(res).await;
+                assert_eq!(body["statusCode"], 405, "{method} {uri}: {body}");
+                assert_eq!(body["code"], "METHOD_NOT_ALLOWED", "{method} {uri}: {body}");
+                assert_eq!(body["message"], format!("Cannot {method} {uri}"));
+            }
+        }
+    }
+}
+
+#[actix_web::test]
+async fn trace_is_405_on_a_route_and_404_elsewhere() {
+    let app = app().await;
+    let call = |uri: &'static str| {
+        test::TestRequest::default()
+            .method(Method::TRACE)
+            .uri(uri)
+            .to_request()
+    };
+    let res = test::call_service(&app, call("/api/v1/auth/me")).await;
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(res.headers().get("allow").unwrap(), "GET");
+    let body: Value = test::read_body_json(res).await;
+    assert_eq!(body["code"], "METHOD_NOT_ALLOWED");
+
+    let res = test::call_service(&app, call("/api/v1/auth/me/nothing")).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let body: Value = test::read_body_json(res).await;
+    assert_eq!(body["code"], "NOT_FOUND");
+
+    // The docs' own routes, which the document does not list.
+    let res = test::call_service(
+        &app,
+        test::TestRequest::post()
+            .uri("/api-docs/openapi.json")
+            .to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(res.headers().get("allow").unwrap(), "GET");
+}
+
+#[actix_web::test]
+async fn path_parameters_carry_their_format() {
+    let doc = document(&app().await).await;
+    let mut seen = 0;
+    for (path, method, operation) in operations(&doc) {
+        for parameter in operation["parameters"].as_array().into_iter().flatten() {
+            if parameter["in"] != "path" {
+                continue;
+            }
+            seen += 1;
+            let schema = &parameter["schema"];
+            // A bare string would let clients send values the route refuses with a 400.
+            assert!(
+                schema["type"] != "string"
+                    || schema.get("format").is_some()
+                    || schema.get("pattern").is_some(),
+                "{method} {path}: path parameter {parameter} has no format"
+            );
+        }
+    }
+    assert!(seen > 0);
+    let peer = &doc["paths"]["/api/v1/chat/{peerId}/messages"]["get"]["parameters"][0];
+    assert_eq!(peer["name"], "peerId");
+    assert_eq!(peer["schema"]["format"], "uuid");
+}
+
+#[actix_web::test]
+async fn every_operation_with_a_body_documents_the_body_errors() {
+    let doc = document(&app().await).await;
+    let mut seen = 0;
+    for (path, method, operation) in operations(&doc) {
+        if operation.get("requestBody").is_none() {
+            continue;
+        }
+        seen += 1;
+        assert_eq!(
+            operation["requestBody"]["required"], true,
+            "{method} {path}"
+        );
+        for status in ["400", "413", "415"] {
+            let response = &operation["responses"][status];
+            assert_eq!(
+                response["content"]["application/json"]["schema"]["$ref"],
+                "#/components/schemas/ErrorBody",
+                "{method} {path} documents {status}"
+            );
+        }
+    }
+    assert!(seen >= 4, "the body-taking routes: {seen}");
+}
+
+#[actix_web::test]
+async fn fields_the_server_cannot_do_without_are_required() {
+    let doc = document(&app().await).await;
+    let schemas = &doc["components"]["schemas"];
+    for (schema, fields) in [
+        ("SendOtpBody", &["phone"][..]),
+        ("VerifyOtpBody", &["phone", "otp"][..]),
+        ("SetFirebaseBody", &["token"][..]),
+    ] {
+        let required: Vec<&str> = schemas[schema]["required"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{schema} has required fields"))
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        for field in fields {
+            assert!(required.contains(field), "{schema}.{field} is required");
+            assert_eq!(
+                schemas[schema]["properties"][field]["type"], "string",
+                "{schema}.{field} is a string, not nullable"
+            );
+        }
+    }
+    // A phone change is refused whatever the value: the schema does not offer the field.
+    assert!(
+        schemas["UpdateProfileBody"]["properties"]
+            .get("phone")
+            .is_none()
+    );
+}
