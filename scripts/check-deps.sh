@@ -1,22 +1,48 @@
 #!/usr/bin/env bash
-# Domain crates hold the rules and must stay free of infrastructure: no database driver, no web or
-# socket framework, no async runtime. Fails listing any forbidden crate a domain crate reaches.
+# The dependency rule, from Cargo's own graph (normal and build edges; tests may use anything):
+# - domain crates hold the rules and stay free of infrastructure: no database driver, no web or
+#   socket framework, no async runtime;
+# - adapters do not reach each other: http-api and gateways know domain crates and kernel only,
+#   never the store (nor each other).
+# Fails listing every broken edge.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Arguments name other crates to check (CI passes an adapter to prove the check can fail).
-if (($#)); then domains=("$@"); else domains=(alpha-kernel alpha-otp alpha-auth alpha-sms-dispatch alpha-chat); fi
+domains=(alpha-kernel alpha-otp alpha-auth alpha-sms-dispatch alpha-chat)
+adapters=(alpha-http-api alpha-gateways alpha-store)
+# Arguments replace the lists, to prove each check can fail (CI does): `check-deps.sh alpha-store`
+# checks the store as a domain crate; `check-deps.sh --adapters alpha-server alpha-store` checks
+# the server as an adapter.
+if [[ ${1:-} == --adapters ]]; then
+  shift; domains=(); adapters=("$@")
+elif (($#)); then
+  domains=("$@"); adapters=()
+fi
 forbidden='^(diesel|diesel-async|diesel_migrations|tokio-postgres|actix-web|actix-http|actix-rt|socketioxide|engineioxide|hyper|tokio|reqwest|rust_socketio) '
 
+deps_of() {
+  cargo tree --quiet --package "$1" --edges normal,build --prefix none --format '{p}' | sort -u
+}
+
 status=0
-for crate in "${domains[@]}"; do
-  deps=$(cargo tree --quiet --package "$crate" --edges normal,build --prefix none --format '{p}' | sort -u)
-  bad=$(grep -E "$forbidden" <<<"$deps" || true)
+for crate in ${domains[@]+"${domains[@]}"}; do
+  bad=$(grep -E "$forbidden" <<<"$(deps_of "$crate")" || true)
   if [[ -n "$bad" ]]; then
     echo "dependency rule broken: $crate reaches:" >&2
     sed 's/^/  /' <<<"$bad" >&2
     status=1
   fi
 done
-[[ $status -eq 0 ]] && echo "dependency direction: ok (${domains[*]} reach no infrastructure crate)"
+for crate in ${adapters[@]+"${adapters[@]}"}; do
+  others=$(printf '%s\n' "${adapters[@]}" | grep -vx "$crate" | paste -sd'|')
+  bad=$(grep -E "^($others) " <<<"$(deps_of "$crate")" || true)
+  if [[ -n "$bad" ]]; then
+    echo "dependency rule broken: adapter $crate reaches another adapter:" >&2
+    sed 's/^/  /' <<<"$bad" >&2
+    status=1
+  fi
+done
+if [[ $status -eq 0 ]]; then
+  echo "dependency direction: ok (${domains[*]:-no domain crate} reach no infrastructure crate; ${adapters[*]:-no adapter} reach no other adapter)"
+fi
 exit $status

@@ -161,7 +161,7 @@ impl Harness {
     /// A device as `alpha-motors device add` creates it; returns its token.
     async fn device_token(&self, region: &str) -> String {
         let secret = "sim-test-secret";
-        let hash = alpha_store::device_token::hash_secret(secret).unwrap();
+        let hash = alpha_sms_dispatch::device_token::hash_secret(secret).unwrap();
         let key = self.directory.create("sim", region, &hash).await.unwrap();
         format!("{}.{secret}", key.0)
     }

@@ -5,10 +5,9 @@ use std::time::Duration;
 
 use alpha_auth::AuthService;
 use alpha_chat::ChatService;
-use alpha_kernel::{PhonePolicy, RateLimiter};
+use alpha_kernel::{Health, PhonePolicy, RateLimiter};
 use alpha_otp::OtpService;
 use alpha_sms_dispatch::DeviceDirectory;
-use alpha_store::pool::PgPool;
 use ipnet::IpNet;
 
 /// A per-IP request budget for one route.
@@ -31,7 +30,8 @@ pub struct EdgePolicy {
 /// Cheap to clone: every field is a handle.
 #[derive(Clone)]
 pub struct AppState {
-    pub pool: PgPool,
+    /// What `/readyz` reports.
+    pub health: Arc<dyn Health>,
     pub otp: Arc<OtpService>,
     pub auth: Arc<AuthService>,
     pub limiter: Arc<dyn RateLimiter>,

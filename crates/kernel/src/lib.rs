@@ -1,6 +1,7 @@
 //! Value types and ports shared by every domain crate. Pure: no I/O beyond reading the clock.
 
 mod clock;
+mod health;
 mod ids;
 mod mask;
 mod notify;
@@ -9,6 +10,7 @@ mod rate_limit;
 mod repo_error;
 
 pub use clock::{Clock, SystemClock};
+pub use health::{Health, NotReady};
 pub use ids::{SessionId, UserId};
 pub use mask::mask_phone;
 pub use notify::UserNotifier;

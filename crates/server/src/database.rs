@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use alpha_store::embedded::{EmbeddedOptions, EmbeddedPostgres};
+use alpha_pg_embedded::{EmbeddedOptions, EmbeddedPostgres};
 use anyhow::Context;
 use secrecy::ExposeSecret;
 
@@ -48,7 +48,7 @@ impl Database {
         if settings.database.url.is_none() {
             let data_dir = absolute(&settings.database.embedded_dir)?;
             let name = &settings.database.embedded_db_name;
-            if let Some(url) = alpha_store::embedded::running_url(&data_dir, name) {
+            if let Some(url) = alpha_pg_embedded::running_url(&data_dir, name) {
                 tracing::info!(dir = %data_dir.display(), "using the embedded PostgreSQL a running server started");
                 return Ok(Self {
                     url,

@@ -13,8 +13,8 @@ use alpha_otp::{HmacCodeHasher, OsRngCodes, OtpConfig, OtpService, TestNumbers};
 use alpha_sms_dispatch::{DispatchConfig, Dispatcher};
 use alpha_store::pool::PgPool;
 use alpha_store::repos::{
-    PgChatRepo, PgDeviceDirectory, PgDispatchRepo, PgOtpRepo, PgRateLimiter, PgSessionRepo,
-    PgUserRepo,
+    PgChatRepo, PgDeviceDirectory, PgDispatchRepo, PgHealth, PgOtpRepo, PgRateLimiter,
+    PgSessionRepo, PgUserRepo,
 };
 use anyhow::Context;
 use secrecy::ExposeSecret;
@@ -149,7 +149,7 @@ pub fn app_state(
             Arc::new(SystemClock),
         )),
         sms_devices: Arc::new(PgDeviceDirectory::new(pool.clone())),
-        pool,
+        health: Arc::new(PgHealth::new(pool)),
         otp: Arc::new(otp_service),
         auth: Arc::new(auth_service),
         limiter,

@@ -235,8 +235,8 @@ async fn migrate_and_seed_work_in_embedded_mode_and_leave_no_process() {
     assert_eq!(processes_mentioning(&needle), Vec::<String>::new());
 
     // Read the result through a cluster of our own on the same folder.
-    let cluster = alpha_store::embedded::EmbeddedPostgres::start(
-        alpha_store::embedded::EmbeddedOptions::new(&data_dir),
+    let cluster = alpha_pg_embedded::EmbeddedPostgres::start(
+        alpha_pg_embedded::EmbeddedOptions::new(&data_dir),
     )
     .await
     .unwrap();

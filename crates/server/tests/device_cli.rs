@@ -6,7 +6,7 @@ mod support;
 
 use std::process::{Output, Stdio};
 
-use alpha_store::device_token::{split_token, verify_secret};
+use alpha_sms_dispatch::device_token::{split_token, verify_secret};
 use alpha_testkit::TestDb;
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Bool, Nullable, Text};

@@ -253,3 +253,41 @@ async fn fields_the_server_cannot_do_without_are_required() {
             .is_none()
     );
 }
+
+/// The schema forbids NUL in these strings, and so does the server: with a 400, not the 500 that
+/// PostgreSQL's refusal of NUL in text used to become (found by the fuzzer).
+#[actix_web::test]
+async fn text_with_nul_is_a_400_not_a_500() {
+    let db = alpha_testkit::TestDb::new().await;
+    let app = api::app(&db, &api::settings(&api::test_mode())).await;
+    let (access, _) = api::login(&app, "99361999999").await;
+    for (uri, body, code) in [
+        (
+            "/api/v1/auth/setFirebase",
+            serde_json::json!({"token": "fcm\u{0}token"}),
+            "INVALID_FIREBASE_TOKEN",
+        ),
+        (
+            "/api/v1/auth",
+            serde_json::json!({"name": "a\u{0}b"}),
+            "INVALID_BODY",
+        ),
+        (
+            "/api/v1/auth",
+            serde_json::json!({"location": "\u{0}"}),
+            "INVALID_BODY",
+        ),
+        (
+            "/api/v1/auth",
+            serde_json::json!({"email": "a\u{0}b@example.com"}),
+            "INVALID_EMAIL",
+        ),
+    ] {
+        let req = api::with_bearer(Method::PUT, uri, &access)
+            .set_json(&body)
+            .to_request();
+        let (status, answer, _) = api::call(&app, req).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri} {body}: {answer}");
+        assert_eq!(answer["code"], code, "{uri} {body}");
+    }
+}

@@ -6,6 +6,7 @@
 //! bytes ([`DeviceLink`]), runs timers ([`Scheduler`]) and reports device events back to
 //! [`Dispatcher`]. [`NoSmsDevice`] is the stand-in when no gateway runs.
 
+pub mod device_token;
 mod dispatcher;
 mod no_device;
 mod ports;

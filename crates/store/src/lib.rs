@@ -1,7 +1,5 @@
-//! PostgreSQL adapter: schema, migrations, connection pool, embedded cluster, seeds.
+//! PostgreSQL adapter: schema, migrations, connection pool, seeds.
 
-pub mod device_token;
-pub mod embedded;
 pub mod migrate;
 pub mod pool;
 pub mod repos;

@@ -1,7 +1,7 @@
 //! Test support: a real PostgreSQL database per test.
 //!
 //! The server is `TEST_DATABASE_URL` when set (never `DATABASE_URL`, which may name production);
-//! otherwise a private cluster ([`alpha_store::embedded`]) started once per test process in a
+//! otherwise a private cluster ([`alpha_pg_embedded`]) started once per test process in a
 //! temporary folder, shared by all its tests, and removed after the process exits. Each [`TestDb`] is a database of its own, cloned from a template migrated once,
 //! so tests run in parallel and never see each other's rows.
 

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use alpha_store::embedded::{EmbeddedOptions, EmbeddedPostgres};
+use alpha_pg_embedded::{EmbeddedOptions, EmbeddedPostgres};
 use tokio::sync::OnceCell;
 
 use crate::reaper;

@@ -169,7 +169,7 @@ async fn device_token(
     directory: &Arc<dyn DeviceDirectory>,
     token: &str,
 ) -> Result<Option<Identity>, ()> {
-    let Some((id, secret)) = alpha_store::device_token::split_token(token) else {
+    let Some((id, secret)) = alpha_sms_dispatch::device_token::split_token(token) else {
         return Ok(None);
     };
     let key = DeviceKey(id.to_owned());
@@ -188,7 +188,7 @@ async fn device_token(
     let kept_hash = credential.token_hash.clone();
     // argon2 takes tens of milliseconds of CPU by design: keep it off the async workers.
     let verified = tokio::task::spawn_blocking(move || {
-        alpha_store::device_token::verify_secret(&secret, &hash)
+        alpha_sms_dispatch::device_token::verify_secret(&secret, &hash)
     })
     .await
     .unwrap_or(false);

@@ -1,4 +1,5 @@
 use actix_web::{HttpResponse, get, web};
+use alpha_kernel::NotReady;
 
 use super::HealthBody;
 use crate::error::{ApiError, ErrorBody};
@@ -14,18 +15,14 @@ use crate::state::AppState;
 )]
 #[get("/readyz")]
 pub(crate) async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let mut conn = state.pool.get().await.map_err(|e| {
-        tracing::warn!(error = %e, "readiness: no database connection");
-        ApiError::unavailable("Database unreachable")
-    })?;
-    let up_to_date = alpha_store::migrate::is_up_to_date(&mut conn)
-        .await
-        .map_err(|e| {
-            tracing::warn!(error = %e, "readiness: migration check failed");
-            ApiError::unavailable("Database unreachable")
-        })?;
-    if !up_to_date {
-        return Err(ApiError::unavailable("Database migrations are pending"));
+    match state.health.readiness().await {
+        Ok(()) => Ok(HttpResponse::Ok().json(HealthBody { status: "ready" })),
+        Err(NotReady::MigrationsPending) => {
+            Err(ApiError::unavailable("Database migrations are pending"))
+        }
+        Err(NotReady::Unreachable(reason)) => {
+            tracing::warn!(%reason, "readiness: database unreachable");
+            Err(ApiError::unavailable("Database unreachable"))
+        }
     }
-    Ok(HttpResponse::Ok().json(HealthBody { status: "ready" }))
 }

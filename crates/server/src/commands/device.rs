@@ -2,8 +2,8 @@
 
 use std::io::Write;
 
+use alpha_sms_dispatch::device_token::{IssuedToken, new_device_id, new_device_token};
 use alpha_sms_dispatch::{DeviceDirectory, DeviceKey, DeviceView};
-use alpha_store::device_token::{IssuedToken, new_device_id, new_device_token};
 use alpha_store::repos::PgDeviceDirectory;
 use anyhow::{Context, bail};
 

@@ -11,6 +11,7 @@
 mod chat;
 mod enums;
 mod error;
+mod health;
 mod otp;
 mod rate_limit;
 mod session;
@@ -19,6 +20,7 @@ mod sms_dispatch;
 mod user;
 
 pub use chat::PgChatRepo;
+pub use health::PgHealth;
 pub use otp::PgOtpRepo;
 pub use rate_limit::PgRateLimiter;
 pub use session::PgSessionRepo;

@@ -8,9 +8,9 @@ use diesel::sql_types::{Bool, Integer, Nullable, Text, Timestamptz};
 use diesel_async::RunQueryDsl;
 
 use super::error::{connection, db_error};
-use crate::device_token::new_device_id;
 use crate::pool::PgPool;
 use crate::schema::sms_devices;
+use alpha_sms_dispatch::device_token::new_device_id;
 
 /// Connect or disconnect in one statement: the row lock of ON CONFLICT DO UPDATE makes a
 /// shared-token device's first two connects (say, on two instances) end in one row, never a

@@ -5,8 +5,8 @@
 //! the secret is stored, so a database leak does not let anyone impersonate a device. The
 //! token is shown once, when `alpha-motors device add` creates it, and never logged.
 //!
-//! It lives in the store rather than the dispatch domain because it is about what the database
-//! holds; argon2 is pure Rust, so nothing here needs a database either.
+//! Pure computation (argon2 and the OS random source), so it sits in the dispatch domain: the
+//! gateway checks tokens with it and the operator commands issue them, neither through the store.
 
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;

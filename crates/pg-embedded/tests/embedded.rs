@@ -5,7 +5,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use alpha_store::embedded::{EmbeddedError, EmbeddedOptions, EmbeddedPostgres};
+use alpha_pg_embedded::{EmbeddedError, EmbeddedOptions, EmbeddedPostgres};
 use diesel::QueryableByName;
 use diesel::sql_types::Integer;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
