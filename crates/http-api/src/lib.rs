@@ -20,7 +20,6 @@ mod otp;
 mod request_id;
 mod request_log;
 mod state;
-mod time_format;
 
 pub use app::{HttpOptions, build_app, with_request_limits};
 pub use auth_user::{AdminUser, CurrentUser};

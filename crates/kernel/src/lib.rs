@@ -8,6 +8,7 @@ mod notify;
 mod phone;
 mod rate_limit;
 mod repo_error;
+mod wire_time;
 
 pub use clock::{Clock, SystemClock};
 pub use health::{Health, NotReady};
@@ -17,3 +18,4 @@ pub use notify::UserNotifier;
 pub use phone::{DEFAULT_EXTRA_MOBILE_PREFIXES, Phone, PhoneError, PhonePolicy};
 pub use rate_limit::{RateDecision, RateLimiter};
 pub use repo_error::RepoError;
+pub use wire_time::iso_millis;

@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 
 use alpha_chat::{ChatMessage, ChatService, MessageId, Page, SendError};
 use alpha_kernel::UserId;
-use chrono::SecondsFormat;
 use serde_json::{Value, json};
 use socketioxide::extract::{SocketRef, TryData};
 use uuid::Uuid;
@@ -191,12 +190,8 @@ pub(crate) fn message_json(m: &ChatMessage) -> Value {
         "from": m.from.0.to_string(),
         "to": m.to.0.to_string(),
         "text": m.text,
-        "createdAt": iso_millis(m),
+        "createdAt": alpha_kernel::iso_millis(m.created_at),
     })
-}
-
-fn iso_millis(m: &ChatMessage) -> String {
-    m.created_at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 fn send_failure(err: SendError) -> ChatFailure {
@@ -298,7 +293,7 @@ async fn send(
     let mut sent = json!({
         "id": message.id.0,
         "to": message.to.0.to_string(),
-        "createdAt": iso_millis(&message),
+        "createdAt": alpha_kernel::iso_millis(message.created_at),
     });
     if let Some(id) = client_id {
         sent["clientId"] = id;

@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 use crate::auth_user::AdminUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
-use crate::time_format::iso_millis;
+use alpha_kernel::iso_millis;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SmsDeviceView {

@@ -6,7 +6,7 @@ use crate::auth_user::{auth_error, missing_token};
 use crate::bearer::bearer_token;
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
-use crate::time_format::iso_millis;
+use alpha_kernel::iso_millis;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MeResponse {

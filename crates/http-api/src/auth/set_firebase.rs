@@ -11,8 +11,15 @@ use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct SetFirebaseBody {
-    /// The device's FCM registration token: at most 255 characters, not blank.
-    #[schema(value_type = String, required = true, min_length = 1, max_length = 255, pattern = r"\S")]
+    /// The device's FCM registration token: at most 255 characters, not blank, no NUL.
+    // The pattern's class is what `str::trim` removes (Unicode White_Space), and NUL.
+    #[schema(
+        value_type = String,
+        required = true,
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub token: Option<String>,
 }
 
@@ -26,7 +33,7 @@ const MAX_TOKEN_LEN: usize = 255;
     request_body = SetFirebaseBody,
     responses(
         (status = 200, description = "Stored", body = MessageResponse),
-        (status = 400, description = "`INVALID_FIREBASE_TOKEN`: missing, empty or too long", body = ErrorBody),
+        (status = 400, description = "`INVALID_FIREBASE_TOKEN`: missing, empty, too long or with a NUL character", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
     )
 )]
@@ -37,10 +44,11 @@ pub(crate) async fn set_firebase(
     body: JsonObject<SetFirebaseBody>,
 ) -> Result<HttpResponse, ApiError> {
     let token = body.token.as_deref().map(str::trim).unwrap_or_default();
-    if token.is_empty() || token.chars().count() > MAX_TOKEN_LEN {
+    // PostgreSQL text cannot hold NUL: refused here rather than failing as a 500 in the store.
+    if token.is_empty() || token.chars().count() > MAX_TOKEN_LEN || token.contains('\0') {
         return Err(ApiError::bad_request(
             "INVALID_FIREBASE_TOKEN",
-            "token must be a non-empty string of at most 255 characters",
+            "token must be a non-empty string of at most 255 characters, without NUL",
         ));
     }
     state

@@ -19,10 +19,10 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct UpdateProfileBody {
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, max_length = 255)]
+    #[schema(value_type = Option<String>, max_length = 255, pattern = r"^[^\u0000]*$")]
     pub name: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, max_length = 255)]
+    #[schema(value_type = Option<String>, max_length = 255, pattern = r"^[^\u0000]*$")]
     pub location: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(schema_with = email_schema)]
@@ -33,6 +33,10 @@ pub struct UpdateProfileBody {
     pub phone: Option<Option<serde_json::Value>>,
 }
 
+/// A blank string: only what `str::trim` removes (Unicode White_Space).
+const BLANK: &str =
+    r"^[\t\n\u000B\f\r\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$";
+
 /// An address, or blank or `null` to clear it.
 fn email_schema() -> Schema {
     let string = || {
@@ -42,7 +46,7 @@ fn email_schema() -> Schema {
     };
     AnyOfBuilder::new()
         .item(string().format(Some(SchemaFormat::KnownFormat(KnownFormat::Email))))
-        .item(string().pattern(Some(r"^\s*$")))
+        .item(string().pattern(Some(BLANK)))
         .item(ObjectBuilder::new().schema_type(Type::Null))
         .description(Some("An email address; blank or `null` clears it."))
         .build()
@@ -74,7 +78,7 @@ const MAX_LEN: usize = 255;
     request_body = UpdateProfileBody,
     responses(
         (status = 200, description = "Updated", body = UpdateProfileResponse),
-        (status = 400, description = "`PHONE_CHANGE_NOT_ALLOWED`, `INVALID_EMAIL` or `VALUE_TOO_LONG`", body = ErrorBody),
+        (status = 400, description = "`PHONE_CHANGE_NOT_ALLOWED`, `INVALID_EMAIL`, `VALUE_TOO_LONG` or `INVALID_BODY` (a NUL character)", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 409, description = "`EMAIL_TAKEN`", body = ErrorBody),
     )
@@ -103,6 +107,18 @@ pub(crate) async fn update(
             return Err(ApiError::bad_request(
                 "VALUE_TOO_LONG",
                 format!("{field} must be at most {MAX_LEN} characters"),
+            ));
+        }
+    }
+    // PostgreSQL text cannot hold NUL: refused here rather than failing as a 500 in the store.
+    // (An email with one is no valid address: `INVALID_EMAIL` below.)
+    for (field, value) in [("name", &body.name), ("location", &body.location)] {
+        if let Some(Some(text)) = value
+            && text.contains('\0')
+        {
+            return Err(ApiError::bad_request(
+                "INVALID_BODY",
+                format!("{field} must not contain NUL characters"),
             ));
         }
     }

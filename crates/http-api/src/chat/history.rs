@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::auth_user::CurrentUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
-use crate::time_format::iso_millis;
+use alpha_kernel::iso_millis;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct HistoryQuery {

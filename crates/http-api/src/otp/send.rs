@@ -8,8 +8,8 @@ use crate::client_ip::client_ip;
 use crate::error::{ApiError, ErrorBody};
 use crate::extractors::JsonObject;
 use crate::state::AppState;
-use crate::time_format::iso_millis;
 use crate::{ip_limit, otp::parse_phone};
+use alpha_kernel::iso_millis;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct SendOtpBody {

@@ -6,7 +6,7 @@ use alpha_auth::{
     UserRecord, UserRepo,
 };
 use alpha_kernel::{Phone, RepoError, SessionId, UserId};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::RunQueryDsl;
@@ -249,7 +249,7 @@ impl PhotoRow {
     /// The old API's Photo JSON (CONTRACT §1.16): camelCase keys, timestamps as JavaScript's
     /// `toISOString` writes them (UTC, milliseconds, `Z`).
     fn into_json(self) -> serde_json::Value {
-        let iso = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Millis, true);
+        let iso = alpha_kernel::iso_millis;
         serde_json::json!({
             "uuid": self.uuid,
             "path": self.path,
