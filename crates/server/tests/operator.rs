@@ -226,7 +226,24 @@ async fn copied_binary_serves_from_an_empty_folder_and_operators_work_beside_it(
         support::get(server.port, "/readyz"),
         Some((200, _))
     ));
+    // A client's mistake is one INFO line, not a WARN with a dump.
+    assert!(matches!(
+        support::get(server.port, "/api/v1/auth/me"),
+        Some((401, _))
+    ));
     let log = server.log_text();
+    assert!(
+        log.lines().any(|l| l.contains(" INFO ")
+            && l.contains("request refused")
+            && l.contains("status=401")),
+        "{log}"
+    );
+    assert!(!log.contains("Error encountered while processing"), "{log}");
+    assert!(
+        !log.lines()
+            .any(|l| l.contains(" WARN ") && l.contains("status=401")),
+        "{log}"
+    );
     assert!(
         !log.contains('\u{1b}'),
         "ANSI escapes in a log file:\n{log}"
