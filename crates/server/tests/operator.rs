@@ -308,14 +308,14 @@ fn a_port_conflict_fails_with_its_own_error_only() {
         !log.contains("purging"),
         "a spurious warning before the real error:\n{log}"
     );
-    let last = log
-        .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or_default();
-    assert!(
-        last.contains("binding HTTP"),
-        "the real error comes last:\n{log}"
-    );
+    // After start-up (the configuration's own warnings), the bind failure is the only complaint;
+    // a gateway saying it stopped afterwards is fine.
+    let after_start = log.lines().skip_while(|l| !l.contains("listening"));
+    for line in after_start.filter(|l| l.contains(" WARN ") || l.contains(" ERROR ")) {
+        assert!(
+            line.contains("binding HTTP"),
+            "a spurious complaint: {line}\n{log}"
+        );
+    }
     drop(taken);
 }
