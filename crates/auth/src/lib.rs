@@ -8,6 +8,7 @@ mod errors;
 mod hash;
 mod jwt;
 mod ports;
+mod reactions;
 mod service;
 mod types;
 
@@ -16,6 +17,7 @@ pub use errors::{AuthError, LoginError, ProfileError, RefreshError, TokenError};
 pub use hash::refresh_token_hash;
 pub use jwt::JwtTokenSigner;
 pub use ports::{SessionRepo, TokenSigner, UpdateOutcome, UserRepo};
+pub use reactions::{EV_OTP_DELIVERED, TellUserCodeDelivered};
 pub use service::{AuthConfig, AuthService};
 pub use types::{
     AuthRecord, AuthUser, CheckedProfile, LegacyRefresh, NewSession, Profile, ProfileChanges, Role,

@@ -25,6 +25,11 @@ pub trait TokenSigner: Send + Sync {
 #[cfg_attr(test, mockall::automock)]
 #[async_trait::async_trait]
 pub trait UserRepo: Send + Sync {
+    /// The user whose stored phone is `e164`, if any.
+    ///
+    /// Errors: [`RepoError`].
+    async fn id_by_phone(&self, e164: &str) -> Result<Option<UserId>, RepoError>;
+
     /// Finds the user of `phone` (activating it: `status = true`) or creates it with `new_name`,
     /// location `Aşgabat`, status true and role user. Atomic: concurrent first logins of one phone
     /// yield one user.

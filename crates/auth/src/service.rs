@@ -1,10 +1,10 @@
 //! The auth use cases: login, per-request authentication, refresh rotation with reuse
 //! detection, logout and the caller's own profile.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
-use alpha_kernel::{Clock, Phone, RepoError, SessionId, UserId, UserNotifier};
+use alpha_kernel::{Clock, DomainEvent, EventPublisher, Phone, RepoError, SessionId, UserId};
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use rand::rngs::OsRng;
 use rand::{Rng, TryRngCore};
@@ -45,9 +45,8 @@ pub struct AuthService {
     access_secs: i64,
     refresh_secs: i64,
     reuse_grace: TimeDelta,
-    /// Told when a session ends, so live sockets of that session are closed at once. Set once
-    /// after construction: the client gateway that listens also depends on this service.
-    session_listener: OnceLock<Arc<dyn UserNotifier>>,
+    /// Hears that a session ended, so its live connections close at once.
+    events: Arc<dyn EventPublisher>,
 }
 
 impl std::fmt::Debug for AuthService {
@@ -103,6 +102,7 @@ impl AuthService {
         sessions: Arc<dyn SessionRepo>,
         signer: Arc<dyn TokenSigner>,
         clock: Arc<dyn Clock>,
+        events: Arc<dyn EventPublisher>,
         config: AuthConfig,
     ) -> Self {
         Self {
@@ -114,7 +114,7 @@ impl AuthService {
             refresh_secs: whole_secs(config.refresh_ttl),
             reuse_grace: TimeDelta::from_std(config.reuse_grace).unwrap_or(TimeDelta::MAX),
             config,
-            session_listener: OnceLock::new(),
+            events,
         }
     }
 
@@ -133,16 +133,8 @@ impl AuthService {
         })
     }
 
-    /// Registers who closes a revoked session's live connections (the client gateway). Only the
-    /// first call counts.
-    pub fn set_session_listener(&self, listener: Arc<dyn UserNotifier>) {
-        let _ = self.session_listener.set(listener);
-    }
-
     fn session_ended(&self, session: SessionId) {
-        if let Some(listener) = self.session_listener.get() {
-            listener.disconnect_session(session);
-        }
+        self.events.publish(DomainEvent::SessionRevoked { session });
     }
 
     /// After a verified OTP: finds or creates the user of `phone` and starts a session.

@@ -1,21 +1,20 @@
-//! The simulator against the real `/sms` gateway and dispatcher (in-memory ports, no database):
-//! registration, refusal, acks, retries on another device, heartbeats, and the binary's exit code.
+//! The simulator against the real `/sms` gateway and dispatcher, as `serve` builds them
+//! (`alpha_testkit::TestApp`: real PostgreSQL, gateways on port 0).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use alpha_device_sim::{AckPlan, AckPolicy, AckStatus, SimConfig, SimError, SimEvent, Simulator};
-use alpha_gateways::{SmsGateway, SmsGatewayConfig};
-use alpha_kernel::{Phone, RepoError, SystemClock};
+use alpha_kernel::Phone;
 use alpha_otp::{DispatchStatus, OtpCode, OtpId, OtpSms, SmsOutcome, SmsSender};
-use alpha_sms_dispatch::{
-    AttemptRecord, DeviceCredential, DeviceDirectory, DeviceKey, DeviceStatus, DeviceView,
-    DispatchConfig, DispatchRepo, Dispatcher,
-};
-use chrono::{DateTime, Utc};
-use tokio::sync::oneshot;
+use alpha_sms_dispatch::{DeviceDirectory, Dispatcher};
+use alpha_store::repos::PgDeviceDirectory;
+use alpha_testkit::TestApp;
+use chrono::Utc;
+use diesel::QueryableByName;
+use diesel::sql_types::Text;
+use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
 use uuid::Uuid;
 
 const SHARED: &str = "shared-token-for-sim-tests";
@@ -23,138 +22,29 @@ const PHONE: &str = "+99365123456";
 const WAIT: Duration = Duration::from_secs(10);
 
 // ---------------------------------------------------------------------------------------------
-// in-memory ports
-
-#[derive(Default)]
-struct MemDirectory {
-    credentials: Mutex<HashMap<DeviceKey, DeviceCredential>>,
-    statuses: Mutex<Vec<(DeviceKey, DeviceStatus)>>,
-}
-
-#[async_trait::async_trait]
-impl DeviceDirectory for MemDirectory {
-    async fn credential(&self, id: &DeviceKey) -> Result<Option<DeviceCredential>, RepoError> {
-        Ok(self.credentials.lock().unwrap().get(id).cloned())
-    }
-
-    async fn create(
-        &self,
-        name: &str,
-        region: &str,
-        token_hash: &str,
-    ) -> Result<DeviceKey, RepoError> {
-        let key = DeviceKey(Uuid::new_v4().to_string());
-        self.credentials.lock().unwrap().insert(
-            key.clone(),
-            DeviceCredential {
-                key: key.clone(),
-                name: name.to_owned(),
-                region: region.to_owned(),
-                token_hash: token_hash.to_owned(),
-                enabled: true,
-            },
-        );
-        Ok(key)
-    }
-
-    async fn mark_connected(
-        &self,
-        _id: &DeviceKey,
-        _region: &str,
-        _connected: bool,
-        _at: DateTime<Utc>,
-    ) -> Result<(), RepoError> {
-        Ok(())
-    }
-
-    async fn record_status(
-        &self,
-        id: &DeviceKey,
-        status: DeviceStatus,
-        _at: DateTime<Utc>,
-    ) -> Result<(), RepoError> {
-        self.statuses.lock().unwrap().push((id.clone(), status));
-        Ok(())
-    }
-
-    async fn list(&self) -> Result<Vec<DeviceView>, RepoError> {
-        Ok(Vec::new())
-    }
-}
-
-#[derive(Default)]
-struct MemRepo {
-    attempts: Mutex<Vec<AttemptRecord>>,
-    statuses: Mutex<Vec<(OtpId, DispatchStatus)>>,
-}
-
-#[async_trait::async_trait]
-impl DispatchRepo for MemRepo {
-    async fn record_attempt(&self, attempt: AttemptRecord) -> Result<(), RepoError> {
-        self.attempts.lock().unwrap().push(attempt);
-        Ok(())
-    }
-
-    async fn set_otp_status(&self, otp_id: OtpId, status: DispatchStatus) -> Result<(), RepoError> {
-        self.statuses.lock().unwrap().push((otp_id, status));
-        Ok(())
-    }
-
-    async fn count_device_outcome(
-        &self,
-        _device: &DeviceKey,
-        _sent: bool,
-    ) -> Result<(), RepoError> {
-        Ok(())
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
 // harness
 
 struct Harness {
-    directory: Arc<MemDirectory>,
-    repo: Arc<MemRepo>,
+    app: TestApp,
+    directory: PgDeviceDirectory,
     dispatcher: Arc<Dispatcher>,
     url: String,
-    stop: Option<oneshot::Sender<()>>,
 }
 
 impl Harness {
-    async fn start(config: SmsGatewayConfig) -> Harness {
-        let directory = Arc::new(MemDirectory::default());
-        let repo = Arc::new(MemRepo::default());
-        let clock = Arc::new(SystemClock);
-        let gateway = SmsGateway::new(config, directory.clone(), clock.clone());
-        let dispatcher = Arc::new(Dispatcher::new(
-            gateway.clone(),
-            gateway.clone(),
-            repo.clone(),
-            clock,
-            DispatchConfig {
-                template:
-                    "Alpha Motors: Your verification code is {code}. Valid for {ttl} minutes."
-                        .to_owned(),
-                default_region: "tm".to_owned(),
-                ack_timeout: Duration::from_secs(5),
-                max_attempts: 3,
-                device_stale_after: Duration::from_secs(60),
-                any_region_fallback: false,
-            },
-        ));
-        gateway.attach_dispatcher(dispatcher.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(gateway.serve(listener, async move {
-            let _ = stopped.await;
-        }));
+    /// The shared token configured, acks timing out after 5 s, plus `overrides`.
+    async fn start(overrides: &[(&'static str, &'static str)]) -> Harness {
+        let mut env = vec![
+            ("SMS_DEVICE_AUTH_TOKEN", SHARED),
+            ("SMS_ACK_TIMEOUT_SECONDS", "5"),
+        ];
+        env.extend_from_slice(overrides);
+        let app = TestApp::with(&env).await;
         Harness {
-            directory,
-            repo,
-            dispatcher,
-            url,
-            stop: Some(stop),
+            directory: PgDeviceDirectory::new(app.pool().clone()),
+            dispatcher: app.app.dispatcher.clone(),
+            url: app.sms_url.clone(),
+            app,
         }
     }
 
@@ -174,9 +64,18 @@ impl Harness {
         config
     }
 
+    /// An `otp_codes` row (the attempt log refers to it), then its SMS through the dispatcher.
     async fn send_otp(&self, code: &str) -> OtpSms {
+        let id = Uuid::new_v4();
+        let mut conn = self.app.pool().get().await.unwrap();
+        conn.batch_execute(&format!(
+            "INSERT INTO otp_codes (id, phone, purpose, \"codeHash\", \"expiresAt\") \
+             VALUES ('{id}', '{PHONE}', 'login', 'x', now() + interval '5 minutes')"
+        ))
+        .await
+        .unwrap();
         let sms = OtpSms {
-            otp_id: OtpId(Uuid::new_v4()),
+            otp_id: OtpId(id),
             phone: Phone::from_stored(PHONE),
             code: OtpCode::parse(code).unwrap(),
             expires_at: Utc::now() + chrono::Duration::minutes(5),
@@ -189,18 +88,24 @@ impl Harness {
         sms
     }
 
-    /// Waits until the code's dispatch status has been set to `wanted`.
+    /// Waits until the code's `dispatchStatus` is `wanted`.
     async fn wait_status(&self, otp: &OtpSms, wanted: DispatchStatus) {
+        #[derive(QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = Text)]
+            s: String,
+        }
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
-            let reached = self
-                .repo
-                .statuses
-                .lock()
-                .unwrap()
-                .iter()
-                .any(|(id, s)| *id == otp.otp_id && *s == wanted);
-            if reached {
+            let mut conn = self.app.pool().get().await.unwrap();
+            let rows: Vec<Row> = diesel::sql_query(format!(
+                "SELECT \"dispatchStatus\"::text AS s FROM otp_codes WHERE id = '{}'",
+                otp.otp_id.0
+            ))
+            .load(&mut conn)
+            .await
+            .unwrap();
+            if rows.iter().any(|r| r.s == wanted.as_str()) {
                 return;
             }
             assert!(
@@ -211,17 +116,25 @@ impl Harness {
         }
     }
 
-    fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
+    /// The errors the attempt log holds for `device`.
+    async fn attempt_errors(&self, device: &str) -> Vec<String> {
+        #[derive(QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = Text)]
+            e: String,
         }
+        let mut conn = self.app.pool().get().await.unwrap();
+        let rows: Vec<Row> = diesel::sql_query(format!(
+            "SELECT error AS e FROM sms_messages WHERE device_id = '{device}' AND error IS NOT NULL"
+        ))
+        .load(&mut conn)
+        .await
+        .unwrap();
+        rows.into_iter().map(|r| r.e).collect()
     }
-}
 
-fn shared_config() -> SmsGatewayConfig {
-    SmsGatewayConfig {
-        shared_token: Some(SHARED.to_owned()),
-        ..SmsGatewayConfig::default()
+    async fn stop(self) {
+        self.app.stop().await;
     }
 }
 
@@ -241,7 +154,7 @@ fn is_ack(event: &SimEvent, wanted: AckStatus) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn device_token_registers_receives_and_acks_sent_then_delivered() {
     within(async {
-        let h = Harness::start(shared_config()).await;
+        let h = Harness::start(&[]).await;
         let token = h.device_token("tm").await;
         let mut config = h.sim_config();
         config.token = Some(token.clone());
@@ -275,7 +188,7 @@ async fn device_token_registers_receives_and_acks_sent_then_delivered() {
         assert_eq!(h.dispatcher.in_flight(), 0);
 
         sim.stop().await.expect("stops");
-        h.stop();
+        h.stop().await;
     })
     .await;
 }
@@ -283,7 +196,7 @@ async fn device_token_registers_receives_and_acks_sent_then_delivered() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_token_is_refused() {
     within(async {
-        let h = Harness::start(shared_config()).await;
+        let h = Harness::start(&[]).await;
         let mut config = h.sim_config();
         config.token = Some("not-the-token".to_owned());
         match Simulator::start(config).await {
@@ -293,7 +206,7 @@ async fn wrong_token_is_refused() {
             }
             other => panic!("expected a refusal, got {other:?}"),
         }
-        h.stop();
+        h.stop().await;
     })
     .await;
 }
@@ -301,7 +214,7 @@ async fn wrong_token_is_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failed_ack_moves_the_code_to_the_other_device() {
     within(async {
-        let h = Harness::start(shared_config()).await;
+        let h = Harness::start(&[]).await;
         // Ties go by device key, so "a-failing" is tried first.
         let mut failing = h.sim_config();
         failing.token = Some(SHARED.to_owned());
@@ -325,20 +238,15 @@ async fn failed_ack_moves_the_code_to_the_other_device() {
         assert_ne!(first.correlation_id, second.correlation_id);
         assert_eq!(first.text, second.text);
         h.wait_status(&otp, DispatchStatus::Sent).await;
-        let errors: Vec<Option<String>> = h
-            .repo
-            .attempts
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|r| r.device.0 == "a-failing")
-            .map(|r| r.error.clone())
-            .collect();
-        assert!(errors.contains(&Some("RESULT_ERROR_NO_SERVICE".to_owned())));
+        let errors = h.attempt_errors("a-failing").await;
+        assert!(
+            errors.contains(&"RESULT_ERROR_NO_SERVICE".to_owned()),
+            "{errors:?}"
+        );
 
         a.stop().await.expect("a stops");
         b.stop().await.expect("b stops");
-        h.stop();
+        h.stop().await;
     })
     .await;
 }
@@ -346,11 +254,7 @@ async fn failed_ack_moves_the_code_to_the_other_device() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn never_ack_device_can_ack_by_hand_and_heartbeats_are_stored() {
     within(async {
-        let h = Harness::start(SmsGatewayConfig {
-            ping_interval: Duration::from_millis(200),
-            ..shared_config()
-        })
-        .await;
+        let h = Harness::start(&[("ALPHA__GATEWAYS__SMS_PING_INTERVAL_MS", "200")]).await;
         let mut config = h.sim_config();
         config.token = Some(SHARED.to_owned());
         config.device_id = Some("quiet".to_owned());
@@ -365,13 +269,18 @@ async fn never_ack_device_can_ack_by_hand_and_heartbeats_are_stored() {
             .await
             .expect("status sent");
         let deadline = tokio::time::Instant::now() + WAIT;
-        while h.directory.statuses.lock().unwrap().is_empty() {
+        loop {
+            let stored = h.directory.list().await.unwrap();
+            if let Some(quiet) = stored
+                .iter()
+                .find(|d| d.key.0 == "quiet" && d.battery_level.is_some())
+            {
+                assert_eq!(quiet.battery_level, Some(100));
+                break;
+            }
             assert!(tokio::time::Instant::now() < deadline, "no status stored");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        let (device, status) = h.directory.statuses.lock().unwrap()[0].clone();
-        assert_eq!(device.0, "quiet");
-        assert_eq!(status.battery_level, Some(100));
 
         let otp = h.send_otp("333444").await;
         let sms = sim.next_sms_within(WAIT).await.expect("sms:send arrives");
@@ -383,7 +292,7 @@ async fn never_ack_device_can_ack_by_hand_and_heartbeats_are_stored() {
         h.wait_status(&otp, DispatchStatus::Sent).await;
 
         sim.stop().await.expect("stops");
-        h.stop();
+        h.stop().await;
     })
     .await;
 }
@@ -391,7 +300,7 @@ async fn never_ack_device_can_ack_by_hand_and_heartbeats_are_stored() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn binary_exits_3_when_refused() {
     within(async {
-        let h = Harness::start(shared_config()).await;
+        let h = Harness::start(&[]).await;
         let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_device-sim"))
             .args(["--url", &h.url, "--token", "wrong", "--no-reconnect"])
             .env_remove("SMS_DEVICE_TOKEN")
@@ -402,7 +311,7 @@ async fn binary_exits_3_when_refused() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains("registration refused"), "{stderr}");
         assert!(stderr.contains("Invalid auth token"), "{stderr}");
-        h.stop();
+        h.stop().await;
     })
     .await;
 }

@@ -1,7 +1,7 @@
 //! The client gateway under load: memory held per idle authenticated socket, and the latency of
 //! `UserNotifier::notify` to a connected rust_socketio client.
 //!
-//! The gateway runs in this process (multi-thread runtime, real `AuthService` on a `TestDb`).
+//! The gateway runs in this process, built as `serve` builds it (`alpha_testkit::TestApp`).
 //! 1. Idle sockets: the bench re-executes itself as a client driver (env `CLIENT_BENCH_CHILD`)
 //!    that opens N authenticated sockets, one user per K sockets, each waiting for `connected`.
 //!    With the clients in the child, this process's VmRSS is the server alone.
@@ -24,25 +24,23 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use alpha_auth::{AuthConfig, AuthService, JwtTokenSigner};
-use alpha_gateways::{ClientGateway, ClientGatewayConfig};
-use alpha_kernel::{Phone, SystemClock, UserId, UserNotifier};
-use alpha_store::pool::{PoolSettings, build_pool};
-use alpha_store::repos::{PgSessionRepo, PgUserRepo};
-use alpha_testkit::TestDb;
+use alpha_auth::AuthService;
+use alpha_gateways::ClientNotifier;
+use alpha_kernel::{Phone, UserId, UserNotifier};
+use alpha_testkit::TestApp;
 use futures_util::{FutureExt, StreamExt, stream};
 use rust_socketio::asynchronous::{Client, ClientBuilder};
 use rust_socketio::{Event, Payload};
 use serde_json::json;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 
 const CHILD_ENV: &str = "CLIENT_BENCH_CHILD";
-const ACCESS_SECRET: &[u8] = b"client-gateway-bench-access-secret-0123456789";
-const REFRESH_SECRET: &[u8] = b"client-gateway-bench-refresh-secret-0123456789";
+const ACCESS_SECRET: &str = "client-gateway-bench-access-secret-0123456789";
+const REFRESH_SECRET: &str = "client-gateway-bench-refresh-secret-0123456789";
 /// Sockets being opened at once by the client driver.
 const CONNECT_CONCURRENCY: usize = 64;
 /// Longest wait for one socket's `connect()` and then for its `connected`.
@@ -181,7 +179,7 @@ fn percentiles(samples: &mut [u64]) -> String {
 }
 
 /// Sockets the gateway holds for `users`, counted by a notify nobody listens to.
-fn sockets_held(gateway: &ClientGateway, users: &[UserId]) -> usize {
+fn sockets_held(gateway: &ClientNotifier, users: &[UserId]) -> usize {
     users
         .iter()
         .map(|u| gateway.notify(*u, "bench:count", json!({})))
@@ -430,36 +428,16 @@ async fn run(s: Settings, limit_text: String, soft_limit: u64) {
         );
     }
     let _ = clock_nanos();
-    let db = TestDb::new().await;
-    let pool = build_pool(
-        db.url(),
-        PoolSettings {
-            max_size: 8,
-            wait_timeout: Duration::from_secs(30),
-            statement_timeout: Duration::from_secs(30),
-        },
-    )
-    .expect("pool");
-    let auth = Arc::new(AuthService::new(
-        Arc::new(PgUserRepo::new(pool.clone())),
-        Arc::new(PgSessionRepo::new(pool)),
-        Arc::new(JwtTokenSigner::new(ACCESS_SECRET, REFRESH_SECRET)),
-        Arc::new(SystemClock),
-        AuthConfig {
-            access_ttl: Duration::from_secs(3600),
-            refresh_ttl: Duration::from_secs(7 * 24 * 3600),
-            reuse_grace: Duration::from_secs(10),
-        },
-    ));
-    let gateway = ClientGateway::new(ClientGatewayConfig::default(), auth.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}/", listener.local_addr().expect("addr"));
-    let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(gateway.clone().serve(listener, async move {
-        let _ = stopped.await;
-    }));
+    // The application as `serve` builds it; its gateways run on a runtime of their own.
+    let app = TestApp::with(&[
+        ("ACCESS_TOKEN_SECRET_KEY", ACCESS_SECRET),
+        ("REFRESH_TOKEN_SECRET_KEY", REFRESH_SECRET),
+        ("ALPHA__AUTH__ACCESS_TTL_SECS", "3600"),
+    ])
+    .await;
+    let auth = app.app.state.auth.clone();
+    let gateway = app.app.notifier.clone();
+    let url = format!("{}/", app.clients_url);
 
     let mut report = Report {
         requested: s.sockets,
@@ -530,15 +508,13 @@ async fn run(s: Settings, limit_text: String, soft_limit: u64) {
         report.rss_after_close = vm_rss_kib("self");
     }
 
-    let _ = stop.send(());
-    match tokio::time::timeout(Duration::from_secs(10), server).await {
-        Ok(Ok(Ok(()))) => {}
-        Ok(Ok(Err(e))) => report.notes.push(format!("gateway serve error: {e}")),
-        Ok(Err(e)) => report.notes.push(format!("gateway task failed: {e}")),
-        Err(_) => report.notes.push("gateway did not stop in 10 s".to_owned()),
+    if tokio::time::timeout(Duration::from_secs(10), app.stop())
+        .await
+        .is_err()
+    {
+        report.notes.push("gateway did not stop in 10 s".to_owned());
     }
     print_report(&s, &report);
-    drop(db);
 }
 
 /// Spawns the client driver and waits until it has opened its sockets (or gave up / timed out).
@@ -645,7 +621,7 @@ async fn hold_idle_sockets(
 async fn measure_latency(
     s: &Settings,
     url: &str,
-    gateway: &ClientGateway,
+    gateway: &ClientNotifier,
     users: &[(UserId, String)],
     report: &mut Report,
 ) {

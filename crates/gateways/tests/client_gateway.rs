@@ -6,21 +6,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use alpha_auth::{
-    AuthConfig, AuthService, AuthUser, Claims, JwtTokenSigner, TokenKind, TokenPair, TokenSigner,
+    AuthService, AuthUser, Claims, JwtTokenSigner, TokenKind, TokenPair, TokenSigner,
 };
-use alpha_gateways::{ClientGateway, ClientGatewayConfig};
-use alpha_kernel::{Phone, SystemClock, UserNotifier};
-use alpha_store::pool::{PoolSettings, build_pool};
-use alpha_store::repos::{PgSessionRepo, PgUserRepo};
-use alpha_testkit::TestDb;
+use alpha_gateways::ClientNotifier;
+use alpha_kernel::{Phone, UserNotifier};
+use alpha_testkit::TestApp;
 use futures_util::FutureExt;
 use rust_socketio::asynchronous::{Client, ClientBuilder};
 use rust_socketio::{Event, Payload};
 use serde_json::{Value, json};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 
-const ACCESS_SECRET: &[u8] = b"client-gateway-test-access-secret-0123456789";
-const REFRESH_SECRET: &[u8] = b"client-gateway-test-refresh-secret-0123456789";
+const ACCESS_SECRET: &str = "client-gateway-test-access-secret-0123456789";
+const REFRESH_SECRET: &str = "client-gateway-test-refresh-secret-0123456789";
 const PHONE_A: &str = "+99365111111";
 const PHONE_B: &str = "+99365222222";
 /// Longest wait for anything the test expects to happen.
@@ -32,51 +30,25 @@ const QUIET: Duration = Duration::from_millis(500);
 // harness
 
 struct Harness {
-    _db: TestDb,
+    app: TestApp,
     auth: Arc<AuthService>,
-    gateway: Arc<ClientGateway>,
+    gateway: Arc<ClientNotifier>,
     url: String,
-    stop: Option<oneshot::Sender<()>>,
-    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
 
 impl Harness {
+    /// The application as `serve` builds it; tokens signed with this file's secrets.
     async fn start() -> Harness {
-        let db = TestDb::new().await;
-        let pool = build_pool(
-            db.url(),
-            PoolSettings {
-                max_size: 4,
-                wait_timeout: Duration::from_secs(10),
-                statement_timeout: Duration::from_secs(10),
-            },
-        )
-        .unwrap();
-        let auth = Arc::new(AuthService::new(
-            Arc::new(PgUserRepo::new(pool.clone())),
-            Arc::new(PgSessionRepo::new(pool)),
-            Arc::new(JwtTokenSigner::new(ACCESS_SECRET, REFRESH_SECRET)),
-            Arc::new(SystemClock),
-            AuthConfig {
-                access_ttl: Duration::from_secs(900),
-                refresh_ttl: Duration::from_secs(7 * 24 * 3600),
-                reuse_grace: Duration::from_secs(10),
-            },
-        ));
-        let gateway = ClientGateway::new(ClientGatewayConfig::default(), auth.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}/", listener.local_addr().unwrap());
-        let (stop, stopped) = oneshot::channel::<()>();
-        let server = tokio::spawn(gateway.clone().serve(listener, async move {
-            let _ = stopped.await;
-        }));
+        let app = TestApp::with(&[
+            ("ACCESS_TOKEN_SECRET_KEY", ACCESS_SECRET),
+            ("REFRESH_TOKEN_SECRET_KEY", REFRESH_SECRET),
+        ])
+        .await;
         Harness {
-            _db: db,
-            auth,
-            gateway,
-            url,
-            stop: Some(stop),
-            server: Some(server),
+            auth: app.app.state.auth.clone(),
+            gateway: app.app.notifier.clone(),
+            url: format!("{}/", app.clients_url),
+            app,
         }
     }
 
@@ -99,17 +71,10 @@ impl Harness {
         client
     }
 
-    async fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(server) = self.server.take() {
-            tokio::time::timeout(WAIT, server)
-                .await
-                .expect("gateway did not stop")
-                .unwrap()
-                .unwrap();
-        }
+    async fn stop(self) {
+        tokio::time::timeout(WAIT, self.app.stop())
+            .await
+            .expect("gateway did not stop");
     }
 }
 
@@ -228,7 +193,7 @@ fn expired_access_token(user: &AuthUser) -> String {
         iat: now - 3600,
         exp: now - 60,
     };
-    JwtTokenSigner::new(ACCESS_SECRET, REFRESH_SECRET)
+    JwtTokenSigner::new(ACCESS_SECRET.as_bytes(), REFRESH_SECRET.as_bytes())
         .sign(TokenKind::Access, &claims)
         .unwrap()
 }

@@ -5,14 +5,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use alpha_gateways::{SmsGateway, SmsGatewayConfig};
-use alpha_kernel::{Phone, SystemClock};
+use alpha_gateways::SmsGateway;
+use alpha_kernel::Phone;
 use alpha_otp::{OtpCode, OtpId, OtpSms, SmsOutcome, SmsSender};
 use alpha_sms_dispatch::device_token::hash_secret;
-use alpha_sms_dispatch::{DeviceDirectory, DeviceKey, DeviceLink, DispatchConfig, Dispatcher};
-use alpha_store::pool::{PgPool, PoolSettings, build_pool};
-use alpha_store::repos::{PgDeviceDirectory, PgDispatchRepo};
-use alpha_testkit::TestDb;
+use alpha_sms_dispatch::{DeviceDirectory, DeviceKey, Dispatcher};
+use alpha_store::pool::PgPool;
+use alpha_store::repos::PgDeviceDirectory;
+use alpha_testkit::TestApp;
 use chrono::Utc;
 use diesel::QueryableByName;
 use diesel::sql_types::Text;
@@ -35,71 +35,34 @@ const QUIET: Duration = Duration::from_millis(700);
 // harness
 
 struct Harness {
-    _db: TestDb,
+    app: TestApp,
     pool: PgPool,
     gateway: Arc<SmsGateway>,
     dispatcher: Arc<Dispatcher>,
     directory: Arc<PgDeviceDirectory>,
     url: String,
-    stop: Option<oneshot::Sender<()>>,
-    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
 
-fn config() -> SmsGatewayConfig {
-    SmsGatewayConfig {
-        shared_token: Some(SHARED.to_owned()),
-        ..SmsGatewayConfig::default()
-    }
+/// The shared token configured, everything else as the test profile has it.
+fn config() -> Vec<(&'static str, &'static str)> {
+    vec![("SMS_DEVICE_AUTH_TOKEN", SHARED)]
 }
 
 impl Harness {
-    async fn start(config: SmsGatewayConfig) -> Harness {
-        let db = TestDb::new().await;
-        let pool = build_pool(
-            db.url(),
-            PoolSettings {
-                max_size: 4,
-                wait_timeout: Duration::from_secs(10),
-                statement_timeout: Duration::from_secs(10),
-            },
-        )
-        .unwrap();
-        let directory = Arc::new(PgDeviceDirectory::new(pool.clone()));
-        let clock = Arc::new(SystemClock);
-        let gateway = SmsGateway::new(config, directory.clone(), clock.clone());
-        let dispatcher = Arc::new(Dispatcher::new(
-            gateway.clone(),
-            gateway.clone(),
-            Arc::new(PgDispatchRepo::new(pool.clone())),
-            clock,
-            DispatchConfig {
-                template:
-                    "Alpha Motors: Your verification code is {code}. Valid for {ttl} minutes."
-                        .to_owned(),
-                default_region: "tm".to_owned(),
-                ack_timeout: Duration::from_secs(60),
-                max_attempts: 3,
-                device_stale_after: Duration::from_secs(60),
-                any_region_fallback: false,
-            },
-        ));
-        gateway.attach_dispatcher(dispatcher.clone());
-
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}/", listener.local_addr().unwrap());
-        let (stop, stopped) = oneshot::channel::<()>();
-        let server = tokio::spawn(gateway.clone().serve(listener, async move {
-            let _ = stopped.await;
-        }));
+    /// The application as `serve` builds it, with `overrides` over the test profile; acks time
+    /// out after a minute unless overridden, so no test races a timer it did not ask for.
+    async fn start(overrides: Vec<(&'static str, &'static str)>) -> Harness {
+        let mut env = vec![("SMS_ACK_TIMEOUT_SECONDS", "60")];
+        env.extend(overrides);
+        let app = TestApp::with(&env).await;
+        let pool = app.pool().clone();
         Harness {
-            _db: db,
+            gateway: app.app.sms_gateway.clone(),
+            dispatcher: app.app.dispatcher.clone(),
+            directory: Arc::new(PgDeviceDirectory::new(pool.clone())),
+            url: format!("{}/", app.sms_url),
             pool,
-            gateway,
-            dispatcher,
-            directory,
-            url,
-            stop: Some(stop),
-            server: Some(server),
+            app,
         }
     }
 
@@ -177,17 +140,10 @@ impl Harness {
         keys
     }
 
-    async fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(server) = self.server.take() {
-            tokio::time::timeout(WAIT, server)
-                .await
-                .expect("gateway did not stop")
-                .unwrap()
-                .unwrap();
-        }
+    async fn stop(self) {
+        tokio::time::timeout(WAIT, self.app.stop())
+            .await
+            .expect("gateway did not stop");
     }
 }
 
@@ -333,18 +289,14 @@ async fn wrong_or_missing_token_is_refused_and_never_gets_sms() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_credentials_configured_refuses_unless_development() {
     within(Box::pin(async {
-        let h = Harness::start(SmsGatewayConfig::default()).await;
+        let h = Harness::start(vec![]).await;
         let mut device = TestDevice::connect(&h.url).await;
         let reply = device.register(json!({"region": "tm"})).await;
         assert_eq!(reply["success"], json!(false));
         device.next("close").await;
         h.stop().await;
 
-        let h = Harness::start(SmsGatewayConfig {
-            allow_unauthenticated: true,
-            ..SmsGatewayConfig::default()
-        })
-        .await;
+        let h = Harness::start(vec![("APP_ENV", "development")]).await;
         let mut device = TestDevice::connect(&h.url).await;
         let reply = device.register(json!({})).await;
         assert_eq!(reply["success"], json!(true));
@@ -472,10 +424,10 @@ async fn shared_token_is_accepted_and_acked() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unregistered_socket_is_dropped_after_the_timeout() {
     within(Box::pin(async {
-        let h = Harness::start(SmsGatewayConfig {
-            register_timeout: Duration::from_millis(1500),
-            ..config()
-        })
+        let h = Harness::start(vec![
+            ("SMS_DEVICE_AUTH_TOKEN", SHARED),
+            ("ALPHA__GATEWAYS__SMS_REGISTER_TIMEOUT_MS", "1500"),
+        ])
         .await;
         let (tx, mut events) = mpsc::unbounded_channel();
         let client = ClientBuilder::new(h.url.as_str())
@@ -739,10 +691,10 @@ async fn dispatched_otp_reaches_the_device_and_its_ack_marks_the_code_sent() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn registered_devices_are_pinged() {
     within(Box::pin(async {
-        let h = Harness::start(SmsGatewayConfig {
-            ping_interval: Duration::from_millis(200),
-            ..config()
-        })
+        let h = Harness::start(vec![
+            ("SMS_DEVICE_AUTH_TOKEN", SHARED),
+            ("ALPHA__GATEWAYS__SMS_PING_INTERVAL_MS", "200"),
+        ])
         .await;
         let mut device = TestDevice::connect(&h.url).await;
         device.register(json!({"authToken": SHARED})).await;
@@ -765,10 +717,10 @@ async fn registered_devices_are_pinged() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn disabled_or_rotated_devices_are_disconnected_and_others_stay() {
     within(Box::pin(async {
-        let h = Harness::start(SmsGatewayConfig {
-            ping_interval: Duration::from_millis(200),
-            ..config()
-        })
+        let h = Harness::start(vec![
+            ("SMS_DEVICE_AUTH_TOKEN", SHARED),
+            ("ALPHA__GATEWAYS__SMS_PING_INTERVAL_MS", "200"),
+        ])
         .await;
         let (lost_id, lost_token) = h.device_with_token("tm").await;
         let (rotated_id, rotated_token) = h.device_with_token("tm").await;

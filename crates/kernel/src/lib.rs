@@ -1,6 +1,7 @@
 //! Value types and ports shared by every domain crate. Pure: no I/O beyond reading the clock.
 
 mod clock;
+mod events;
 mod health;
 mod ids;
 mod mask;
@@ -10,7 +11,10 @@ mod rate_limit;
 mod repo_error;
 mod wire_time;
 
-pub use clock::{Clock, SystemClock};
+pub use clock::{Clock, FakeClock, SystemClock};
+pub use events::{
+    DisconnectEndedSessions, DomainEvent, EventPublisher, EventSubscriber, NoEvents, ReactionError,
+};
 pub use health::{Health, NotReady};
 pub use ids::{SessionId, UserId};
 pub use mask::mask_phone;

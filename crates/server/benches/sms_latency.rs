@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use alpha_device_sim::{AckPolicy, SimConfig, Simulator};
 use alpha_testkit::TestDb;
-use api::{CLIENT, app_with_sms, call, post_json, settings};
+use api::{CLIENT, TestApp, call, post_json, settings};
 use futures_util::future::join_all;
 use serde_json::json;
 
@@ -30,14 +30,14 @@ fn main() {
 }
 
 async fn run(n: usize) {
-    let db = TestDb::new().await;
     let settings = settings(&[
         ("SMS_DEVICE_AUTH_TOKEN", SHARED),
         ("ALPHA__OTP__IP_SEND_LIMIT", "1000000"),
         ("RUST_LOG", "warn"),
     ]);
-    let (app, sms) = app_with_sms(&db, &settings).await;
-    let mut config = SimConfig::new(&sms.url);
+    let sms = TestApp::on(TestDb::new().await, settings).await;
+    let app = sms.http().await;
+    let mut config = SimConfig::new(&sms.sms_url);
     config.token = Some(SHARED.to_owned());
     config.device_id = Some("bench-device".to_owned());
     config.ack = AckPolicy::default();

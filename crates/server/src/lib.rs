@@ -1,14 +1,14 @@
 //! The composition root: configuration, wiring of adapters into services, and the commands of
 //! the `alpha-motors` binary. A library so tests can build the very same application.
 
+pub mod application;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod database;
+pub mod events;
 pub mod logging;
-pub mod otp_delivered;
 pub mod shutdown;
-pub mod wire;
 
 use std::process::ExitCode;
 

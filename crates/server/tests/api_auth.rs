@@ -6,7 +6,7 @@ mod api;
 use actix_web::http::{Method, StatusCode};
 use alpha_auth::{Claims, JwtTokenSigner, TokenKind, TokenSigner};
 use alpha_testkit::TestDb;
-use api::{app, call, login, settings, test_mode, with_bearer};
+use api::{TestApp, call, login, settings, test_mode, with_bearer};
 use diesel::QueryableByName;
 use diesel::sql_types::Text;
 use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
@@ -58,8 +58,9 @@ fn refresh(token: &str) -> actix_http::Request {
 
 #[actix_web::test]
 async fn me_returns_the_profile_the_app_reads() {
-    let db = TestDb::new().await;
-    let app = app(&db, &settings(&env(&[]))).await;
+    let t = TestApp::on(TestDb::new().await, settings(&env(&[]))).await;
+    let db = t.db();
+    let app = t.http().await;
     let (access, _) = login(&app, "99361999999").await;
     let (status, body, _) = call(&app, me(&access)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -108,9 +109,9 @@ async fn me_returns_the_profile_the_app_reads() {
 
 #[actix_web::test]
 async fn guard_errors_follow_the_contract() {
-    let db = TestDb::new().await;
-    let settings = settings(&env(&[]));
-    let app = app(&db, &settings).await;
+    let t = TestApp::on(TestDb::new().await, settings(&env(&[]))).await;
+    let settings = &t.settings;
+    let app = t.http().await;
     let (access, refresh_token) = login(&app, "99361999999").await;
 
     let no_header = actix_web::test::TestRequest::get()
@@ -137,7 +138,7 @@ async fn guard_errors_follow_the_contract() {
     );
 
     let claims: Value = serde_json::from_slice(&base64_payload(&access)).unwrap();
-    let expired = signer(&settings)
+    let expired = signer(settings)
         .sign(
             TokenKind::Access,
             &Claims {
@@ -181,8 +182,8 @@ fn base64_payload(token: &str) -> Vec<u8> {
 
 #[actix_web::test]
 async fn tokens_carry_the_claims_of_the_design() {
-    let db = TestDb::new().await;
-    let app = app(&db, &settings(&env(&[]))).await;
+    let t = TestApp::on(TestDb::new().await, settings(&env(&[]))).await;
+    let app = t.http().await;
     let (access, refresh_token) = login(&app, "99361999999").await;
     let a: Value = serde_json::from_slice(&base64_payload(&access)).unwrap();
     let r: Value = serde_json::from_slice(&base64_payload(&refresh_token)).unwrap();
@@ -209,8 +210,8 @@ async fn tokens_carry_the_claims_of_the_design() {
 
 #[actix_web::test]
 async fn refresh_rotates_and_a_racing_duplicate_gets_the_same_pair() {
-    let db = TestDb::new().await;
-    let app = app(&db, &settings(&env(&[]))).await;
+    let t = TestApp::on(TestDb::new().await, settings(&env(&[]))).await;
+    let app = t.http().await;
     let (_, first) = login(&app, "99361999999").await;
 
     let results = join_all([call(&app, refresh(&first)), call(&app, refresh(&first))]).await;
@@ -247,17 +248,19 @@ async fn refresh_rotates_and_a_racing_duplicate_gets_the_same_pair() {
 
 #[actix_web::test]
 async fn reuse_of_the_parent_after_the_grace_window_revokes_the_session() {
-    let db = TestDb::new().await;
-    let app = app(
-        &db,
-        &settings(&env(&[("REFRESH_REUSE_GRACE_SECONDS", "0")])),
+    let t = TestApp::on(
+        TestDb::new().await,
+        settings(&env(&[("REFRESH_REUSE_GRACE_SECONDS", "0")])),
     )
     .await;
+    let db = t.db();
+    let app = t.http().await;
     let (access, first) = login(&app, "99361999999").await;
     let (status, body, _) = call(&app, refresh(&first)).await;
     assert_eq!(status, StatusCode::CREATED);
     let new_access = body["accessToken"].as_str().unwrap().to_owned();
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    // Past the (zero-second) grace window without waiting for it.
+    t.clock().advance(std::time::Duration::from_secs(2));
     let (status, body, _) = call(&app, refresh(&first)).await;
     assert_eq!(
         (status, body["code"].as_str()),
@@ -272,15 +275,15 @@ async fn reuse_of_the_parent_after_the_grace_window_revokes_the_session() {
         );
     }
     assert_eq!(
-        text(&db, "SELECT revoked_reason AS v FROM sessions").await,
+        text(db, "SELECT revoked_reason AS v FROM sessions").await,
         "reuse"
     );
 }
 
 #[actix_web::test]
 async fn logout_ends_only_that_session_at_once() {
-    let db = TestDb::new().await;
-    let app = app(&db, &settings(&env(&[]))).await;
+    let t = TestApp::on(TestDb::new().await, settings(&env(&[]))).await;
+    let app = t.http().await;
     let (phone_a, refresh_a) = login(&app, "99361999999").await;
     let (tablet_a, _) = login(&app, "99361999999").await;
 
@@ -309,8 +312,9 @@ async fn logout_ends_only_that_session_at_once() {
 
 #[actix_web::test]
 async fn a_deleted_user_gets_user_deleted() {
-    let db = TestDb::new().await;
-    let app = app(&db, &settings(&env(&[]))).await;
+    let t = TestApp::on(TestDb::new().await, settings(&env(&[]))).await;
+    let db = t.db();
+    let app = t.http().await;
     let (access, refresh_token) = login(&app, "99361999999").await;
     db.conn()
         .await
@@ -326,12 +330,13 @@ async fn a_deleted_user_gets_user_deleted() {
 
 #[actix_web::test]
 async fn the_old_backends_tokens_keep_users_logged_in() {
-    let db = TestDb::new().await;
-    let settings = settings(&env(&[]));
-    let app = app(&db, &settings).await;
+    let t = TestApp::on(TestDb::new().await, settings(&env(&[]))).await;
+    let db = t.db();
+    let settings = &t.settings;
+    let app = t.http().await;
     let user = uuid::Uuid::new_v4();
     let old = |kind, ttl: i64| {
-        signer(&settings)
+        signer(settings)
             .sign(
                 kind,
                 &Claims {
@@ -370,7 +375,7 @@ async fn the_old_backends_tokens_keep_users_logged_in() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         text(
-            &db,
+            db,
             r#"SELECT coalesce("refreshTokenHash", 'cleared') AS v FROM users"#
         )
         .await,
@@ -386,8 +391,9 @@ async fn the_old_backends_tokens_keep_users_logged_in() {
 
 #[actix_web::test]
 async fn profile_update_validates_and_refuses_phone_changes() {
-    let db = TestDb::new().await;
-    let app = app(&db, &settings(&env(&[]))).await;
+    let t = TestApp::on(TestDb::new().await, settings(&env(&[]))).await;
+    let db = t.db();
+    let app = t.http().await;
     let (access, _) = login(&app, "99361999999").await;
     let (other, _) = login(&app, "99361999991").await;
     let put = |token: &str, body: Value| {
@@ -455,15 +461,16 @@ async fn profile_update_validates_and_refuses_phone_changes() {
         (StatusCode::CONFLICT, Some("EMAIL_TAKEN"))
     );
     assert_eq!(
-        text(&db, "SELECT phone AS v FROM users WHERE name = 'Aman'").await,
+        text(db, "SELECT phone AS v FROM users WHERE name = 'Aman'").await,
         "+99361999999"
     );
 }
 
 #[actix_web::test]
 async fn set_firebase_stores_the_token() {
-    let db = TestDb::new().await;
-    let app = app(&db, &settings(&env(&[]))).await;
+    let t = TestApp::on(TestDb::new().await, settings(&env(&[]))).await;
+    let db = t.db();
+    let app = t.http().await;
     let (access, _) = login(&app, "99361999999").await;
     let req = with_bearer(Method::PUT, "/api/v1/auth/setFirebase", &access)
         .set_json(json!({"token": "fcm-token-1"}))
@@ -472,7 +479,7 @@ async fn set_firebase_stores_the_token() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, json!({"message": "Firebase token set successfully"}));
     assert_eq!(
-        text(&db, r#"SELECT "firebaseToken" AS v FROM users"#).await,
+        text(db, r#"SELECT "firebaseToken" AS v FROM users"#).await,
         "fcm-token-1"
     );
     let req = with_bearer(Method::PUT, "/api/v1/auth/setFirebase", &access)
@@ -487,8 +494,8 @@ async fn set_firebase_stores_the_token() {
 
 #[actix_web::test]
 async fn every_route_is_in_the_served_openapi_document() {
-    let db = TestDb::new().await;
-    let app = app(&db, &settings(&[])).await;
+    let t = TestApp::on(TestDb::new().await, settings(&[])).await;
+    let app = t.http().await;
     let req = actix_web::test::TestRequest::get()
         .uri("/api-docs/openapi.json")
         .to_request();
@@ -516,8 +523,9 @@ async fn every_route_is_in_the_served_openapi_document() {
 
 #[actix_web::test]
 async fn sms_device_listing_is_for_admins_only() {
-    let db = TestDb::new().await;
-    let app = app(&db, &settings(&env(&[]))).await;
+    let t = TestApp::on(TestDb::new().await, settings(&env(&[]))).await;
+    let db = t.db();
+    let app = t.http().await;
     let (user_token, _) = login(&app, "99361999999").await;
     let (admin_token, _) = login(&app, "99361999991").await;
     db.conn()

@@ -6,7 +6,7 @@ mod api;
 use actix_web::http::{Method, StatusCode};
 use actix_web::test;
 use alpha_testkit::TestDb;
-use api::{app, call, login, settings, test_mode, with_bearer};
+use api::{TestApp, call, login, settings, test_mode, with_bearer};
 use serde_json::{Value, json};
 
 /// (method, path) of every operation in the served document that declares a request body.
@@ -50,9 +50,8 @@ where
 
 #[actix_web::test]
 async fn every_json_body_must_be_an_object() {
-    let db = TestDb::new().await;
-    let settings = settings(&test_mode());
-    let app = app(&db, &settings).await;
+    let t = TestApp::on(TestDb::new().await, settings(&test_mode())).await;
+    let app = t.http().await;
     let (access, _) = login(&app, "99361999991").await;
 
     let routes = body_taking_routes(&app).await;

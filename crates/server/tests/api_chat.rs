@@ -5,7 +5,7 @@ mod api;
 
 use actix_web::http::{Method, StatusCode};
 use alpha_testkit::TestDb;
-use api::{app, call, login, settings, with_bearer};
+use api::{TestApp, call, login, settings, with_bearer};
 use diesel_async::SimpleAsyncConnection;
 use serde_json::Value;
 
@@ -36,8 +36,9 @@ where
 
 #[actix_web::test]
 async fn history_pages_back_through_one_conversation_only() {
-    let db = TestDb::new().await;
-    let app = app(&db, &settings(&env())).await;
+    let t = TestApp::on(TestDb::new().await, settings(&env())).await;
+    let db = t.db();
+    let app = t.http().await;
     let (a_token, _) = login(&app, "99361999990").await;
     let (b_token, _) = login(&app, "99361999991").await;
     let (c_token, _) = login(&app, "99361999992").await;

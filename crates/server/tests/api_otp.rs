@@ -5,7 +5,7 @@ mod api;
 
 use actix_web::http::StatusCode;
 use alpha_testkit::TestDb;
-use api::{CLIENT, app, call, post_json, settings, test_mode};
+use api::{CLIENT, TestApp, call, post_json, settings, test_mode};
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Text};
 use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
@@ -60,8 +60,9 @@ fn relaxed() -> Vec<(&'static str, &'static str)> {
 
 #[actix_web::test]
 async fn send_answers_the_contract_fields_for_a_test_number() {
-    let db = TestDb::new().await;
-    let app = app(&db, &settings(&test_mode())).await;
+    let t = TestApp::on(TestDb::new().await, settings(&test_mode())).await;
+    let db = t.db();
+    let app = t.http().await;
     let (status, body, _) = call(&app, send(json!("99361999999"))).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["message"], "Test OTP generated (use code 12345)");
@@ -73,7 +74,7 @@ async fn send_answers_the_contract_fields_for_a_test_number() {
     let expires = body["expiresAt"].as_str().unwrap();
     assert!(expires.ends_with('Z') && expires.len() == 24, "{expires}");
     let status = text(
-        &db,
+        db,
         &format!(r#"SELECT "dispatchStatus"::text AS v FROM otp_codes WHERE id = '{request_id}'"#),
     )
     .await;
@@ -82,8 +83,8 @@ async fn send_answers_the_contract_fields_for_a_test_number() {
 
 #[actix_web::test]
 async fn test_code_is_not_echoed_unless_configured() {
-    let db = TestDb::new().await;
-    let app = app(&db, &settings(&[("OTP_TEST_MODE", "true")])).await;
+    let t = TestApp::on(TestDb::new().await, settings(&[("OTP_TEST_MODE", "true")])).await;
+    let app = t.http().await;
     let (status, body, _) = call(&app, send(json!("99361999999"))).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.get("testCode").is_none(), "{body}");
@@ -91,8 +92,9 @@ async fn test_code_is_not_echoed_unless_configured() {
 
 #[actix_web::test]
 async fn a_real_number_without_sms_device_is_not_dispatched_and_marked_failed() {
-    let db = TestDb::new().await;
-    let app = app(&db, &settings(&test_mode())).await;
+    let t = TestApp::on(TestDb::new().await, settings(&test_mode())).await;
+    let db = t.db();
+    let app = t.http().await;
     let (status, body, _) = call(&app, send(json!("+993 65 123456"))).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["message"], "OTP generated (SMS device not connected)");
@@ -100,7 +102,7 @@ async fn a_real_number_without_sms_device_is_not_dispatched_and_marked_failed() 
     assert!(body.get("testCode").is_none());
     let id = body["requestId"].as_str().unwrap();
     let row = text(
-        &db,
+        db,
         &format!(r#"SELECT "dispatchStatus"::text || ' ' || "codeHash" AS v FROM otp_codes WHERE id = '{id}'"#),
     )
     .await;
@@ -112,8 +114,9 @@ async fn a_real_number_without_sms_device_is_not_dispatched_and_marked_failed() 
 
 #[actix_web::test]
 async fn bad_phones_are_400_otp_invalid_phone() {
-    let db = TestDb::new().await;
-    let app = app(&db, &settings(&relaxed())).await;
+    let t = TestApp::on(TestDb::new().await, settings(&relaxed())).await;
+    let db = t.db();
+    let app = t.http().await;
     for phone in [
         json!(null),
         json!(""),
@@ -131,13 +134,13 @@ async fn bad_phones_are_400_otp_invalid_phone() {
         (status, body["code"].as_str()),
         (StatusCode::BAD_REQUEST, Some("OTP_INVALID_PHONE"))
     );
-    assert_eq!(count(&db, "SELECT count(*) AS n FROM otp_codes").await, 0);
+    assert_eq!(count(db, "SELECT count(*) AS n FROM otp_codes").await, 0);
 }
 
 #[actix_web::test]
 async fn per_phone_limit_is_429_otp_rate_limit_with_retry_after() {
-    let db = TestDb::new().await;
-    let app = app(&db, &settings(&relaxed())).await;
+    let t = TestApp::on(TestDb::new().await, settings(&relaxed())).await;
+    let app = t.http().await;
     for _ in 0..3 {
         let (status, _, _) = call(&app, send(json!("99365123456"))).await;
         assert_eq!(status, StatusCode::OK);
@@ -166,14 +169,17 @@ async fn per_phone_limit_is_429_otp_rate_limit_with_retry_after() {
 
 #[actix_web::test]
 async fn per_ip_limit_holds_across_two_instances_on_one_database() {
-    let db = TestDb::new().await;
-    let settings = settings(&test_mode());
-    let first = app(&db, &settings).await;
-    let second = app(&db, &settings).await;
+    let t = TestApp::on(TestDb::new().await, settings(&test_mode())).await;
+    let first = t.http().await;
+    let second = t.another_instance().await;
     let phones = ["99361999990", "99361999991", "99361999992", "99361999993"];
+    // Sends alternate between the two instances: first, second, first.
     for (i, phone) in phones.iter().enumerate().take(3) {
-        let instance = if i % 2 == 0 { &first } else { &second };
-        let (status, body, _) = call(instance, send(json!(phone))).await;
+        let (status, body, _) = if i % 2 == 0 {
+            call(&first, send(json!(phone))).await
+        } else {
+            call(&second, send(json!(phone))).await
+        };
         assert_eq!(status, StatusCode::OK, "{body}");
     }
     let (status, body, headers) = call(&second, send(json!(phones[3]))).await;
@@ -192,10 +198,10 @@ async fn per_ip_limit_holds_across_two_instances_on_one_database() {
 
 #[actix_web::test]
 async fn forwarded_for_is_believed_only_from_trusted_proxies() {
-    let db = TestDb::new().await;
     let mut env = test_mode();
     env.push(("TRUSTED_PROXIES", "10.0.0.0/8"));
-    let app = app(&db, &settings(&env)).await;
+    let t = TestApp::on(TestDb::new().await, settings(&env)).await;
+    let app = t.http().await;
     let via_proxy = |client: &str| {
         actix_web::test::TestRequest::post()
             .uri("/api/v1/otp/send")
@@ -240,8 +246,9 @@ async fn forwarded_for_is_believed_only_from_trusted_proxies() {
 
 #[actix_web::test]
 async fn spellings_of_one_number_log_into_one_account() {
-    let db = TestDb::new().await;
-    let app = app(&db, &settings(&relaxed())).await;
+    let t = TestApp::on(TestDb::new().await, settings(&relaxed())).await;
+    let db = t.db();
+    let app = t.http().await;
     let mut users = Vec::new();
     for spelling in ["+993 61 999999", "99361999999", "+993-61-99-99-99"] {
         let (access, _) = api::login(&app, spelling).await;
@@ -254,15 +261,16 @@ async fn spellings_of_one_number_log_into_one_account() {
     }
     users.dedup();
     assert_eq!(users.len(), 1);
-    assert_eq!(count(&db, "SELECT count(*) AS n FROM users").await, 1);
+    assert_eq!(count(db, "SELECT count(*) AS n FROM users").await, 1);
 }
 
 #[actix_web::test]
 async fn first_login_creates_the_user_and_a_later_one_reactivates_it() {
-    let db = TestDb::new().await;
-    let app = app(&db, &settings(&relaxed())).await;
+    let t = TestApp::on(TestDb::new().await, settings(&relaxed())).await;
+    let db = t.db();
+    let app = t.http().await;
     api::login(&app, "99361999999").await;
-    let row = text(&db, r#"SELECT name || '|' || location || '|' || status::text || '|' || role::text AS v FROM users"#).await;
+    let row = text(db, r#"SELECT name || '|' || location || '|' || status::text || '|' || role::text AS v FROM users"#).await;
     let parts: Vec<&str> = row.split('|').collect();
     assert!(
         parts[0].starts_with("user_") && parts[0].len() == 10,
@@ -282,15 +290,15 @@ async fn first_login_creates_the_user_and_a_later_one_reactivates_it() {
         .unwrap();
     api::login(&app, "99361999999").await;
     assert_eq!(
-        text(&db, "SELECT status::text AS v FROM users").await,
+        text(db, "SELECT status::text AS v FROM users").await,
         "true"
     );
 }
 
 #[actix_web::test]
 async fn wrong_codes_count_down_then_max_attempts() {
-    let db = TestDb::new().await;
-    let app = app(&db, &settings(&relaxed())).await;
+    let t = TestApp::on(TestDb::new().await, settings(&relaxed())).await;
+    let app = t.http().await;
     let (_, sent, _) = call(&app, send(json!("99361999999"))).await;
     let request_id = sent["requestId"].clone();
     for remaining in [4, 3, 2, 1, 0] {
@@ -314,8 +322,9 @@ async fn wrong_codes_count_down_then_max_attempts() {
 
 #[actix_web::test]
 async fn verify_errors_for_missing_unknown_used_and_expired_codes() {
-    let db = TestDb::new().await;
-    let app = app(&db, &settings(&relaxed())).await;
+    let t = TestApp::on(TestDb::new().await, settings(&relaxed())).await;
+    let db = t.db();
+    let app = t.http().await;
     let (status, body, _) = call(&app, verify("99361999999", json!("12345"))).await;
     assert_eq!(
         (status, body["code"].as_str()),
@@ -371,13 +380,14 @@ async fn verify_errors_for_missing_unknown_used_and_expired_codes() {
 
 #[actix_web::test]
 async fn a_new_code_replaces_the_live_one() {
-    let db = TestDb::new().await;
-    let app = app(&db, &settings(&relaxed())).await;
+    let t = TestApp::on(TestDb::new().await, settings(&relaxed())).await;
+    let db = t.db();
+    let app = t.http().await;
     call(&app, send(json!("99361999999"))).await;
     call(&app, send(json!("99361999999"))).await;
     assert_eq!(
         count(
-            &db,
+            db,
             r#"SELECT count(*) AS n FROM otp_codes WHERE "consumedAt" IS NULL"#
         )
         .await,
@@ -388,8 +398,9 @@ async fn a_new_code_replaces_the_live_one() {
 
 #[actix_web::test]
 async fn an_old_backends_bcrypt_code_still_verifies() {
-    let db = TestDb::new().await;
-    let app = app(&db, &settings(&relaxed())).await;
+    let t = TestApp::on(TestDb::new().await, settings(&relaxed())).await;
+    let db = t.db();
+    let app = t.http().await;
     let hash = bcrypt::hash("54321", 4).unwrap();
     db.conn()
         .await
@@ -407,8 +418,9 @@ async fn an_old_backends_bcrypt_code_still_verifies() {
 
 #[actix_web::test]
 async fn of_twenty_concurrent_right_codes_exactly_one_logs_in() {
-    let db = TestDb::new().await;
-    let app = app(&db, &settings(&relaxed())).await;
+    let t = TestApp::on(TestDb::new().await, settings(&relaxed())).await;
+    let db = t.db();
+    let app = t.http().await;
     call(&app, send(json!("99361999999"))).await;
     // max_attempts 5 would refuse most of 20 tries before the race on consumption: raise it.
     db.conn()
@@ -434,13 +446,14 @@ async fn of_twenty_concurrent_right_codes_exactly_one_logs_in() {
             .filter(|(s, _, _)| *s != StatusCode::OK)
             .all(|(_, b, _)| b["code"] == "OTP_NOT_FOUND")
     );
-    assert_eq!(count(&db, "SELECT count(*) AS n FROM sessions").await, 1);
+    assert_eq!(count(db, "SELECT count(*) AS n FROM sessions").await, 1);
 }
 
 #[actix_web::test]
 async fn twenty_concurrent_wrong_codes_never_count_past_the_maximum() {
-    let db = TestDb::new().await;
-    let app = app(&db, &settings(&relaxed())).await;
+    let t = TestApp::on(TestDb::new().await, settings(&relaxed())).await;
+    let db = t.db();
+    let app = t.http().await;
     call(&app, send(json!("99361999999"))).await;
     let results =
         join_all((0..20).map(|_| call(&app, verify("99361999999", json!("00000"))))).await;
@@ -454,7 +467,7 @@ async fn twenty_concurrent_wrong_codes_never_count_past_the_maximum() {
         .count();
     assert_eq!((invalid, exhausted), (5, 15));
     assert_eq!(
-        text(&db, "SELECT attempts::text AS v FROM otp_codes").await,
+        text(db, "SELECT attempts::text AS v FROM otp_codes").await,
         "5"
     );
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use actix_web::http::{Method, StatusCode};
 use alpha_device_sim::{AckPolicy, SimConfig, Simulator};
 use alpha_testkit::TestDb;
-use api::{CLIENT, call, full_stack, login, post_json, settings, with_bearer};
+use api::{CLIENT, TestApp, call, login, post_json, settings, with_bearer};
 use diesel_async::SimpleAsyncConnection;
 use futures_util::FutureExt;
 use rust_socketio::asynchronous::{Client, ClientBuilder};
@@ -110,13 +110,15 @@ fn env() -> Vec<(&'static str, &'static str)> {
         ("SMS_DEVICE_AUTH_TOKEN", SHARED),
         ("ALPHA__OTP__IP_SEND_LIMIT", "1000"),
         ("ALPHA__OTP__IP_VERIFY_LIMIT", "1000"),
+        // Short, so tests see a deletion's effect quickly.
+        ("ALPHA__GATEWAYS__CLIENT_REVALIDATE_MS", "300"),
     ]
 }
 
 #[actix_web::test]
 async fn logout_closes_that_sessions_sockets_within_a_second_and_no_others() {
-    let db = TestDb::new().await;
-    let (app, stack) = full_stack(&db, &settings(&env())).await;
+    let stack = TestApp::on(TestDb::new().await, settings(&env())).await;
+    let app = stack.http().await;
     let (phone_access, _) = login(&app, "99361999999").await;
     let (tablet_access, _) = login(&app, "99361999999").await;
     let mut phone = Socket::open(&stack.clients_url, &phone_access).await;
@@ -135,8 +137,8 @@ async fn logout_closes_that_sessions_sockets_within_a_second_and_no_others() {
 
 #[actix_web::test]
 async fn a_devices_ack_reaches_the_users_sockets_as_otp_delivered() {
-    let db = TestDb::new().await;
-    let (app, stack) = full_stack(&db, &settings(&env())).await;
+    let stack = TestApp::on(TestDb::new().await, settings(&env())).await;
+    let app = stack.http().await;
     // A user of a real (non-test) number, logged in on one device, asks for a new code (e.g. to
     // log in on a second device): the first device hears when the SMS has gone out.
     let mut config = SimConfig::new(&stack.sms_url);
@@ -195,8 +197,8 @@ async fn a_devices_ack_reaches_the_users_sockets_as_otp_delivered() {
 
 #[actix_web::test]
 async fn chat_goes_from_one_user_to_the_other_through_the_served_gateway() {
-    let db = TestDb::new().await;
-    let (app, stack) = full_stack(&db, &settings(&env())).await;
+    let stack = TestApp::on(TestDb::new().await, settings(&env())).await;
+    let app = stack.http().await;
     let (a_token, _) = login(&app, "99361999990").await;
     let (b_token, _) = login(&app, "99361999991").await;
     let (_, b_me, _) = call(
@@ -253,10 +255,9 @@ fn polling_handshake(url: &str, origin: &str) -> String {
 
 #[actix_web::test]
 async fn browser_origins_follow_the_configured_allow_list() {
-    let db = TestDb::new().await;
     let mut env = env();
     env.push(("CORS_ALLOWED_ORIGINS", "https://admin.example.tm"));
-    let (_app, stack) = full_stack(&db, &settings(&env)).await;
+    let stack = TestApp::on(TestDb::new().await, settings(&env)).await;
     let url = stack.clients_url.clone();
     let allowed = tokio::task::spawn_blocking({
         let url = url.clone();
@@ -280,8 +281,9 @@ async fn browser_origins_follow_the_configured_allow_list() {
 
 #[actix_web::test]
 async fn a_deleted_users_sockets_are_closed_promptly() {
-    let db = TestDb::new().await;
-    let (app, stack) = full_stack(&db, &settings(&env())).await;
+    let stack = TestApp::on(TestDb::new().await, settings(&env())).await;
+    let db = stack.db();
+    let app = stack.http().await;
     let (access, _) = login(&app, "99361999999").await;
     let mut socket = Socket::open(&stack.clients_url, &access).await;
     db.conn()
@@ -294,10 +296,10 @@ async fn a_deleted_users_sockets_are_closed_promptly() {
 
 #[actix_web::test]
 async fn refresh_token_reuse_closes_that_sessions_sockets() {
-    let db = TestDb::new().await;
     let mut env = env();
     env.push(("REFRESH_REUSE_GRACE_SECONDS", "0"));
-    let (app, stack) = full_stack(&db, &settings(&env)).await;
+    let stack = TestApp::on(TestDb::new().await, settings(&env)).await;
+    let app = stack.http().await;
     let (access, first_refresh) = login(&app, "99361999999").await;
     let mut socket = Socket::open(&stack.clients_url, &access).await;
     let refresh =
@@ -306,7 +308,8 @@ async fn refresh_token_reuse_closes_that_sessions_sockets() {
         call(&app, refresh(&first_refresh)).await.0,
         StatusCode::CREATED
     );
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    // Past the (zero-second) grace window without waiting for it.
+    stack.clock().advance(Duration::from_secs(2));
     let (status, body, _) = call(&app, refresh(&first_refresh)).await;
     assert_eq!(
         (status, body["code"].as_str()),

@@ -21,13 +21,16 @@ fn options() -> HttpOptions {
     }
 }
 
+/// The application's HTTP state as `serve` builds it, on any pool (one whose database is
+/// unmigrated or unreachable included: building touches no database).
 fn state_on(pool: PgPool) -> alpha_http_api::AppState {
-    alpha_server::wire::app_state(
+    alpha_server::application::Application::build(
         &api::settings(&[]),
         pool,
-        std::sync::Arc::new(alpha_sms_dispatch::NoSmsDevice),
+        std::sync::Arc::new(alpha_kernel::SystemClock),
     )
     .unwrap()
+    .state
 }
 
 fn state(db: &TestDb) -> alpha_http_api::AppState {

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use actix_web::http::{Method, StatusCode};
 use actix_web::test;
-use alpha_http_api::{HttpOptions, build_app};
+use alpha_http_api::build_app;
 use alpha_store::pool::{PoolSettings, build_pool};
 use serde_json::Value;
 
@@ -32,18 +32,13 @@ async fn app() -> impl actix_web::dev::Service<
         },
     )
     .unwrap();
-    let settings = api::settings(&[]);
-    let state = alpha_server::wire::app_state(
-        &settings,
+    let app = alpha_server::application::Application::build(
+        &api::settings(&[]),
         pool,
-        std::sync::Arc::new(alpha_sms_dispatch::NoSmsDevice),
+        std::sync::Arc::new(alpha_kernel::SystemClock),
     )
     .unwrap();
-    let options = HttpOptions {
-        body_limit_bytes: settings.http.body_limit_bytes,
-        cors_allowed_origins: settings.http.cors_allowed_origins.clone(),
-    };
-    test::init_service(build_app(state, &options)).await
+    test::init_service(build_app(app.state.clone(), &app.http)).await
 }
 
 async fn document<S, B>(app: &S) -> Value
@@ -258,8 +253,8 @@ async fn fields_the_server_cannot_do_without_are_required() {
 /// PostgreSQL's refusal of NUL in text used to become (found by the fuzzer).
 #[actix_web::test]
 async fn text_with_nul_is_a_400_not_a_500() {
-    let db = alpha_testkit::TestDb::new().await;
-    let app = api::app(&db, &api::settings(&api::test_mode())).await;
+    let t = api::TestApp::spawn().await;
+    let app = t.http().await;
     let (access, _) = api::login(&app, "99361999999").await;
     for (uri, body, code) in [
         (

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use actix_web::http::StatusCode;
 use alpha_device_sim::{AckPolicy, SimConfig, Simulator};
 use alpha_testkit::TestDb;
-use api::{CLIENT, app_with_sms, call, post_json, settings};
+use api::{CLIENT, TestApp, call, post_json, settings};
 use diesel::QueryableByName;
 use diesel::sql_types::Text;
 use diesel_async::RunQueryDsl;
@@ -83,13 +83,14 @@ fn code_in(text: &str) -> String {
 
 #[actix_web::test]
 async fn a_real_number_gets_its_code_by_sms_and_logs_in() {
-    let db = TestDb::new().await;
-    let (app, sms) = app_with_sms(&db, &settings(&env("10"))).await;
+    let sms = TestApp::on(TestDb::new().await, settings(&env("10"))).await;
+    let db = sms.db();
+    let app = sms.http().await;
     let ack = AckPolicy {
         deliver: true,
         ..AckPolicy::default()
     };
-    let mut phone = Simulator::start(device(&sms.url, "pixel-1", ack))
+    let mut phone = Simulator::start(device(&sms.sms_url, "pixel-1", ack))
         .await
         .unwrap();
 
@@ -119,8 +120,8 @@ async fn a_real_number_gets_its_code_by_sms_and_logs_in() {
         "template used"
     );
     let code = code_in(&sms_msg.text);
-    wait_status(&db, &request_id, "delivered").await;
-    let attempts = text(&db, &format!("SELECT string_agg(device_id || ':' || status, ',') AS v FROM sms_messages WHERE otp_id = '{request_id}'")).await;
+    wait_status(db, &request_id, "delivered").await;
+    let attempts = text(db, &format!("SELECT string_agg(device_id || ':' || status, ',') AS v FROM sms_messages WHERE otp_id = '{request_id}'")).await;
     assert_eq!(attempts, "pixel-1:delivered");
 
     let (status, body, _) = call(
@@ -139,9 +140,10 @@ async fn a_real_number_gets_its_code_by_sms_and_logs_in() {
 
 #[actix_web::test]
 async fn a_device_with_a_wrong_token_is_refused_and_never_gets_a_code() {
-    let db = TestDb::new().await;
-    let (app, sms) = app_with_sms(&db, &settings(&env("10"))).await;
-    let mut config = device(&sms.url, "rogue", AckPolicy::default());
+    let sms = TestApp::on(TestDb::new().await, settings(&env("10"))).await;
+    let db = sms.db();
+    let app = sms.http().await;
+    let mut config = device(&sms.sms_url, "rogue", AckPolicy::default());
     config.token = Some("not-the-token".to_owned());
     assert!(
         Simulator::start(config).await.is_err(),
@@ -160,15 +162,16 @@ async fn a_device_with_a_wrong_token_is_refused_and_never_gets_a_code() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["smsDispatched"], false, "no registered device");
     assert_eq!(
-        status_of(&db, body["requestId"].as_str().unwrap()).await,
+        status_of(db, body["requestId"].as_str().unwrap()).await,
         "failed"
     );
 }
 
 #[actix_web::test]
 async fn without_any_device_the_send_says_so_quickly() {
-    let db = TestDb::new().await;
-    let (app, _sms) = app_with_sms(&db, &settings(&env("10"))).await;
+    let sms = TestApp::on(TestDb::new().await, settings(&env("10"))).await;
+    let db = sms.db();
+    let app = sms.http().await;
     let started = Instant::now();
     let (status, body, _) = call(
         &app,
@@ -183,7 +186,7 @@ async fn without_any_device_the_send_says_so_quickly() {
     assert_eq!(body["smsDispatched"], false);
     assert_eq!(body["message"], "OTP generated (SMS device not connected)");
     assert_eq!(
-        status_of(&db, body["requestId"].as_str().unwrap()).await,
+        status_of(db, body["requestId"].as_str().unwrap()).await,
         "failed"
     );
     assert!(
@@ -194,13 +197,14 @@ async fn without_any_device_the_send_says_so_quickly() {
 }
 
 async fn failover(first_policy: AckPolicy) {
-    let db = TestDb::new().await;
-    let (app, sms) = app_with_sms(&db, &settings(&env("1"))).await;
+    let sms = TestApp::on(TestDb::new().await, settings(&env("1"))).await;
+    let db = sms.db();
+    let app = sms.http().await;
     // Device "a-…" sorts first, so with no messages in flight it is chosen first.
-    let mut first = Simulator::start(device(&sms.url, "a-broken", first_policy))
+    let mut first = Simulator::start(device(&sms.sms_url, "a-broken", first_policy))
         .await
         .unwrap();
-    let mut second = Simulator::start(device(&sms.url, "b-healthy", AckPolicy::default()))
+    let mut second = Simulator::start(device(&sms.sms_url, "b-healthy", AckPolicy::default()))
         .await
         .unwrap();
 
@@ -230,7 +234,7 @@ async fn failover(first_policy: AckPolicy) {
         lost.correlation_id, retried.correlation_id,
         "new attempt id"
     );
-    wait_status(&db, &request_id, "sent").await;
+    wait_status(db, &request_id, "sent").await;
 
     let (status, body, _) = call(
         &app,
@@ -266,9 +270,10 @@ async fn a_device_that_fails_is_replaced_at_once() {
 
 #[actix_web::test]
 async fn two_hundred_concurrent_sends_reach_one_device_exactly_once() {
-    let db = TestDb::new().await;
-    let (app, sms) = app_with_sms(&db, &settings(&env("10"))).await;
-    let mut phone = Simulator::start(device(&sms.url, "only-one", AckPolicy::default()))
+    let sms = TestApp::on(TestDb::new().await, settings(&env("10"))).await;
+    let db = sms.db();
+    let app = sms.http().await;
+    let mut phone = Simulator::start(device(&sms.sms_url, "only-one", AckPolicy::default()))
         .await
         .unwrap();
     let phones: Vec<String> = (0..200).map(|i| format!("+9936510{i:04}")).collect();
@@ -305,7 +310,7 @@ async fn two_hundred_concurrent_sends_reach_one_device_exactly_once() {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let sent = text(
-            &db,
+            db,
             r#"SELECT count(*)::text AS v FROM otp_codes WHERE "dispatchStatus" = 'sent'"#,
         )
         .await;
@@ -315,6 +320,6 @@ async fn two_hundred_concurrent_sends_reach_one_device_exactly_once() {
         assert!(Instant::now() < deadline, "only {sent} of 200 acked");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(sms.dispatcher.in_flight(), 0);
+    assert_eq!(sms.app.dispatcher.in_flight(), 0);
     phone.stop().await.unwrap();
 }

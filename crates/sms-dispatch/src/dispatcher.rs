@@ -9,12 +9,12 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use alpha_kernel::{Clock, RepoError};
+use alpha_kernel::{Clock, DomainEvent, EventPublisher, RepoError};
 use alpha_otp::{DispatchStatus, OtpId, OtpSms, SmsOutcome, SmsSender};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::ports::{DeliveryListener, DeviceLink, DispatchRepo, Scheduler};
+use crate::ports::{DeviceLink, DispatchRepo, Scheduler};
 use crate::template::render;
 use crate::types::{
     AckOutcome, AckStatus, AttemptOutcome, AttemptRecord, CorrelationId, DeviceInfo, DeviceKey,
@@ -84,8 +84,8 @@ pub struct Dispatcher {
     config: DispatchConfig,
     state: Mutex<State>,
     repo_errors: AtomicU64,
-    /// Told when a device first acknowledges a code (the client gateway's `otp:delivered`).
-    delivery_listener: std::sync::OnceLock<Arc<dyn DeliveryListener>>,
+    /// Hears that a device first acknowledged a code (the client gateway's `otp:delivered`).
+    events: Arc<dyn EventPublisher>,
 }
 
 impl std::fmt::Debug for Dispatcher {
@@ -103,6 +103,7 @@ impl Dispatcher {
         scheduler: Arc<dyn Scheduler>,
         repo: Arc<dyn DispatchRepo>,
         clock: Arc<dyn Clock>,
+        events: Arc<dyn EventPublisher>,
         config: DispatchConfig,
     ) -> Self {
         Self {
@@ -113,16 +114,11 @@ impl Dispatcher {
             config,
             state: Mutex::new(State::default()),
             repo_errors: AtomicU64::new(0),
-            delivery_listener: std::sync::OnceLock::new(),
+            events,
         }
     }
 
     /// Messages awaiting an acknowledgement.
-    /// Registers who hears about a code's first acknowledgement. Only the first call counts.
-    pub fn set_delivery_listener(&self, listener: Arc<dyn DeliveryListener>) {
-        let _ = self.delivery_listener.set(listener);
-    }
-
     pub fn in_flight(&self) -> usize {
         self.lock().pending.len()
     }
@@ -205,9 +201,10 @@ impl Dispatcher {
                 .await;
                 self.set_status(pending.message.otp_id, otp_status).await;
                 self.count(&pending.device, true).await;
-                if let Some(listener) = self.delivery_listener.get() {
-                    listener.acknowledged(pending.message.otp_id, &pending.message.phone);
-                }
+                self.events.publish(DomainEvent::CodeDelivered {
+                    otp_id: pending.message.otp_id.0,
+                    phone: pending.message.phone.clone(),
+                });
             }
             Action::Upgrade(settled) => {
                 self.record(

@@ -4,18 +4,16 @@
 //!
 //! The domain holds the rules and the in-flight state; the socket gateway (an adapter) moves
 //! bytes ([`DeviceLink`]), runs timers ([`Scheduler`]) and reports device events back to
-//! [`Dispatcher`]. [`NoSmsDevice`] is the stand-in when no gateway runs.
+//! [`Dispatcher`].
 
 pub mod device_token;
 mod dispatcher;
-mod no_device;
 mod ports;
 mod template;
 mod types;
 
 pub use dispatcher::Dispatcher;
-pub use no_device::NoSmsDevice;
-pub use ports::{DeliveryListener, DeviceDirectory, DeviceLink, DispatchRepo, Scheduler};
+pub use ports::{DeviceDirectory, DeviceLink, DispatchRepo, Scheduler};
 pub use template::render;
 pub use types::{
     AckOutcome, AckStatus, AttemptOutcome, AttemptRecord, CorrelationId, DeviceCredential,

@@ -95,9 +95,3 @@ pub trait DeviceDirectory: Send + Sync {
     /// Errors: [`RepoError`].
     async fn list(&self) -> Result<Vec<DeviceView>, RepoError>;
 }
-
-/// Hears that a device acknowledged (`sent` or `delivered`) a code, once per code. Must not
-/// block: it is called on the acknowledgement's path.
-pub trait DeliveryListener: Send + Sync {
-    fn acknowledged(&self, otp_id: OtpId, phone: &str);
-}

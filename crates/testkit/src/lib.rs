@@ -5,6 +5,7 @@
 //! temporary folder, shared by all its tests, and removed after the process exits. Each [`TestDb`] is a database of its own, cloned from a template migrated once,
 //! so tests run in parallel and never see each other's rows.
 
+mod app;
 mod catalogue;
 mod db;
 mod reaper;
@@ -12,6 +13,7 @@ mod server;
 mod template;
 mod url;
 
+pub use app::{CLIENT, TEST_MODE, TestApp, call, login, post_json, test_settings, with_bearer};
 pub use catalogue::{Catalogue, catalogue};
 pub use db::TestDb;
 pub use server::{TEST_DATABASE_URL, embedded_cluster_dir};

@@ -187,7 +187,24 @@ struct Env {
     world: Shared,
     clock: Arc<FakeClock>,
     signer: Arc<JwtTokenSigner>,
+    events: Arc<Published>,
     svc: AuthService,
+}
+
+/// What the service published, in order.
+#[derive(Default)]
+struct Published(Mutex<Vec<DomainEvent>>);
+
+impl EventPublisher for Published {
+    fn publish(&self, event: DomainEvent) {
+        self.0.lock().unwrap().push(event);
+    }
+}
+
+impl Published {
+    fn all(&self) -> Vec<DomainEvent> {
+        self.0.lock().unwrap().clone()
+    }
 }
 
 fn config() -> AuthConfig {
@@ -217,12 +234,14 @@ fn service_with(
     sessions: MockSessionRepo,
     clock: &Arc<FakeClock>,
     signer: &Arc<JwtTokenSigner>,
+    events: &Arc<Published>,
 ) -> AuthService {
     AuthService::new(
         Arc::new(users),
         Arc::new(sessions),
         signer.clone(),
         clock.clone(),
+        events.clone(),
         config(),
     )
 }
@@ -232,11 +251,13 @@ fn env() -> Env {
     let world = world();
     let clock = clock();
     let signer = signer(&clock);
-    let svc = service_with(users(&world), sessions(&world), &clock, &signer);
+    let events = Arc::new(Published::default());
+    let svc = service_with(users(&world), sessions(&world), &clock, &signer, &events);
     Env {
         world,
         clock,
         signer,
+        events,
         svc,
     }
 }
@@ -246,11 +267,13 @@ fn env_with(users: MockUserRepo, sessions: MockSessionRepo) -> Env {
     let world = world();
     let clock = clock();
     let signer = signer(&clock);
-    let svc = service_with(users, sessions, &clock, &signer);
+    let events = Arc::new(Published::default());
+    let svc = service_with(users, sessions, &clock, &signer, &events);
     Env {
         world,
         clock,
         signer,
+        events,
         svc,
     }
 }
@@ -564,7 +587,13 @@ async fn refresh_that_loses_the_race_gets_the_winners_token() {
         .times(1)
         .returning(|_, _, _, _, _| Ok(false));
     sessions.expect_revoke().never();
-    let loser_svc = service_with(users(&env.world), sessions, &env.clock, &env.signer);
+    let loser_svc = service_with(
+        users(&env.world),
+        sessions,
+        &env.clock,
+        &env.signer,
+        &env.events,
+    );
 
     let loser = loser_svc
         .refresh(&first.refresh_token, None, None)
@@ -659,6 +688,10 @@ async fn refresh_with_a_grandparent_revokes_the_session_even_within_grace() {
         Err(RefreshError::Reuse)
     ));
     assert_eq!(env.revocations(), vec![(sid, "reuse".to_owned())]);
+    assert_eq!(
+        env.events.all(),
+        vec![DomainEvent::SessionRevoked { session: sid }]
+    );
     assert!(env.session(sid).revoked_at.is_some());
     assert!(matches!(
         env.svc.refresh(&third.refresh_token, None, None).await,
@@ -960,6 +993,10 @@ async fn logout_revokes_the_session() {
         .returning(|_, _, _| Ok(true));
     let env = env_with(MockUserRepo::new(), sessions);
     env.svc.logout(&auth_user(Some(sid))).await.unwrap();
+    assert_eq!(
+        env.events.all(),
+        vec![DomainEvent::SessionRevoked { session: sid }]
+    );
 }
 
 #[tokio::test]
@@ -968,6 +1005,7 @@ async fn logout_with_an_old_backend_token_revokes_nothing() {
     sessions.expect_revoke().never();
     let env = env_with(MockUserRepo::new(), sessions);
     assert!(env.svc.logout(&auth_user(None)).await.is_ok());
+    assert!(env.events.all().is_empty());
 }
 
 // ---------------------------------------------------------------- profile

@@ -4,7 +4,7 @@
 //! other sockets (`user:<me>` without the sending socket), never to everyone. Message texts are
 //! never logged.
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use alpha_chat::{ChatMessage, ChatService, MessageId, Page, SendError};
@@ -33,23 +33,18 @@ pub const CHAT_WINDOW: Duration = Duration::from_secs(10);
 /// Longest `clientId` string echoed back in `chat:sent`.
 const MAX_CLIENT_ID_CHARS: usize = 128;
 
-/// Where the gateway's [`ChatService`] lives once attached. Shared by the gateway and every
-/// socket (through the socket's extensions), so attaching after `serve` still works.
+/// The gateway's [`ChatService`], carried in every socket's extensions. Empty only for a socket
+/// that somehow lacks it (then chat events answer `INTERNAL_ERROR`).
 #[derive(Clone, Default)]
-pub(crate) struct ChatSlot(Arc<OnceLock<Arc<ChatService>>>);
+pub(crate) struct ChatSlot(Option<Arc<ChatService>>);
 
 impl ChatSlot {
-    /// Stores `chat`; `false` when one was attached already (the first stays).
-    pub(crate) fn attach(&self, chat: Arc<ChatService>) -> bool {
-        self.0.set(chat).is_ok()
+    pub(crate) fn new(chat: Arc<ChatService>) -> Self {
+        Self(Some(chat))
     }
 
     pub(crate) fn get(&self) -> Option<&Arc<ChatService>> {
-        self.0.get()
-    }
-
-    pub(crate) fn is_attached(&self) -> bool {
-        self.0.get().is_some()
+        self.0.as_ref()
     }
 }
 

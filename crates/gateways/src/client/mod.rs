@@ -8,15 +8,17 @@ mod chat;
 mod handlers;
 mod serve;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use alpha_auth::AuthService;
 use alpha_chat::ChatService;
 use alpha_kernel::{SessionId, UserId, UserNotifier};
+use engineioxide::service::NotFoundService;
 use serde_json::Value;
 use socketioxide::SocketIo;
 use socketioxide::extract::SocketRef;
+use socketioxide::service::SocketIoService;
 
 pub use chat::{
     CHAT_MESSAGES_PER_WINDOW, CHAT_MISSED_PER_WINDOW, CHAT_WINDOW, EV_CHAT_MESSAGE, EV_CHAT_MISSED,
@@ -65,7 +67,7 @@ impl Default for ClientGatewayConfig {
 ///   session) and is sent `connected {userId}`; clients should emit only after it.
 /// - `register {phone}` (the old event) is accepted only for the caller's own phone (compared by
 ///   digits): `registered {phone: "<E.164>"}`; otherwise `error {code: "PHONE_MISMATCH", message}`.
-/// - Chat (once [`ClientGateway::attach_chat`] was called): `chat message {to, text, clientId?}`
+/// - Chat: `chat message {to, text, clientId?}`
 ///   goes to the recipient's sockets and the sender's other sockets, never to everyone; the
 ///   sender gets `chat:sent`; `chat:missed {since, limit?}` answers `{messages, hasMore}`. At most
 ///   10 `chat message` per 10 s per socket (`CHAT_RATE_LIMITED`).
@@ -73,56 +75,47 @@ impl Default for ClientGatewayConfig {
 ///   session or a deleted user are disconnected.
 pub struct ClientGateway {
     config: ClientGatewayConfig,
+    notifier: Arc<ClientNotifier>,
     auth: Arc<AuthService>,
-    /// The chat service, once attached; shared with every socket.
     chat: chat::ChatSlot,
-    /// Set by [`ClientGateway::serve`]; before that nobody is connected.
-    io: OnceLock<SocketIo>,
 }
 
 impl std::fmt::Debug for ClientGateway {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientGateway")
             .field("config", &self.config)
-            .field("serving", &self.io.get().is_some())
-            .field("chat", &self.chat.is_attached())
             .finish_non_exhaustive()
     }
 }
 
-/// The room every socket of a user joins.
-pub(crate) fn user_room(user: UserId) -> String {
-    format!("user:{user}")
+/// The outbound half of the client gateway, built first: pushes to a user's sockets and closes
+/// sessions ([`UserNotifier`]), for the services and reactions built after it. The inbound
+/// [`ClientGateway`] (handshake, events) is built last, on top of it. Before the gateway serves,
+/// nobody is connected and a push reaches no one.
+pub struct ClientNotifier {
+    io: SocketIo,
+    svc: SocketIoService<NotFoundService>,
 }
 
-/// The room every socket of one session (one login) joins.
-pub(crate) fn session_room(session: SessionId) -> String {
-    format!("session:{session}")
+impl std::fmt::Debug for ClientNotifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientNotifier").finish_non_exhaustive()
+    }
 }
 
-impl ClientGateway {
-    pub fn new(config: ClientGatewayConfig, auth: Arc<AuthService>) -> Arc<Self> {
-        Arc::new(Self {
-            config,
-            auth,
-            chat: chat::ChatSlot::default(),
-            io: OnceLock::new(),
-        })
+impl ClientNotifier {
+    pub fn new(config: &ClientGatewayConfig) -> Arc<Self> {
+        let (svc, io) = SocketIo::builder()
+            .ping_interval(config.ping_interval)
+            .ping_timeout(config.ping_timeout)
+            .build_svc();
+        Arc::new(Self { io, svc })
     }
 
-    /// Enables the chat events with `chat`. Works before or after [`ClientGateway::serve`];
-    /// until then chat events are answered with `INTERNAL_ERROR`. Only the first call counts.
-    pub fn attach_chat(&self, chat: Arc<ChatService>) {
-        if !self.chat.attach(chat) {
-            tracing::warn!("client gateway: attach_chat called twice; the first service stays");
-        }
-    }
-
-    /// The sockets of this process in `room` (empty before `serve`).
+    /// The sockets of this process in `room`.
     fn sockets_in(&self, room: String) -> Vec<SocketRef> {
         self.io
-            .get()
-            .and_then(|io| io.of(NAMESPACE))
+            .of(NAMESPACE)
             .map(|ns| ns.to(room).sockets())
             .unwrap_or_default()
     }
@@ -139,7 +132,41 @@ impl ClientGateway {
     }
 }
 
-impl UserNotifier for ClientGateway {
+/// The room every socket of a user joins.
+pub(crate) fn user_room(user: UserId) -> String {
+    format!("user:{user}")
+}
+
+/// The room every socket of one session (one login) joins.
+pub(crate) fn session_room(session: SessionId) -> String {
+    format!("session:{session}")
+}
+
+impl ClientGateway {
+    /// The inbound half: registers the namespace's handlers on `notifier`'s sockets.
+    pub fn new(
+        config: ClientGatewayConfig,
+        notifier: Arc<ClientNotifier>,
+        auth: Arc<AuthService>,
+        chat: Arc<ChatService>,
+    ) -> Arc<Self> {
+        let gateway = Arc::new(Self {
+            config,
+            notifier,
+            auth,
+            chat: chat::ChatSlot::new(chat),
+        });
+        serve::register_namespace(&gateway);
+        gateway
+    }
+
+    /// The outbound half this gateway serves.
+    pub fn notifier(&self) -> &Arc<ClientNotifier> {
+        &self.notifier
+    }
+}
+
+impl UserNotifier for ClientNotifier {
     fn notify(&self, user: UserId, event: &str, payload: Value) -> usize {
         let mut delivered = 0;
         for socket in self.sockets_in(user_room(user)) {

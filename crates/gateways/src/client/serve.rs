@@ -24,9 +24,25 @@ use super::handlers;
 /// The namespace app clients connect to.
 pub const NAMESPACE: &str = "/";
 
+/// Registers `/` and its handlers on the notifier's sockets (socketioxide creates no namespace by
+/// itself, not even `/`).
+pub(super) fn register_namespace(gateway: &Arc<ClientGateway>) {
+    let gw = gateway.clone();
+    let middleware = move |s: SocketRef, TryData::<Value>(auth): TryData<Value>| {
+        handlers::authenticate(gw.clone(), s, auth.ok())
+    };
+    gateway.notifier.io.ns(
+        NAMESPACE,
+        (|socket: SocketRef| async move {
+            handlers::on_connect(&socket);
+        })
+        .with(middleware),
+    );
+}
+
 impl ClientGateway {
     /// Serves `/` on `listener` until `shutdown` completes, then disconnects every socket and
-    /// returns. Call it once: a second call does not serve notifications.
+    /// returns.
     ///
     /// Errors: only an unrecoverable accept failure; a failing connection is logged and dropped.
     pub async fn serve(
@@ -34,27 +50,8 @@ impl ClientGateway {
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let (svc, io) = SocketIo::builder()
-            .ping_interval(self.config.ping_interval)
-            .ping_timeout(self.config.ping_timeout)
-            .build_svc();
-        {
-            let gw = self.clone();
-            let middleware = move |s: SocketRef, TryData::<Value>(auth): TryData<Value>| {
-                handlers::authenticate(gw, s, auth.ok())
-            };
-            // socketioxide creates no namespace by itself, not even `/`.
-            io.ns(
-                NAMESPACE,
-                (|socket: SocketRef| async move {
-                    handlers::on_connect(&socket);
-                })
-                .with(middleware),
-            );
-        }
-        if self.io.set(io.clone()).is_err() {
-            tracing::warn!("client gateway: serve called twice; notifications use the first");
-        }
+        let io = self.notifier.io.clone();
+        let svc = self.notifier.svc.clone();
         if let Ok(addr) = listener.local_addr() {
             tracing::info!(%addr, namespace = NAMESPACE, "client gateway: listening");
         }

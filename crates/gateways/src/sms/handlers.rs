@@ -62,14 +62,14 @@ pub(crate) fn on_connect(gw: &Arc<SmsGateway>, socket: &SocketRef) {
     {
         let gw = gw.clone();
         socket.on(EV_PONG, move |s: SocketRef| async move {
-            gw.registry.touch(s.id, gw.clock.now());
+            gw.devices.registry.touch(s.id, gw.clock.now());
         });
     }
     {
         let gw = gw.clone();
         // Events this gateway does not know still prove the device is alive.
         socket.on_fallback(move |s: SocketRef| async move {
-            gw.registry.touch(s.id, gw.clock.now());
+            gw.devices.registry.touch(s.id, gw.clock.now());
         });
     }
     {
@@ -90,7 +90,7 @@ pub(crate) fn on_connect(gw: &Arc<SmsGateway>, socket: &SocketRef) {
     let (gw, socket) = (gw.clone(), socket.clone());
     tokio::spawn(async move {
         tokio::time::sleep(gw.config.register_timeout).await;
-        if socket.connected() && gw.registry.key_of(socket.id).is_none() {
+        if socket.connected() && gw.devices.registry.key_of(socket.id).is_none() {
             tracing::info!(sid = %socket.id, "sms gateway: unregistered socket dropped");
             if let Err(e) = socket.disconnect() {
                 tracing::debug!(error = %e, "sms gateway: disconnect failed");
@@ -162,7 +162,7 @@ async fn bind(
     identity: Identity,
 ) -> Result<Identity, Refusal> {
     let now = gw.clock.now();
-    match gw.registry.claim(
+    match gw.devices.registry.claim(
         &identity.key,
         socket,
         &identity.region,
@@ -186,16 +186,14 @@ async fn bind(
             if let Err(e) = old.disconnect() {
                 tracing::debug!(error = %e, "sms gateway: disconnect failed");
             }
-            if let Some(dispatcher) = gw.dispatcher.get() {
-                dispatcher.on_disconnect(&identity.key).await;
-            }
-            gw.registry.activate(socket.id);
+            gw.dispatcher.on_disconnect(&identity.key).await;
+            gw.devices.registry.activate(socket.id);
         }
     }
     // The socket may have gone while the token was checked and its disconnect handler may
     // already have run: undo, or the device would stay listed with a dead socket.
     if !socket.connected() {
-        gw.registry.remove_socket(socket.id);
+        gw.devices.registry.remove_socket(socket.id);
         return Err(Refusal::Unavailable);
     }
     if let Err(e) = gw
@@ -212,7 +210,7 @@ async fn bind(
 /// `sms:ack {correlationId, status, error?}`: applied only as an ack of this socket's device; the
 /// dispatcher further ignores it unless the message was sent to that device (CONTRACT §9 S2).
 async fn ack(gw: &Arc<SmsGateway>, socket: &SocketRef, data: Value) {
-    let Some(device) = gw.registry.touch(socket.id, gw.clock.now()) else {
+    let Some(device) = gw.devices.registry.touch(socket.id, gw.clock.now()) else {
         tracing::warn!(sid = %socket.id, "sms gateway: ack from an unregistered socket ignored");
         return;
     };
@@ -220,11 +218,8 @@ async fn ack(gw: &Arc<SmsGateway>, socket: &SocketRef, data: Value) {
         tracing::warn!(device = %device.0, "sms gateway: unreadable ack ignored");
         return;
     };
-    let Some(dispatcher) = gw.dispatcher.get() else {
-        tracing::warn!("sms gateway: ack received before a dispatcher was attached");
-        return;
-    };
-    let outcome = dispatcher
+    let outcome = gw
+        .dispatcher
         .on_ack(&device, correlation_id, status, error)
         .await;
     // Operators follow dispatch outcomes in the logs (and in `sms_messages`): applied acks at
@@ -261,7 +256,7 @@ fn parse_ack(data: &Value) -> Option<(CorrelationId, AckStatus, Option<String>)>
 /// `sms:status {batteryLevel?, signalStrength?, pendingSms?}`: stored for operators.
 async fn status(gw: &Arc<SmsGateway>, socket: &SocketRef, data: Value) {
     let now = gw.clock.now();
-    let Some(device) = gw.registry.touch(socket.id, now) else {
+    let Some(device) = gw.devices.registry.touch(socket.id, now) else {
         return;
     };
     if let Err(e) = gw
@@ -299,14 +294,12 @@ async fn disconnected(
     reason: DisconnectReason,
 ) {
     let _serial = lock.lock().await;
-    let Some((device, region)) = gw.registry.remove_socket(socket.id) else {
+    let Some((device, region)) = gw.devices.registry.remove_socket(socket.id) else {
         tracing::debug!(sid = %socket.id, %reason, "sms gateway: socket disconnected");
         return;
     };
     tracing::info!(device = %device.0, %reason, "sms gateway: device disconnected");
-    if let Some(dispatcher) = gw.dispatcher.get() {
-        dispatcher.on_disconnect(&device).await;
-    }
+    gw.dispatcher.on_disconnect(&device).await;
     mark_disconnected(gw, &device, &region).await;
 }
 

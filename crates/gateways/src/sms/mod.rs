@@ -12,7 +12,7 @@ mod handlers;
 mod registry;
 mod serve;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use alpha_kernel::{Clock, mask_phone};
@@ -21,6 +21,7 @@ use alpha_sms_dispatch::{
     Scheduler,
 };
 use serde_json::json;
+use tokio::sync::mpsc;
 
 pub use config::SmsGatewayConfig;
 use registry::Registry;
@@ -60,19 +61,57 @@ pub struct SmsGateway {
     config: SmsGatewayConfig,
     directory: Arc<dyn DeviceDirectory>,
     clock: Arc<dyn Clock>,
-    registry: Registry,
-    /// Set once by [`SmsGateway::attach_dispatcher`]. The dispatcher holds this gateway as its
-    /// link and this holds the dispatcher: the cycle is deliberate, both live as long as the
-    /// process.
-    dispatcher: OnceLock<Arc<Dispatcher>>,
+    devices: Arc<SmsDevices>,
+    /// Hears acks, disconnects and ack timeouts. The dispatcher was built on [`SmsDevices`],
+    /// this gateway's outbound half, so nothing here is set after construction.
+    dispatcher: Arc<Dispatcher>,
 }
 
 impl std::fmt::Debug for SmsGateway {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SmsGateway")
             .field("config", &self.config)
+            .field("devices", &self.devices.registry.devices().len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The outbound half of the gateway, built first: the devices connected to this process
+/// ([`DeviceLink`]: who is there, emit `sms:send`) and the ack timers ([`Scheduler`]). The
+/// dispatcher is built on it; the inbound [`SmsGateway`] is built last, with the dispatcher.
+pub struct SmsDevices {
+    registry: Registry,
+    clock: Arc<dyn Clock>,
+    /// Expired ack timers, handed to the dispatcher by the serving gateway.
+    timeouts: mpsc::UnboundedSender<CorrelationId>,
+    expired: Mutex<Option<mpsc::UnboundedReceiver<CorrelationId>>>,
+}
+
+impl std::fmt::Debug for SmsDevices {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmsDevices")
             .field("devices", &self.registry.devices().len())
             .finish_non_exhaustive()
+    }
+}
+
+impl SmsDevices {
+    pub fn new(clock: Arc<dyn Clock>) -> Arc<Self> {
+        let (timeouts, expired) = mpsc::unbounded_channel();
+        Arc::new(Self {
+            registry: Registry::default(),
+            clock,
+            timeouts,
+            expired: Mutex::new(Some(expired)),
+        })
+    }
+
+    /// The expired timers, once: the gateway that serves takes them.
+    fn take_expired(&self) -> Option<mpsc::UnboundedReceiver<CorrelationId>> {
+        self.expired
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
     }
 }
 
@@ -81,30 +120,28 @@ impl SmsGateway {
         config: SmsGatewayConfig,
         directory: Arc<dyn DeviceDirectory>,
         clock: Arc<dyn Clock>,
+        devices: Arc<SmsDevices>,
+        dispatcher: Arc<Dispatcher>,
     ) -> Arc<Self> {
         Arc::new(Self {
             config,
             directory,
             clock,
-            registry: Registry::default(),
-            dispatcher: OnceLock::new(),
+            devices,
+            dispatcher,
         })
     }
 
-    /// Gives the gateway the dispatcher to report acks, disconnects and timeouts to. Only the
-    /// first call counts: the dispatcher holds state (in-flight messages) that a second one
-    /// would not share.
-    pub fn attach_dispatcher(&self, dispatcher: Arc<Dispatcher>) {
-        if self.dispatcher.set(dispatcher).is_err() {
-            tracing::warn!("sms gateway: a dispatcher was already attached; ignoring another");
-        }
+    /// Registered, connected devices right now (what the dispatcher sees).
+    pub fn devices(&self) -> Vec<DeviceInfo> {
+        self.devices.devices()
     }
 
     /// Disconnects devices whose token an operator disabled or rotated since they registered
     /// (`alpha-motors device disable|rotate-token` runs in another process). A directory that
     /// cannot be read leaves everyone connected: an outage must not drop every phone.
     pub(crate) async fn recheck_credentials(&self) {
-        for (key, hash, socket) in self.registry.token_sockets() {
+        for (key, hash, socket) in self.devices.registry.token_sockets() {
             let still_valid = match self.directory.credential(&key).await {
                 Ok(Some(c)) => c.enabled && c.token_hash == hash,
                 Ok(None) => false,
@@ -125,7 +162,7 @@ impl SmsGateway {
     /// Sends `sms:ping` to every registered device.
     fn ping_all(&self) {
         let timestamp = self.clock.now().timestamp_millis();
-        for socket in self.registry.sockets() {
+        for socket in self.devices.registry.sockets() {
             if let Err(e) = socket.emit(handlers::EV_PING, &json!({ "timestamp": timestamp })) {
                 tracing::debug!(sid = %socket.id, error = %e, "sms gateway: ping not sent");
             }
@@ -133,7 +170,7 @@ impl SmsGateway {
     }
 }
 
-impl DeviceLink for SmsGateway {
+impl DeviceLink for SmsDevices {
     /// A registered socket that is still connected has answered the transport heartbeat within
     /// the last ~20 s, so it counts as heard from now: old device apps send no events between
     /// acks and must not be judged stale for that.
@@ -181,21 +218,19 @@ impl DeviceLink for SmsGateway {
     }
 }
 
-impl Scheduler for SmsGateway {
+impl Scheduler for SmsDevices {
     fn ack_timeout(&self, correlation_id: CorrelationId, delay: Duration) {
-        let Some(dispatcher) = self.dispatcher.get().cloned() else {
-            tracing::warn!("sms gateway: ack timer requested before a dispatcher was attached");
-            return;
-        };
         // The dispatcher calls this from its async methods, so a runtime is normally current;
         // without one the timer cannot run, and saying so beats a panic.
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             tracing::error!("sms gateway: no tokio runtime for an ack timer");
             return;
         };
+        let timeouts = self.timeouts.clone();
         runtime.spawn(async move {
             tokio::time::sleep(delay).await;
-            dispatcher.on_timeout(correlation_id).await;
+            // Closed only when the process is going away.
+            let _ = timeouts.send(correlation_id);
         });
     }
 }

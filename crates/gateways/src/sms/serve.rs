@@ -58,10 +58,25 @@ impl SmsGateway {
             })
         };
 
+        let timers = self.devices.take_expired().map(|mut expired| {
+            let dispatcher = self.dispatcher.clone();
+            tokio::spawn(async move {
+                while let Some(correlation_id) = expired.recv().await {
+                    dispatcher.on_timeout(correlation_id).await;
+                }
+            })
+        });
+        if timers.is_none() {
+            tracing::warn!("sms gateway: served twice; ack timeouts go to the first");
+        }
+
         let (result, mut connections) =
             crate::listener::accept_until("sms", listener, || svc.clone(), shutdown).await;
 
         pinger.abort();
+        if let Some(timers) = timers {
+            timers.abort();
+        }
         // Disconnects every socket (running the disconnect handlers) before the connections go.
         io.close().await;
         connections.shutdown().await;

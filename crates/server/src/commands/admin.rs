@@ -50,7 +50,7 @@ pub async fn run(settings: &Settings, args: &AdminArgs) -> anyhow::Result<()> {
 }
 
 async fn set_role(settings: &Settings, input: &str, role: Role) -> anyhow::Result<String> {
-    let phone = Phone::parse(input, &crate::wire::phone_policy(settings))
+    let phone = Phone::parse(input, &crate::application::phone_policy(settings))
         .map_err(|e| anyhow::anyhow!("{input:?} is not an accepted phone number: {e}"))?;
     let found = with_pool(settings, async |pool| {
         PgUserRepo::new(pool)

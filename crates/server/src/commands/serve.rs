@@ -3,15 +3,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use alpha_gateways::{ClientGateway, ClientGatewayConfig};
-use alpha_http_api::{HttpOptions, build_app};
+use alpha_http_api::build_app;
+use alpha_kernel::SystemClock;
 use alpha_store::pool::{PoolSettings, build_pool};
-use alpha_store::repos::{PgRateLimiter, PgUserRepo};
-
-use crate::otp_delivered::OtpDeliveredToUser;
+use alpha_store::repos::PgRateLimiter;
 use alpha_store::seed::CatalogSource;
 use anyhow::Context;
 
+use crate::application::Application;
 use crate::config::Settings;
 use crate::database::Database;
 
@@ -46,7 +45,7 @@ async fn serve(settings: &Settings, db: &Database) -> anyhow::Result<()> {
     )
     .context("building the connection pool")?;
 
-    let sms = crate::wire::sms_stack(settings, &pool);
+    let app = Application::build(settings, pool.clone(), Arc::new(SystemClock))?;
     let gateways = &settings.gateways;
     let sms_listener =
         tokio::net::TcpListener::bind((gateways.sms_host.as_str(), gateways.sms_port))
@@ -62,25 +61,9 @@ async fn serve(settings: &Settings, db: &Database) -> anyhow::Result<()> {
         "SMS device gateway listening (namespace /sms)"
     );
     let (stop_sms, sms_stopped) = tokio::sync::oneshot::channel::<()>();
-    let sms_task = tokio::spawn(sms.gateway.clone().serve(sms_listener, async move {
+    let sms_task = tokio::spawn(app.sms_gateway.clone().serve(sms_listener, async move {
         let _ = sms_stopped.await;
     }));
-    let state = crate::wire::app_state(settings, pool.clone(), sms.dispatcher.clone())?;
-
-    let clients = ClientGateway::new(
-        ClientGatewayConfig {
-            cors_allowed_origins: settings.http.cors_allowed_origins.clone(),
-            ..ClientGatewayConfig::default()
-        },
-        state.auth.clone(),
-    );
-    state.auth.set_session_listener(clients.clone());
-    clients.attach_chat(state.chat.clone());
-    sms.dispatcher
-        .set_delivery_listener(Arc::new(OtpDeliveredToUser::new(
-            PgUserRepo::new(pool.clone()),
-            clients.clone(),
-        )));
     let client_listener =
         tokio::net::TcpListener::bind((gateways.client_host.as_str(), gateways.client_port))
             .await
@@ -95,13 +78,14 @@ async fn serve(settings: &Settings, db: &Database) -> anyhow::Result<()> {
         "client gateway listening (namespace /)"
     );
     let (stop_clients, clients_stopped) = tokio::sync::oneshot::channel::<()>();
-    let clients_task = tokio::spawn(clients.clone().serve(client_listener, async move {
-        let _ = clients_stopped.await;
-    }));
-    let options = HttpOptions {
-        body_limit_bytes: settings.http.body_limit_bytes,
-        cors_allowed_origins: settings.http.cors_allowed_origins.clone(),
-    };
+    let clients_task = tokio::spawn(app.client_gateway.clone().serve(
+        client_listener,
+        async move {
+            let _ = clients_stopped.await;
+        },
+    ));
+    let state = app.state.clone();
+    let options = app.http.clone();
     let addr = (settings.http.host.as_str(), settings.http.port);
     let server = actix_web::HttpServer::new(move || build_app(state.clone(), &options))
         .disable_signals()

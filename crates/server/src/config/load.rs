@@ -241,6 +241,9 @@ pub(crate) fn read_settings(profile: Profile, r: &mut Reader) -> Result<Settings
         client_port: r.num("gateways.client_port", 3090)?,
         sms_host: r.string("gateways.sms_host", "0.0.0.0")?,
         sms_port: r.num("gateways.sms_port", 3091)?,
+        client_revalidate_ms: r.num("gateways.client_revalidate_ms", 30_000)?,
+        sms_ping_interval_ms: r.num("gateways.sms_ping_interval_ms", 20_000)?,
+        sms_register_timeout_ms: r.num("gateways.sms_register_timeout_ms", 10_000)?,
     };
     let log = LogSettings {
         format: log_format(r, profile)?,

@@ -102,6 +102,13 @@ pub struct GatewaySettings {
     pub client_port: u16,
     pub sms_host: String,
     pub sms_port: u16,
+    /// How often live client sockets are checked against deletions and revocations made
+    /// elsewhere (another instance, an operator's SQL).
+    pub client_revalidate_ms: u64,
+    /// `sms:ping` to every registered device, and the re-check of their tokens.
+    pub sms_ping_interval_ms: u64,
+    /// A device socket that has not registered within this is disconnected.
+    pub sms_register_timeout_ms: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

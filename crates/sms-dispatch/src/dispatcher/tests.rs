@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use alpha_kernel::{Clock, Phone, RepoError};
+use alpha_kernel::{Clock, DomainEvent, EventPublisher, Phone, RepoError};
 use alpha_otp::{DispatchStatus, OtpCode, OtpId, OtpSms, SmsOutcome, SmsSender};
 use chrono::{DateTime, TimeZone, Utc};
 use uuid::Uuid;
@@ -184,7 +184,17 @@ struct Harness {
     link: Arc<FakeLink>,
     scheduler: Arc<FakeScheduler>,
     repo: Arc<RecordingRepo>,
+    published: Arc<Published>,
     dispatcher: Dispatcher,
+}
+
+#[derive(Default)]
+struct Published(Mutex<Vec<DomainEvent>>);
+
+impl EventPublisher for Published {
+    fn publish(&self, event: DomainEvent) {
+        self.0.lock().unwrap().push(event);
+    }
 }
 
 impl Harness {
@@ -193,11 +203,13 @@ impl Harness {
         let link = Arc::new(FakeLink::default());
         let scheduler = Arc::new(FakeScheduler::default());
         let repo = Arc::new(RecordingRepo::default());
+        let published = Arc::new(Published::default());
         let dispatcher = Dispatcher::new(
             link.clone(),
             scheduler.clone(),
             repo.clone(),
             clock.clone(),
+            published.clone(),
             config,
         );
         Self {
@@ -205,6 +217,7 @@ impl Harness {
             link,
             scheduler,
             repo,
+            published,
             dispatcher,
         }
     }
@@ -413,6 +426,14 @@ async fn sent_then_delivered() {
         vec![DispatchStatus::Sent, DispatchStatus::Delivered]
     );
     assert_eq!(h.repo.counts().len(), 1, "one settled attempt counts once");
+    // The user hears of it once, at the first acknowledgement.
+    assert_eq!(
+        *h.published.0.lock().unwrap(),
+        vec![DomainEvent::CodeDelivered {
+            otp_id: otp.0,
+            phone: PHONE.to_owned(),
+        }]
+    );
 }
 
 #[tokio::test]

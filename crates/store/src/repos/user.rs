@@ -31,22 +31,6 @@ impl PgUserRepo {
     pub fn new(pool: PgPool) -> Self {
         Self { pool }
     }
-
-    /// The user whose phone is `e164`, if any (to tell a user that their code reached a device).
-    ///
-    /// Errors: [`RepoError::Unavailable`] when no connection can be had or it is lost,
-    /// [`RepoError::Other`] when the statement fails.
-    pub async fn id_by_phone(&self, e164: &str) -> Result<Option<UserId>, RepoError> {
-        let mut conn = connection(&self.pool).await?;
-        users::table
-            .filter(users::phone.eq(e164))
-            .select(users::uuid)
-            .first::<Uuid>(&mut conn)
-            .await
-            .optional()
-            .map(|id| id.map(UserId))
-            .map_err(db_error)
-    }
 }
 
 /// A user as the operator's `admin list` shows it.
@@ -280,6 +264,20 @@ struct UserChanges<'a> {
 
 #[async_trait::async_trait]
 impl UserRepo for PgUserRepo {
+    /// Errors: [`RepoError::Unavailable`] when no connection can be had or it is lost,
+    /// [`RepoError::Other`] when the statement fails.
+    async fn id_by_phone(&self, e164: &str) -> Result<Option<UserId>, RepoError> {
+        let mut conn = connection(&self.pool).await?;
+        users::table
+            .filter(users::phone.eq(e164))
+            .select(users::uuid)
+            .first::<Uuid>(&mut conn)
+            .await
+            .optional()
+            .map(|id| id.map(UserId))
+            .map_err(db_error)
+    }
+
     /// One `INSERT ... ON CONFLICT (phone) DO UPDATE`: PostgreSQL resolves concurrent first
     /// logins of one phone to one row, and every caller gets that row back.
     ///

@@ -1,0 +1,256 @@
+//! The composition root: every adapter and service, built once, in dependency order. `serve`
+//! and the tests (through `alpha_testkit::TestApp`) build the application here and nowhere else.
+//!
+//! Order: the clock; the outbound halves of the socket adapters (client notifier, SMS devices);
+//! the event bus with every reaction across contexts; the services; the inbound halves of the
+//! socket adapters, which hold the services. Nothing is set after construction, so a half-wired
+//! application cannot exist.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use alpha_auth::{AuthConfig, AuthService, JwtTokenSigner, TellUserCodeDelivered};
+use alpha_chat::ChatService;
+use alpha_gateways::{
+    ClientGateway, ClientGatewayConfig, ClientNotifier, SmsDevices, SmsGateway, SmsGatewayConfig,
+};
+use alpha_http_api::{AppState, EdgePolicy, HttpOptions, IpLimit};
+use alpha_kernel::{
+    Clock, DisconnectEndedSessions, EventPublisher, EventSubscriber, PhonePolicy, RateLimiter,
+};
+use alpha_otp::{HmacCodeHasher, OsRngCodes, OtpConfig, OtpService, TestNumbers};
+use alpha_sms_dispatch::{DispatchConfig, Dispatcher};
+use alpha_store::pool::PgPool;
+use alpha_store::repos::{
+    PgChatRepo, PgDeviceDirectory, PgDispatchRepo, PgHealth, PgOtpRepo, PgRateLimiter,
+    PgSessionRepo, PgUserRepo,
+};
+use anyhow::Context;
+use secrecy::ExposeSecret;
+
+use crate::config::Settings;
+use crate::events::EventBus;
+
+/// A device not heard from for this long is not given messages (pings go out every 20 s).
+const DEVICE_STALE_AFTER: Duration = Duration::from_secs(60);
+
+/// Everything `serve` runs: the HTTP state and both Socket.IO gateways, wired together.
+pub struct Application {
+    /// What the HTTP handlers share.
+    pub state: AppState,
+    pub http: HttpOptions,
+    /// The SMS-device gateway (`/sms`) and the dispatcher behind the OTP service.
+    pub sms_gateway: Arc<SmsGateway>,
+    pub dispatcher: Arc<Dispatcher>,
+    /// The client gateway (`/`) and its outbound half, which services push through.
+    pub client_gateway: Arc<ClientGateway>,
+    pub notifier: Arc<ClientNotifier>,
+    pub pool: PgPool,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application").finish_non_exhaustive()
+    }
+}
+
+impl Application {
+    /// Builds the whole application on `pool`, with `clock` as every service's time.
+    ///
+    /// Must run inside a tokio runtime (the socket adapters spawn their timers on it).
+    ///
+    /// Errors: an unparsable trusted-proxy entry (configuration validates these, so only a
+    /// programming error gets here).
+    pub fn build(settings: &Settings, pool: PgPool, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        // Outbound halves of the socket adapters.
+        let gateways = &settings.gateways;
+        let client_config = ClientGatewayConfig {
+            cors_allowed_origins: settings.http.cors_allowed_origins.clone(),
+            revalidate_every: Duration::from_millis(gateways.client_revalidate_ms),
+            ..ClientGatewayConfig::default()
+        };
+        let notifier = ClientNotifier::new(&client_config);
+        let devices = SmsDevices::new(clock.clone());
+
+        // Reactions across contexts, all registered here.
+        let users = Arc::new(PgUserRepo::new(pool.clone()));
+        let reactions: Vec<Arc<dyn EventSubscriber>> = vec![
+            Arc::new(DisconnectEndedSessions(notifier.clone())),
+            Arc::new(TellUserCodeDelivered::new(users.clone(), notifier.clone())),
+        ];
+        let events: Arc<dyn EventPublisher> = Arc::new(EventBus::new(reactions));
+
+        // Services.
+        let sms = &settings.sms;
+        let dispatcher = Arc::new(Dispatcher::new(
+            devices.clone(),
+            devices.clone(),
+            Arc::new(PgDispatchRepo::new(pool.clone())),
+            clock.clone(),
+            events.clone(),
+            DispatchConfig {
+                template: sms.otp_template.clone(),
+                default_region: sms.default_region.clone(),
+                ack_timeout: Duration::from_secs(sms.ack_timeout_secs),
+                max_attempts: sms.max_attempts,
+                device_stale_after: DEVICE_STALE_AFTER,
+                any_region_fallback: sms.allow_any_region_fallback,
+            },
+        ));
+        let limiter: Arc<dyn RateLimiter> = Arc::new(PgRateLimiter::new(pool.clone()));
+        let otp = Arc::new(otp_service(
+            settings,
+            &pool,
+            dispatcher.clone(),
+            &limiter,
+            &clock,
+        ));
+        let auth = Arc::new(auth_service(settings, users, &pool, &clock, events));
+        let chat = Arc::new(ChatService::new(
+            Arc::new(PgChatRepo::new(pool.clone())),
+            clock.clone(),
+        ));
+        let directory = Arc::new(PgDeviceDirectory::new(pool.clone()));
+
+        // Inbound halves, holding the services.
+        let sms_gateway = SmsGateway::new(
+            SmsGatewayConfig {
+                shared_token: sms
+                    .device_auth_token
+                    .as_ref()
+                    .map(|t| t.expose_secret().to_owned()),
+                allow_unauthenticated: settings.profile.is_development(),
+                default_region: sms.default_region.clone(),
+                register_timeout: Duration::from_millis(gateways.sms_register_timeout_ms),
+                ping_interval: Duration::from_millis(gateways.sms_ping_interval_ms),
+            },
+            directory.clone(),
+            clock.clone(),
+            devices,
+            dispatcher.clone(),
+        );
+        let client_gateway =
+            ClientGateway::new(client_config, notifier.clone(), auth.clone(), chat.clone());
+
+        let state = AppState {
+            chat,
+            sms_devices: directory,
+            health: Arc::new(PgHealth::new(pool.clone())),
+            otp,
+            auth,
+            limiter,
+            edge: Arc::new(edge_policy(settings)?),
+        };
+        Ok(Self {
+            state,
+            http: HttpOptions {
+                body_limit_bytes: settings.http.body_limit_bytes,
+                cors_allowed_origins: settings.http.cors_allowed_origins.clone(),
+            },
+            sms_gateway,
+            dispatcher,
+            client_gateway,
+            notifier,
+            pool,
+            clock,
+        })
+    }
+}
+
+fn otp_service(
+    settings: &Settings,
+    pool: &PgPool,
+    sms: Arc<Dispatcher>,
+    limiter: &Arc<dyn RateLimiter>,
+    clock: &Arc<dyn Clock>,
+) -> OtpService {
+    let otp = &settings.otp;
+    OtpService::new(
+        Arc::new(PgOtpRepo::new(pool.clone())),
+        Arc::new(HmacCodeHasher::new(otp.pepper.expose_secret().as_bytes())),
+        Arc::new(OsRngCodes),
+        sms,
+        limiter.clone(),
+        clock.clone(),
+        OtpConfig {
+            ttl: Duration::from_secs(otp.ttl_secs),
+            code_length: otp.code_length,
+            max_attempts: otp.max_attempts,
+            phone_limit: otp.phone_rate_limit_max,
+            phone_window: Duration::from_millis(otp.phone_rate_limit_window_ms),
+            test_numbers: TestNumbers {
+                enabled: otp.test_mode,
+                production: settings.profile.is_production(),
+                allow_in_production: otp.test_allow_in_prod,
+                numbers: otp.test_numbers.clone(),
+                production_numbers: otp.test_numbers_prod.clone(),
+                prefix: otp.test_prefix.clone(),
+                expose_code: otp.test_code_response,
+            },
+        },
+    )
+}
+
+fn auth_service(
+    settings: &Settings,
+    users: Arc<PgUserRepo>,
+    pool: &PgPool,
+    clock: &Arc<dyn Clock>,
+    events: Arc<dyn EventPublisher>,
+) -> AuthService {
+    let auth = &settings.auth;
+    AuthService::new(
+        users,
+        Arc::new(PgSessionRepo::new(pool.clone())),
+        Arc::new(JwtTokenSigner::new(
+            auth.access_secret.expose_secret().as_bytes(),
+            auth.refresh_secret.expose_secret().as_bytes(),
+        )),
+        clock.clone(),
+        events,
+        AuthConfig {
+            access_ttl: Duration::from_secs(auth.access_ttl_secs),
+            refresh_ttl: Duration::from_secs(auth.refresh_ttl_secs),
+            reuse_grace: Duration::from_secs(auth.reuse_grace_secs),
+        },
+    )
+}
+
+fn edge_policy(settings: &Settings) -> anyhow::Result<EdgePolicy> {
+    let otp = &settings.otp;
+    let trusted_proxies = settings
+        .http
+        .trusted_proxies
+        .iter()
+        .map(|entry| parse_net(entry))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(EdgePolicy {
+        phone: phone_policy(settings),
+        otp_send_per_ip: IpLimit {
+            limit: otp.ip_send_limit,
+            window: Duration::from_secs(otp.ip_send_window_secs),
+        },
+        otp_verify_per_ip: IpLimit {
+            limit: otp.ip_verify_limit,
+            window: Duration::from_secs(otp.ip_verify_window_secs),
+        },
+        trusted_proxies,
+    })
+}
+
+/// Which phone numbers log in: Turkmen mobiles, with the configured extra ranges.
+pub fn phone_policy(settings: &Settings) -> PhonePolicy {
+    PhonePolicy {
+        extra_mobile_prefixes: settings.phone.extra_mobile_prefixes.clone(),
+        ..PhonePolicy::default()
+    }
+}
+
+/// A bare address counts as a single-host network.
+fn parse_net(entry: &str) -> anyhow::Result<ipnet::IpNet> {
+    entry
+        .parse::<ipnet::IpNet>()
+        .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .with_context(|| format!("http.trusted_proxies: `{entry}` is not an IP or CIDR"))
+}
