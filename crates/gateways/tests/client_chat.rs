@@ -9,12 +9,8 @@ use std::time::Duration;
 use alpha_auth::{AuthService, AuthUser, TokenPair};
 
 use alpha_kernel::Phone;
-use alpha_testkit::TestApp;
-use futures_util::FutureExt;
-use rust_socketio::asynchronous::{Client, ClientBuilder};
-use rust_socketio::{Event, Payload};
+use alpha_testkit::{TestApp, TestSocket};
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
 
 const ACCESS_SECRET: &str = "client-chat-test-access-secret-0123456789";
 const REFRESH_SECRET: &str = "client-chat-test-refresh-secret-0123456789";
@@ -23,8 +19,6 @@ const PHONE_B: &str = "+99365222222";
 const PHONE_C: &str = "+99365333333";
 /// Longest wait for anything the test expects to happen.
 const WAIT: Duration = Duration::from_secs(10);
-/// How long "never arrives" is watched for.
-const QUIET: Duration = Duration::from_millis(500);
 
 // ---------------------------------------------------------------------------------------------
 // harness
@@ -62,9 +56,14 @@ impl Harness {
     }
 
     /// Connects with `token` as `auth.token` and waits for `connected`.
-    async fn connect(&self, tokens: &TokenPair) -> TestClient {
-        let mut client = TestClient::open(&self.url, json!({ "token": tokens.access_token })).await;
-        let hello = client.next("connected").await;
+    async fn connect(&self, tokens: &TokenPair) -> TestSocket {
+        let mut client = TestSocket::open(
+            &self.url,
+            "/",
+            Some(json!({ "token": tokens.access_token })),
+        )
+        .await;
+        let hello = next(&mut client, "connected").await;
         assert!(hello["userId"].is_string(), "connected payload: {hello}");
         client
     }
@@ -76,94 +75,17 @@ impl Harness {
     }
 }
 
-/// An app: a rust_socketio client on `/` whose received events land in a channel.
-struct TestClient {
-    client: Client,
-    events: mpsc::UnboundedReceiver<(String, Value)>,
+/// Emits `payload` as `chat message` and returns the `error` code it earns.
+async fn refused(client: &mut TestSocket, payload: Value) -> String {
+    client.emit("chat message", payload.clone()).await;
+    let error = next(client, "error").await;
+    assert!(error["message"].is_string(), "{payload} -> {error}");
+    error["code"].as_str().unwrap_or_default().to_owned()
 }
 
-impl TestClient {
-    async fn open(url: &str, auth: Value) -> TestClient {
-        let (tx, events) = mpsc::unbounded_channel();
-        let mut builder = ClientBuilder::new(url)
-            .namespace("/")
-            .auth(auth)
-            .reconnect(false)
-            .reconnect_on_disconnect(false);
-        for event in ["connected", "chat message", "chat:sent", "chat:missed"] {
-            let tx = tx.clone();
-            builder = builder.on(event, move |payload: Payload, _: Client| {
-                let _ = tx.send((event.to_owned(), first(payload)));
-                async {}.boxed()
-            });
-        }
-        for (event, name) in [(Event::Error, "error"), (Event::Close, "close")] {
-            let tx = tx.clone();
-            builder = builder.on(event, move |payload: Payload, _: Client| {
-                let _ = tx.send((name.to_owned(), first(payload)));
-                async {}.boxed()
-            });
-        }
-        let client = tokio::time::timeout(WAIT, builder.connect())
-            .await
-            .expect("connect timed out")
-            .expect("connect failed");
-        TestClient { client, events }
-    }
-
-    /// Waits for `event`; any other chat event or error arriving first fails the test.
-    async fn next(&mut self, event: &str) -> Value {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            let (name, payload) = tokio::time::timeout_at(deadline, self.events.recv())
-                .await
-                .unwrap_or_else(|_| panic!("no {event} in time"))
-                .unwrap_or_else(|| panic!("client gone while waiting for {event}"));
-            if name == event {
-                return payload;
-            }
-            assert!(
-                name == "connected",
-                "expected {event}, got {name}: {payload}"
-            );
-        }
-    }
-
-    /// Asserts nothing at all arrives within [`QUIET`].
-    async fn quiet(&mut self) {
-        let deadline = tokio::time::Instant::now() + QUIET;
-        if let Ok(Some((name, payload))) =
-            tokio::time::timeout_at(deadline, self.events.recv()).await
-        {
-            panic!("{name} arrived but nothing must: {payload}");
-        }
-    }
-
-    async fn emit(&self, event: &str, payload: Value) {
-        tokio::time::timeout(WAIT, self.client.emit(event, payload))
-            .await
-            .expect("emit timed out")
-            .expect("emit failed");
-    }
-
-    /// Emits `payload` as `chat message` and returns the `error` code it earns.
-    async fn refused(&mut self, payload: Value) -> String {
-        self.emit("chat message", payload.clone()).await;
-        let error = self.next("error").await;
-        assert!(error["message"].is_string(), "{payload} -> {error}");
-        error["code"].as_str().unwrap_or_default().to_owned()
-    }
-
-    async fn close(self) {
-        let _ = tokio::time::timeout(WAIT, self.client.disconnect()).await;
-    }
-}
-
-fn first(payload: Payload) -> Value {
-    match payload {
-        Payload::Text(mut values) if !values.is_empty() => values.swap_remove(0),
-        _ => Value::Null,
-    }
+/// Waits for `event`; any other chat event or error arriving first fails the test.
+async fn next(client: &mut TestSocket, event: &str) -> Value {
+    client.next_exactly(event, &["connected"]).await
 }
 
 fn uuid(user: &AuthUser) -> String {
@@ -214,7 +136,7 @@ async fn a_message_reaches_the_recipient_and_the_senders_other_sockets_only() {
             json!({"to": uuid(&b), "text": "  Hello B  ", "clientId": "m-1"}),
         )
         .await;
-        let sent = a1.next("chat:sent").await;
+        let sent = next(&mut a1, "chat:sent").await;
         assert!(sent["id"].is_i64(), "{sent}");
         assert_eq!(sent["to"], json!(uuid(&b)));
         assert_eq!(sent["clientId"], json!("m-1"));
@@ -227,9 +149,9 @@ async fn a_message_reaches_the_recipient_and_the_senders_other_sockets_only() {
             "text": "Hello B",
             "createdAt": sent["createdAt"],
         });
-        assert_eq!(b1.next("chat message").await, expected);
-        assert_eq!(b2.next("chat message").await, expected);
-        assert_eq!(a2.next("chat message").await, expected);
+        assert_eq!(next(&mut b1, "chat message").await, expected);
+        assert_eq!(next(&mut b2, "chat message").await, expected);
+        assert_eq!(next(&mut a2, "chat message").await, expected);
 
         // Nobody gets anything else: not the sender's socket, not C, no duplicates.
         a1.quiet().await;
@@ -241,11 +163,11 @@ async fn a_message_reaches_the_recipient_and_the_senders_other_sockets_only() {
         // A reply without clientId: no clientId in chat:sent.
         b2.emit("chat message", json!({"to": uuid(&a), "text": "Hi A"}))
             .await;
-        let sent = b2.next("chat:sent").await;
+        let sent = next(&mut b2, "chat:sent").await;
         assert!(sent.get("clientId").is_none(), "{sent}");
-        assert_eq!(a1.next("chat message").await["text"], json!("Hi A"));
-        assert_eq!(a2.next("chat message").await["text"], json!("Hi A"));
-        assert_eq!(b1.next("chat message").await["from"], json!(uuid(&b)));
+        assert_eq!(next(&mut a1, "chat message").await["text"], json!("Hi A"));
+        assert_eq!(next(&mut a2, "chat message").await["text"], json!("Hi A"));
+        assert_eq!(next(&mut b1, "chat message").await["from"], json!(uuid(&b)));
         b2.quiet().await;
         c1.quiet().await;
 
@@ -269,24 +191,24 @@ async fn an_offline_recipient_gets_its_missed_messages_once_in_order() {
         // Something before: B already has it, so B asks from its id.
         a1.emit("chat message", json!({"to": uuid(&b), "text": "seen"}))
             .await;
-        let before = a1.next("chat:sent").await["id"].as_i64().unwrap();
+        let before = next(&mut a1, "chat:sent").await["id"].as_i64().unwrap();
         // Not for B: must never show up in B's missed list.
         a1.emit("chat message", json!({"to": uuid(&c), "text": "for C"}))
             .await;
-        a1.next("chat:sent").await;
+        next(&mut a1, "chat:sent").await;
 
         let mut ids = Vec::new();
         for text in ["first", "second"] {
             a1.emit("chat message", json!({"to": uuid(&b), "text": text}))
                 .await;
-            ids.push(a1.next("chat:sent").await["id"].as_i64().unwrap());
+            ids.push(next(&mut a1, "chat:sent").await["id"].as_i64().unwrap());
         }
         assert!(before < ids[0] && ids[0] < ids[1]);
 
         let mut b1 = h.connect(&b_tokens).await;
         b1.quiet().await;
         b1.emit("chat:missed", json!({"since": before})).await;
-        let missed = b1.next("chat:missed").await;
+        let missed = next(&mut b1, "chat:missed").await;
         assert_eq!(missed["hasMore"], json!(false), "{missed}");
         let messages = missed["messages"].as_array().unwrap();
         let got: Vec<(i64, &str)> = messages
@@ -303,7 +225,7 @@ async fn an_offline_recipient_gets_its_missed_messages_once_in_order() {
         // From the start: all three, oldest first; paged with hasMore.
         b1.emit("chat:missed", json!({"since": 0, "limit": 2}))
             .await;
-        let page = b1.next("chat:missed").await;
+        let page = next(&mut b1, "chat:missed").await;
         assert_eq!(page["hasMore"], json!(true), "{page}");
         let texts: Vec<&str> = page["messages"]
             .as_array()
@@ -314,14 +236,14 @@ async fn an_offline_recipient_gets_its_missed_messages_once_in_order() {
         assert_eq!(texts, vec!["seen", "first"]);
         b1.emit("chat:missed", json!({"since": ids[0], "limit": 2}))
             .await;
-        let page = b1.next("chat:missed").await;
+        let page = next(&mut b1, "chat:missed").await;
         assert_eq!(page["hasMore"], json!(false), "{page}");
         assert_eq!(page["messages"].as_array().unwrap().len(), 1);
 
         // Nothing after the last one.
         b1.emit("chat:missed", json!({"since": ids[1]})).await;
         assert_eq!(
-            b1.next("chat:missed").await,
+            next(&mut b1, "chat:missed").await,
             json!({"messages": [], "hasMore": false})
         );
 
@@ -333,7 +255,7 @@ async fn an_offline_recipient_gets_its_missed_messages_once_in_order() {
             json!({"since": 1, "limit": 0}),
         ] {
             b1.emit("chat:missed", bad.clone()).await;
-            let error = b1.next("error").await;
+            let error = next(&mut b1, "error").await;
             assert_eq!(error["code"], json!("CHAT_INVALID"), "{bad} -> {error}");
         }
         b1.quiet().await;
@@ -370,7 +292,7 @@ async fn invalid_messages_are_refused_with_codes() {
             (json!({"to": uuid(&a), "text": "me"}), "CHAT_TO_SELF"),
         ];
         for (payload, code) in cases {
-            assert_eq!(a1.refused(payload.clone()).await, code, "{payload}");
+            assert_eq!(refused(&mut a1, payload.clone()).await, code, "{payload}");
         }
         // Unknown recipient; the error echoes the clientId.
         a1.emit(
@@ -378,7 +300,7 @@ async fn invalid_messages_are_refused_with_codes() {
             json!({"to": "6f1c2f4e-8a0b-4c57-9d1e-2b3c4d5e6f70", "text": "hi", "clientId": 9}),
         )
         .await;
-        let error = a1.next("error").await;
+        let error = next(&mut a1, "error").await;
         assert_eq!(error["code"], json!("CHAT_UNKNOWN_RECIPIENT"), "{error}");
         assert_eq!(error["clientId"], json!(9));
 
@@ -389,13 +311,13 @@ async fn invalid_messages_are_refused_with_codes() {
         let longest = "y".repeat(2000);
         a2.emit("chat message", json!({"to": to_b, "text": longest}))
             .await;
-        a2.next("chat:sent").await;
-        assert_eq!(b1.next("chat message").await["text"], json!(longest));
+        next(&mut a2, "chat:sent").await;
+        assert_eq!(next(&mut b1, "chat message").await["text"], json!(longest));
 
         // The sender's other socket got the echo.
-        assert_eq!(a1.next("chat message").await["text"], json!(longest));
+        assert_eq!(next(&mut a1, "chat message").await["text"], json!(longest));
         assert_eq!(
-            a1.refused(json!({"to": to_b, "text": "more"})).await,
+            refused(&mut a1, json!({"to": to_b, "text": "more"})).await,
             "CHAT_RATE_LIMITED"
         );
 
@@ -428,12 +350,8 @@ async fn the_eleventh_message_of_a_burst_is_rate_limited() {
         // exactly ten are acknowledged and one is refused.
         let mut acked = Vec::new();
         let mut refused = Vec::new();
-        let deadline = tokio::time::Instant::now() + WAIT;
         while acked.len() + refused.len() < 11 {
-            let (name, payload) = tokio::time::timeout_at(deadline, a1.events.recv())
-                .await
-                .expect("burst answers in time")
-                .expect("client gone");
+            let (name, payload) = a1.next_any().await;
             match name.as_str() {
                 "chat:sent" => acked.push(payload["clientId"].as_i64().unwrap()),
                 "error" => {
@@ -451,7 +369,7 @@ async fn the_eleventh_message_of_a_burst_is_rate_limited() {
 
         let mut texts = Vec::new();
         for _ in 0..10 {
-            texts.push(b1.next("chat message").await["text"].clone());
+            texts.push(next(&mut b1, "chat message").await["text"].clone());
         }
         let refused_text = json!(format!("burst {}", refused[0]));
         assert!(!texts.contains(&refused_text), "{texts:?}");
@@ -460,15 +378,18 @@ async fn the_eleventh_message_of_a_burst_is_rate_limited() {
 
         // The limit is per socket: A's other socket still sends.
         for _ in 0..10 {
-            a2.next("chat message").await;
+            next(&mut a2, "chat message").await;
         }
         a2.emit(
             "chat message",
             json!({"to": uuid(&b), "text": "other socket"}),
         )
         .await;
-        a2.next("chat:sent").await;
-        assert_eq!(b1.next("chat message").await["text"], json!("other socket"));
+        next(&mut a2, "chat:sent").await;
+        assert_eq!(
+            next(&mut b1, "chat message").await["text"],
+            json!("other socket")
+        );
 
         a1.close().await;
         a2.close().await;

@@ -10,12 +10,8 @@ use alpha_auth::{
 };
 use alpha_gateways::ClientNotifier;
 use alpha_kernel::{Phone, UserNotifier};
-use alpha_testkit::TestApp;
-use futures_util::FutureExt;
-use rust_socketio::asynchronous::{Client, ClientBuilder};
-use rust_socketio::{Event, Payload};
+use alpha_testkit::{TestApp, TestSocket};
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
 
 const ACCESS_SECRET: &str = "client-gateway-test-access-secret-0123456789";
 const REFRESH_SECRET: &str = "client-gateway-test-refresh-secret-0123456789";
@@ -23,8 +19,6 @@ const PHONE_A: &str = "+99365111111";
 const PHONE_B: &str = "+99365222222";
 /// Longest wait for anything the test expects to happen.
 const WAIT: Duration = Duration::from_secs(10);
-/// How long "never arrives" is watched for.
-const QUIET: Duration = Duration::from_millis(500);
 
 // ---------------------------------------------------------------------------------------------
 // harness
@@ -64,8 +58,8 @@ impl Harness {
     }
 
     /// Connects with `token` as `auth.token` and waits for `connected`.
-    async fn connect(&self, token: &str) -> TestClient {
-        let mut client = TestClient::open(&self.url, Some(json!({ "token": token }))).await;
+    async fn connect(&self, token: &str) -> TestSocket {
+        let mut client = TestSocket::open(&self.url, "/", Some(json!({ "token": token }))).await;
         let hello = client.next("connected").await;
         assert!(hello["userId"].is_string(), "connected payload: {hello}");
         client
@@ -78,97 +72,10 @@ impl Harness {
     }
 }
 
-/// An app: a rust_socketio client on `/` whose received events land in a channel. A refused
-/// handshake and the server's `error` event both arrive as `error`.
-struct TestClient {
-    client: Client,
-    events: mpsc::UnboundedReceiver<(String, Value)>,
-}
-
-impl TestClient {
-    /// Opens the connection; `connect()` returns before the namespace answers, so callers wait
-    /// for `connected` (or `error`) before emitting.
-    async fn open(url: &str, auth: Option<Value>) -> TestClient {
-        let (tx, events) = mpsc::unbounded_channel();
-        let mut builder = ClientBuilder::new(url)
-            .namespace("/")
-            .reconnect(false)
-            .reconnect_on_disconnect(false);
-        if let Some(auth) = auth {
-            builder = builder.auth(auth);
-        }
-        for event in ["connected", "registered", "notification", "otp:delivered"] {
-            let tx = tx.clone();
-            builder = builder.on(event, move |payload: Payload, _: Client| {
-                let _ = tx.send((event.to_owned(), first(payload)));
-                async {}.boxed()
-            });
-        }
-        for (event, name) in [(Event::Error, "error"), (Event::Close, "close")] {
-            let tx = tx.clone();
-            builder = builder.on(event, move |payload: Payload, _: Client| {
-                let _ = tx.send((name.to_owned(), first(payload)));
-                async {}.boxed()
-            });
-        }
-        let client = tokio::time::timeout(WAIT, builder.connect())
-            .await
-            .expect("connect timed out")
-            .expect("connect failed");
-        TestClient { client, events }
-    }
-
-    /// Waits for `event`, skipping others; panics after [`WAIT`].
-    async fn next(&mut self, event: &str) -> Value {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        self.next_until(event, deadline).await
-    }
-
-    async fn next_until(&mut self, event: &str, deadline: tokio::time::Instant) -> Value {
-        loop {
-            let received = tokio::time::timeout_at(deadline, self.events.recv())
-                .await
-                .unwrap_or_else(|_| panic!("no {event} in time"))
-                .unwrap_or_else(|| panic!("client gone while waiting for {event}"));
-            if received.0 == event {
-                return received.1;
-            }
-        }
-    }
-
-    /// Asserts `event` does not arrive within [`QUIET`].
-    async fn never(&mut self, event: &str) {
-        let deadline = tokio::time::Instant::now() + QUIET;
-        while let Ok(Some((name, payload))) =
-            tokio::time::timeout_at(deadline, self.events.recv()).await
-        {
-            assert_ne!(name, event, "{event} arrived but must not: {payload}");
-        }
-    }
-
-    async fn emit(&self, event: &str, payload: Value) {
-        tokio::time::timeout(WAIT, self.client.emit(event, payload))
-            .await
-            .expect("emit timed out")
-            .expect("emit failed");
-    }
-
-    async fn close(self) {
-        let _ = tokio::time::timeout(WAIT, self.client.disconnect()).await;
-    }
-}
-
-fn first(payload: Payload) -> Value {
-    match payload {
-        Payload::Text(mut values) if !values.is_empty() => values.swap_remove(0),
-        _ => Value::Null,
-    }
-}
-
 /// Connects with `auth` and asserts the handshake is refused with `code`, and that the client
 /// is never told it is connected.
 async fn assert_refused(url: &str, auth: Option<Value>, code: &str) {
-    let mut client = TestClient::open(url, auth).await;
+    let mut client = TestSocket::open(url, "/", auth).await;
     let error = client.next("error").await;
     let text = error
         .as_str()
@@ -229,7 +136,7 @@ async fn handshakes_without_a_valid_access_token_are_refused() {
         client.close().await;
         // ... also as the `token` query parameter.
         let url = format!("{}?token={}", h.url, tokens.access_token);
-        let mut by_query = TestClient::open(&url, None).await;
+        let mut by_query = TestSocket::open(&url, "/", None).await;
         by_query.next("connected").await;
         by_query.close().await;
         h.auth.logout(&user).await.unwrap();
@@ -284,8 +191,7 @@ async fn disconnecting_a_session_closes_only_its_sockets() {
         let mut a2 = h.connect(&s2_tokens.access_token).await;
 
         h.gateway.disconnect_session(s1.session.unwrap());
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
-        a1.next_until("close", deadline).await;
+        a1.next_within("close", Duration::from_secs(1)).await;
 
         // The other session is still connected and still reachable.
         a2.never("close").await;
@@ -296,8 +202,7 @@ async fn disconnecting_a_session_closes_only_its_sockets() {
 
         // Deleting the user drops the rest.
         h.gateway.disconnect_user(s1.id);
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
-        a2.next_until("close", deadline).await;
+        a2.next_within("close", Duration::from_secs(1)).await;
         assert_eq!(h.gateway.notify(s1.id, "notification", json!({})), 0);
 
         a1.close().await;

@@ -12,16 +12,16 @@ use alpha_sms_dispatch::device_token::hash_secret;
 use alpha_sms_dispatch::{DeviceDirectory, DeviceKey, Dispatcher};
 use alpha_store::pool::PgPool;
 use alpha_store::repos::PgDeviceDirectory;
-use alpha_testkit::TestApp;
+use alpha_testkit::{TestApp, TestSocket, first};
 use chrono::Utc;
 use diesel::QueryableByName;
 use diesel::sql_types::Text;
 use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
 use futures_util::FutureExt;
 use rust_socketio::Payload;
-use rust_socketio::asynchronous::{Client, ClientBuilder};
+use rust_socketio::asynchronous::Client;
 use serde_json::{Value, json};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 use uuid::Uuid;
 
 const SHARED: &str = "shared-secret-token";
@@ -147,90 +147,6 @@ impl Harness {
     }
 }
 
-/// A device app: a rust_socketio client on `/sms` whose received events land in a channel.
-struct TestDevice {
-    client: Client,
-    events: mpsc::UnboundedReceiver<(String, Value)>,
-}
-
-impl TestDevice {
-    /// Connects and waits for `sms:hello`, after which the namespace accepts events.
-    async fn connect(url: &str) -> TestDevice {
-        let (tx, events) = mpsc::unbounded_channel();
-        let mut builder = ClientBuilder::new(url)
-            .namespace("/sms")
-            .reconnect(false)
-            .reconnect_on_disconnect(false);
-        for event in ["sms:hello", "sms:registered", "sms:send", "sms:ping"] {
-            let tx = tx.clone();
-            builder = builder.on(event, move |payload: Payload, _: Client| {
-                let _ = tx.send((event.to_owned(), first(payload)));
-                async {}.boxed()
-            });
-        }
-        let close = tx.clone();
-        builder = builder.on(rust_socketio::Event::Close, move |_: Payload, _: Client| {
-            let _ = close.send(("close".to_owned(), Value::Null));
-            async {}.boxed()
-        });
-        let client = tokio::time::timeout(WAIT, builder.connect())
-            .await
-            .expect("connect timed out")
-            .expect("connect failed");
-        let mut device = TestDevice { client, events };
-        let hello = device.next("sms:hello").await;
-        assert!(hello["registerWithinSeconds"].as_u64().unwrap() >= 1);
-        device
-    }
-
-    /// Waits for `event`, skipping others (pings); panics after [`WAIT`].
-    async fn next(&mut self, event: &str) -> Value {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            let received = tokio::time::timeout_at(deadline, self.events.recv())
-                .await
-                .unwrap_or_else(|_| panic!("no {event} within {WAIT:?}"))
-                .unwrap_or_else(|| panic!("client gone while waiting for {event}"));
-            if received.0 == event {
-                return received.1;
-            }
-        }
-    }
-
-    /// Asserts `event` does not arrive within [`QUIET`].
-    async fn never(&mut self, event: &str) {
-        let deadline = tokio::time::Instant::now() + QUIET;
-        while let Ok(Some((name, _))) = tokio::time::timeout_at(deadline, self.events.recv()).await
-        {
-            assert_ne!(name, event, "{event} arrived but must not");
-        }
-    }
-
-    async fn emit(&self, event: &str, payload: Value) {
-        tokio::time::timeout(WAIT, self.client.emit(event, payload))
-            .await
-            .expect("emit timed out")
-            .expect("emit failed");
-    }
-
-    /// `sms:register`, answered by `sms:registered`.
-    async fn register(&mut self, payload: Value) -> Value {
-        self.emit("sms:register", payload).await;
-        self.next("sms:registered").await
-    }
-
-    async fn close(self) {
-        let _ = tokio::time::timeout(WAIT, self.client.disconnect()).await;
-    }
-}
-
-fn first(payload: Payload) -> Value {
-    match payload {
-        Payload::Text(mut values) if !values.is_empty() => values.swap_remove(0),
-        _ => Value::Null,
-    }
-}
-
 /// Every test body runs under this, so a failure never hangs the suite. Bodies come boxed:
 /// they hold a database, a server and clients, too much for the stack.
 async fn within(body: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>>) {
@@ -246,7 +162,7 @@ async fn within(body: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + S
 async fn wrong_or_missing_token_is_refused_and_never_gets_sms() {
     within(Box::pin(async {
         let h = Harness::start(config()).await;
-        let mut wrong = TestDevice::connect(&h.url).await;
+        let mut wrong = TestSocket::device(&h.url).await;
         let reply = wrong
             .register(json!({"authToken": "wrong_token", "region": "tm", "deviceId": "rogue"}))
             .await;
@@ -254,7 +170,7 @@ async fn wrong_or_missing_token_is_refused_and_never_gets_sms() {
         assert_eq!(reply["message"], json!("Invalid auth token"));
         wrong.next("close").await;
 
-        let mut missing = TestDevice::connect(&h.url).await;
+        let mut missing = TestSocket::device(&h.url).await;
         let reply = missing.register(json!({"region": "tm"})).await;
         assert_eq!(reply["success"], json!(false));
         assert_eq!(reply["message"], json!("Invalid auth token"));
@@ -266,7 +182,7 @@ async fn wrong_or_missing_token_is_refused_and_never_gets_sms() {
         assert_eq!(h.dispatcher.send_otp(otp).await, SmsOutcome::Unavailable);
 
         // With a real device connected, the code goes to it and never to the refused sockets.
-        let mut real = TestDevice::connect(&h.url).await;
+        let mut real = TestSocket::device(&h.url).await;
         let reply = real
             .register(json!({"authToken": SHARED, "region": "tm", "deviceId": "real"}))
             .await;
@@ -290,14 +206,14 @@ async fn wrong_or_missing_token_is_refused_and_never_gets_sms() {
 async fn no_credentials_configured_refuses_unless_development() {
     within(Box::pin(async {
         let h = Harness::start(vec![]).await;
-        let mut device = TestDevice::connect(&h.url).await;
+        let mut device = TestSocket::device(&h.url).await;
         let reply = device.register(json!({"region": "tm"})).await;
         assert_eq!(reply["success"], json!(false));
         device.next("close").await;
         h.stop().await;
 
         let h = Harness::start(vec![("APP_ENV", "development")]).await;
-        let mut device = TestDevice::connect(&h.url).await;
+        let mut device = TestSocket::device(&h.url).await;
         let reply = device.register(json!({})).await;
         assert_eq!(reply["success"], json!(true));
         assert_eq!(reply["deviceId"], json!("device-tm"));
@@ -313,7 +229,7 @@ async fn per_device_token_is_accepted_with_the_directory_region() {
     within(Box::pin(async {
         let h = Harness::start(config()).await;
         let (id, token) = h.device_with_token("tm").await;
-        let mut device = TestDevice::connect(&h.url).await;
+        let mut device = TestSocket::device(&h.url).await;
         // The payload's id and region are ignored: the token says who the device is.
         let reply = device
             .register(json!({"authToken": token, "region": "xx", "deviceId": "spoof"}))
@@ -350,7 +266,7 @@ async fn per_device_token_is_accepted_with_the_directory_region() {
         }
 
         // A wrong secret for the same id is not accepted.
-        let mut forged = TestDevice::connect(&h.url).await;
+        let mut forged = TestSocket::device(&h.url).await;
         let reply = forged
             .register(json!({"authToken": format!("{id}.not-the-secret")}))
             .await;
@@ -385,12 +301,12 @@ async fn per_device_token_is_accepted_with_the_directory_region() {
 async fn shared_token_is_accepted_and_acked() {
     within(Box::pin(async {
         let h = Harness::start(config()).await;
-        let mut device = TestDevice::connect(&h.url).await;
+        let mut device = TestSocket::device(&h.url).await;
         // The old apps read the ack; rust_socketio nests its args one level deeper.
         let (tx, rx) = oneshot::channel::<Value>();
         let tx = std::sync::Mutex::new(Some(tx));
         device
-            .client
+            .raw()
             .emit_with_ack(
                 "sms:register",
                 json!({"authToken": SHARED, "region": "tm", "deviceId": "android_1"}),
@@ -429,40 +345,21 @@ async fn unregistered_socket_is_dropped_after_the_timeout() {
             ("ALPHA__GATEWAYS__SMS_REGISTER_TIMEOUT_MS", "1500"),
         ])
         .await;
-        let (tx, mut events) = mpsc::unbounded_channel();
-        let client = ClientBuilder::new(h.url.as_str())
-            .namespace("/sms")
-            .reconnect(false)
-            .on("sms:hello", {
-                let tx = tx.clone();
-                move |_: Payload, _: Client| {
-                    let _ = tx.send("hello");
-                    async {}.boxed()
-                }
-            })
-            .on(rust_socketio::Event::Close, move |_: Payload, _: Client| {
-                let _ = tx.send("close");
-                async {}.boxed()
-            })
-            .connect()
-            .await
-            .unwrap();
+        let mut silent = TestSocket::open(&h.url, "/sms", None).await;
         let started = tokio::time::Instant::now();
-        let first = tokio::time::timeout(WAIT, events.recv()).await.unwrap();
-        assert_eq!(first, Some("hello"));
-        let next = tokio::time::timeout(WAIT, events.recv()).await.unwrap();
-        assert_eq!(next, Some("close"));
+        silent.next("sms:hello").await;
+        silent.next("close").await;
         assert!(started.elapsed() >= Duration::from_millis(1000));
 
         // A registered socket stays past the window.
-        let mut device = TestDevice::connect(&h.url).await;
+        let mut device = TestSocket::device(&h.url).await;
         device
             .register(json!({"authToken": SHARED, "deviceId": "stays"}))
             .await;
         tokio::time::sleep(Duration::from_millis(2000)).await;
         assert_eq!(h.device_keys(), vec!["stays".to_owned()]);
         device.never("close").await;
-        let _ = client.disconnect().await;
+        silent.close().await;
         device.close().await;
         h.stop().await;
     }))
@@ -473,13 +370,13 @@ async fn unregistered_socket_is_dropped_after_the_timeout() {
 async fn duplicate_shared_token_device_id_is_refused() {
     within(Box::pin(async {
         let h = Harness::start(config()).await;
-        let mut first = TestDevice::connect(&h.url).await;
+        let mut first = TestSocket::device(&h.url).await;
         let reply = first
             .register(json!({"authToken": SHARED, "region": "tm", "deviceId": "android_1"}))
             .await;
         assert_eq!(reply["success"], json!(true));
 
-        let mut second = TestDevice::connect(&h.url).await;
+        let mut second = TestSocket::device(&h.url).await;
         let reply = second
             .register(json!({"authToken": SHARED, "region": "tm", "deviceId": "android_1"}))
             .await;
@@ -488,12 +385,12 @@ async fn duplicate_shared_token_device_id_is_refused() {
         second.next("close").await;
 
         // The same holds for the default key `device-<region>`.
-        let mut third = TestDevice::connect(&h.url).await;
+        let mut third = TestSocket::device(&h.url).await;
         assert_eq!(
             third.register(json!({"authToken": SHARED})).await["success"],
             json!(true)
         );
-        let mut fourth = TestDevice::connect(&h.url).await;
+        let mut fourth = TestSocket::device(&h.url).await;
         assert_eq!(
             fourth
                 .register(json!({"authToken": SHARED, "region": "tm"}))
@@ -523,7 +420,7 @@ async fn shared_token_cannot_claim_a_token_devices_id() {
     within(Box::pin(async {
         let h = Harness::start(config()).await;
         let (id, _) = h.device_with_token("tm").await;
-        let mut rogue = TestDevice::connect(&h.url).await;
+        let mut rogue = TestSocket::device(&h.url).await;
         let reply = rogue
             .register(json!({"authToken": SHARED, "deviceId": id}))
             .await;
@@ -540,7 +437,7 @@ async fn device_token_takes_over_and_in_flight_sms_is_retried() {
     within(Box::pin(async {
         let h = Harness::start(config()).await;
         let (id, token) = h.device_with_token("tm").await;
-        let mut old = TestDevice::connect(&h.url).await;
+        let mut old = TestSocket::device(&h.url).await;
         assert_eq!(
             old.register(json!({"authToken": token})).await["success"],
             json!(true)
@@ -552,12 +449,12 @@ async fn device_token_takes_over_and_in_flight_sms_is_retried() {
         );
         let first_send = old.next("sms:send").await;
         // Connected only now, so the first attempt surely went to the token device.
-        let mut backup = TestDevice::connect(&h.url).await;
+        let mut backup = TestSocket::device(&h.url).await;
         backup
             .register(json!({"authToken": SHARED, "region": "tm", "deviceId": "backup"}))
             .await;
 
-        let mut new = TestDevice::connect(&h.url).await;
+        let mut new = TestSocket::device(&h.url).await;
         let reply = new.register(json!({"authToken": token})).await;
         assert_eq!(reply["success"], json!(true), "{reply}");
         assert_eq!(reply["deviceId"], json!(id));
@@ -610,13 +507,13 @@ async fn device_token_takes_over_and_in_flight_sms_is_retried() {
 async fn ack_from_another_device_or_unregistered_socket_is_ignored() {
     within(Box::pin(async {
         let h = Harness::start(config()).await;
-        let mut a = TestDevice::connect(&h.url).await;
+        let mut a = TestSocket::device(&h.url).await;
         a.register(json!({"authToken": SHARED, "region": "tm", "deviceId": "a"}))
             .await;
-        let mut b = TestDevice::connect(&h.url).await;
+        let mut b = TestSocket::device(&h.url).await;
         b.register(json!({"authToken": SHARED, "region": "tm", "deviceId": "b"}))
             .await;
-        let stranger = TestDevice::connect(&h.url).await;
+        let stranger = TestSocket::device(&h.url).await;
 
         let otp = h.otp("55555").await;
         assert_eq!(
@@ -654,7 +551,7 @@ async fn ack_from_another_device_or_unregistered_socket_is_ignored() {
 async fn dispatched_otp_reaches_the_device_and_its_ack_marks_the_code_sent() {
     within(Box::pin(async {
         let h = Harness::start(config()).await;
-        let mut device = TestDevice::connect(&h.url).await;
+        let mut device = TestSocket::device(&h.url).await;
         device
             .register(json!({"authToken": SHARED, "region": "tm", "deviceId": "android_1"}))
             .await;
@@ -696,7 +593,7 @@ async fn registered_devices_are_pinged() {
             ("ALPHA__GATEWAYS__SMS_PING_INTERVAL_MS", "200"),
         ])
         .await;
-        let mut device = TestDevice::connect(&h.url).await;
+        let mut device = TestSocket::device(&h.url).await;
         device.register(json!({"authToken": SHARED})).await;
         let ping = device.next("sms:ping").await;
         assert!(ping["timestamp"].as_i64().unwrap() > 0);
@@ -727,7 +624,7 @@ async fn disabled_or_rotated_devices_are_disconnected_and_others_stay() {
         let (kept_id, kept_token) = h.device_with_token("tm").await;
         let mut sockets = Vec::new();
         for token in [&lost_token, &rotated_token, &kept_token] {
-            let mut device = TestDevice::connect(&h.url).await;
+            let mut device = TestSocket::device(&h.url).await;
             let reply = device.register(json!({"authToken": token})).await;
             assert_eq!(reply["success"], json!(true), "{reply}");
             sockets.push(device);
@@ -770,7 +667,7 @@ async fn disabled_or_rotated_devices_are_disconnected_and_others_stay() {
 
         // Neither may come back with its old token.
         for token in [&lost_token, &rotated_token] {
-            let mut again = TestDevice::connect(&h.url).await;
+            let mut again = TestSocket::device(&h.url).await;
             let reply = again.register(json!({"authToken": token})).await;
             assert_eq!(reply["success"], json!(false), "{reply}");
             again.close().await;

@@ -8,101 +8,13 @@ use std::time::Duration;
 
 use actix_web::http::{Method, StatusCode};
 use alpha_device_sim::{AckPolicy, SimConfig, Simulator};
-use alpha_testkit::TestDb;
+use alpha_testkit::{TestDb, TestSocket};
 use api::{CLIENT, TestApp, call, login, post_json, settings, with_bearer};
 use diesel_async::SimpleAsyncConnection;
-use futures_util::FutureExt;
-use rust_socketio::asynchronous::{Client, ClientBuilder};
-use rust_socketio::{Event, Payload};
-use serde_json::{Value, json};
-use tokio::sync::mpsc;
+use serde_json::json;
 
 const WAIT: Duration = Duration::from_secs(10);
 const SHARED: &str = "shared-device-token-for-tests-0123456789";
-
-struct Socket {
-    client: Client,
-    events: mpsc::UnboundedReceiver<(String, Value)>,
-}
-
-impl Socket {
-    /// Connects with `token` and waits for the server's `connected`.
-    async fn open(url: &str, token: &str) -> Socket {
-        let (tx, events) = mpsc::unbounded_channel();
-        let mut builder = ClientBuilder::new(url)
-            .namespace("/")
-            .reconnect(false)
-            .reconnect_on_disconnect(false)
-            .auth(json!({ "token": token }));
-        for event in [
-            "connected",
-            "notification",
-            "otp:delivered",
-            "chat message",
-            "chat:sent",
-        ] {
-            let tx = tx.clone();
-            builder = builder.on(event, move |payload: Payload, _: Client| {
-                let _ = tx.send((event.to_owned(), first(payload)));
-                async {}.boxed()
-            });
-        }
-        for (event, name) in [(Event::Error, "error"), (Event::Close, "close")] {
-            let tx = tx.clone();
-            builder = builder.on(event, move |payload: Payload, _: Client| {
-                let _ = tx.send((name.to_owned(), first(payload)));
-                async {}.boxed()
-            });
-        }
-        let client = tokio::time::timeout(WAIT, builder.connect())
-            .await
-            .unwrap()
-            .unwrap();
-        let mut socket = Socket { client, events };
-        socket.next("connected", WAIT).await;
-        socket
-    }
-
-    async fn next(&mut self, event: &str, within: Duration) -> Value {
-        let deadline = tokio::time::Instant::now() + within;
-        loop {
-            let (name, payload) = tokio::time::timeout_at(deadline, self.events.recv())
-                .await
-                .unwrap_or_else(|_| panic!("no {event} within {within:?}"))
-                .unwrap_or_else(|| panic!("socket gone while waiting for {event}"));
-            if name == event {
-                return payload;
-            }
-        }
-    }
-
-    async fn never(&mut self, event: &str, during: Duration) {
-        let deadline = tokio::time::Instant::now() + during;
-        while let Ok(Some((name, payload))) =
-            tokio::time::timeout_at(deadline, self.events.recv()).await
-        {
-            assert_ne!(name, event, "{event} arrived: {payload}");
-        }
-    }
-
-    async fn emit(&self, event: &str, payload: Value) {
-        tokio::time::timeout(WAIT, self.client.emit(event, payload))
-            .await
-            .unwrap()
-            .unwrap();
-    }
-
-    async fn close(self) {
-        let _ = tokio::time::timeout(WAIT, self.client.disconnect()).await;
-    }
-}
-
-fn first(payload: Payload) -> Value {
-    match payload {
-        Payload::Text(mut values) if !values.is_empty() => values.remove(0),
-        _ => Value::Null,
-    }
-}
 
 fn env() -> Vec<(&'static str, &'static str)> {
     vec![
@@ -121,8 +33,8 @@ async fn logout_closes_that_sessions_sockets_within_a_second_and_no_others() {
     let app = stack.http().await;
     let (phone_access, _) = login(&app, "99361999999").await;
     let (tablet_access, _) = login(&app, "99361999999").await;
-    let mut phone = Socket::open(&stack.clients_url, &phone_access).await;
-    let mut tablet = Socket::open(&stack.clients_url, &tablet_access).await;
+    let mut phone = TestSocket::client(&stack.clients_url, &phone_access).await;
+    let mut tablet = TestSocket::client(&stack.clients_url, &tablet_access).await;
 
     let (status, _, _) = call(
         &app,
@@ -130,8 +42,10 @@ async fn logout_closes_that_sessions_sockets_within_a_second_and_no_others() {
     )
     .await;
     assert_eq!(status, StatusCode::CREATED);
-    phone.next("close", Duration::from_secs(1)).await;
-    tablet.never("close", Duration::from_millis(500)).await;
+    phone.next_within("close", Duration::from_secs(1)).await;
+    tablet
+        .never_within("close", Duration::from_millis(500))
+        .await;
     tablet.close().await;
 }
 
@@ -176,7 +90,7 @@ async fn a_devices_ack_reaches_the_users_sockets_as_otp_delivered() {
     .await;
     assert_eq!(status, StatusCode::OK, "{tokens}");
     let mut socket =
-        Socket::open(&stack.clients_url, tokens["accessToken"].as_str().unwrap()).await;
+        TestSocket::client(&stack.clients_url, tokens["accessToken"].as_str().unwrap()).await;
 
     let (_, second, _) = call(
         &app,
@@ -188,7 +102,7 @@ async fn a_devices_ack_reaches_the_users_sockets_as_otp_delivered() {
     )
     .await;
     device.next_sms_within(WAIT).await.unwrap();
-    let delivered = socket.next("otp:delivered", WAIT).await;
+    let delivered = socket.next_within("otp:delivered", WAIT).await;
     assert_eq!(delivered["requestId"], second["requestId"]);
     assert_eq!(delivered["phone"], "+99365123456");
     socket.close().await;
@@ -206,13 +120,13 @@ async fn chat_goes_from_one_user_to_the_other_through_the_served_gateway() {
         with_bearer(Method::GET, "/api/v1/auth/me", &b_token).to_request(),
     )
     .await;
-    let mut a = Socket::open(&stack.clients_url, &a_token).await;
-    let mut b = Socket::open(&stack.clients_url, &b_token).await;
+    let mut a = TestSocket::client(&stack.clients_url, &a_token).await;
+    let mut b = TestSocket::client(&stack.clients_url, &b_token).await;
 
     a.emit("chat message", json!({"to": b_me["uuid"], "text": "salam"}))
         .await;
-    let sent = a.next("chat:sent", WAIT).await;
-    let received = b.next("chat message", WAIT).await;
+    let sent = a.next_within("chat:sent", WAIT).await;
+    let received = b.next_within("chat message", WAIT).await;
     assert_eq!(received["text"], "salam");
     assert_eq!(received["id"], sent["id"]);
     let (status, history, _) = call(
@@ -285,13 +199,13 @@ async fn a_deleted_users_sockets_are_closed_promptly() {
     let db = stack.db();
     let app = stack.http().await;
     let (access, _) = login(&app, "99361999999").await;
-    let mut socket = Socket::open(&stack.clients_url, &access).await;
+    let mut socket = TestSocket::client(&stack.clients_url, &access).await;
     db.conn()
         .await
         .batch_execute("DELETE FROM users")
         .await
         .unwrap();
-    socket.next("close", Duration::from_secs(3)).await;
+    socket.next_within("close", Duration::from_secs(3)).await;
 }
 
 #[actix_web::test]
@@ -301,7 +215,7 @@ async fn refresh_token_reuse_closes_that_sessions_sockets() {
     let stack = TestApp::on(TestDb::new().await, settings(&env)).await;
     let app = stack.http().await;
     let (access, first_refresh) = login(&app, "99361999999").await;
-    let mut socket = Socket::open(&stack.clients_url, &access).await;
+    let mut socket = TestSocket::client(&stack.clients_url, &access).await;
     let refresh =
         |token: &str| with_bearer(Method::POST, "/api/v1/auth/refresh", token).to_request();
     assert_eq!(
@@ -315,5 +229,5 @@ async fn refresh_token_reuse_closes_that_sessions_sockets() {
         (status, body["code"].as_str()),
         (StatusCode::UNAUTHORIZED, Some("TOKEN_REUSE"))
     );
-    socket.next("close", Duration::from_secs(1)).await;
+    socket.next_within("close", Duration::from_secs(1)).await;
 }

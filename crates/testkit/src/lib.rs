@@ -10,6 +10,7 @@ mod catalogue;
 mod db;
 mod reaper;
 mod server;
+mod sockets;
 mod template;
 mod url;
 
@@ -17,3 +18,4 @@ pub use app::{CLIENT, TEST_MODE, TestApp, call, login, post_json, test_settings,
 pub use catalogue::{Catalogue, catalogue};
 pub use db::TestDb;
 pub use server::{TEST_DATABASE_URL, embedded_cluster_dir};
+pub use sockets::{QUIET, TestSocket, WAIT, first};
