@@ -1,6 +1,6 @@
 //! Values of the auth domain.
 
-use alpha_kernel::{Phone, SessionId, UserId};
+use alpha_kernel::{Email, Phone, SessionId, UserId};
 use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,5 +132,5 @@ pub struct ProfileChanges {
     pub name: Option<Option<String>>,
     pub location: Option<Option<String>>,
     /// Already validated as an address by the edge.
-    pub email: Option<Option<String>>,
+    pub email: Option<Option<Email>>,
 }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use alpha_kernel::{Clock, UserId};
+use alpha_kernel::{Clock, Paged, UserId};
 
 use crate::errors::{ChatError, SendError};
 use crate::ports::ChatRepo;
@@ -53,8 +53,9 @@ impl ChatService {
         me: UserId,
         peer: UserId,
         page: Page,
-    ) -> Result<Vec<ChatMessage>, ChatError> {
-        Ok(self.repo.conversation(me, peer, page).await?)
+    ) -> Result<Paged<ChatMessage>, ChatError> {
+        let rows = self.repo.conversation(me, peer, page.probe()).await?;
+        Ok(Paged::from_probe(rows, page.limit))
     }
 
     /// What `me` received after `since`, oldest first, for a reconnecting client.
@@ -65,11 +66,10 @@ impl ChatService {
         me: UserId,
         since: MessageId,
         limit: Option<u32>,
-    ) -> Result<Vec<ChatMessage>, ChatError> {
-        Ok(self
-            .repo
-            .received_after(me, Page::new(Some(since), limit))
-            .await?)
+    ) -> Result<Paged<ChatMessage>, ChatError> {
+        let page = Page::new(Some(since), limit);
+        let rows = self.repo.received_after(me, page.probe()).await?;
+        Ok(Paged::from_probe(rows, page.limit))
     }
 }
 

@@ -55,25 +55,5 @@ pub struct ChatMessage {
     pub created_at: DateTime<Utc>,
 }
 
-/// How much of a list to read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Page {
-    /// Exclusive cursor: for history, older than this id; for missed messages, newer than it.
-    pub cursor: Option<MessageId>,
-    pub limit: u32,
-}
-
-impl Page {
-    pub const DEFAULT_LIMIT: u32 = 50;
-    pub const MAX_LIMIT: u32 = 100;
-
-    /// Clamps the limit to 1..=[`Page::MAX_LIMIT`] so no request can ask for everything.
-    pub fn new(cursor: Option<MessageId>, limit: Option<u32>) -> Self {
-        Self {
-            cursor,
-            limit: limit
-                .unwrap_or(Self::DEFAULT_LIMIT)
-                .clamp(1, Self::MAX_LIMIT),
-        }
-    }
-}
+/// How much of a conversation to read; the cursor is a message id.
+pub type Page = alpha_kernel::PageRequest<MessageId>;

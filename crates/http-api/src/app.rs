@@ -39,19 +39,14 @@ pub fn build_app(
         .into_utoipa_app()
         .openapi(openapi::ApiDoc::openapi())
         .app_data(web::Data::new(state))
-        .service(health::healthz::healthz)
-        .service(health::readyz::readyz)
+        .configure(health::routes)
+        // One line per context; each context's `routes()` lists its endpoints.
         .service(
             scope::scope("/api/v1")
-                .service(otp::send::send)
-                .service(otp::verify::verify)
-                .service(auth::me::me)
-                .service(auth::refresh::refresh)
-                .service(auth::logout::logout)
-                .service(auth::update::update)
-                .service(auth::set_firebase::set_firebase)
-                .service(admin::sms_devices::list)
-                .service(chat::history::history),
+                .configure(otp::routes)
+                .configure(auth::routes)
+                .configure(chat::routes)
+                .configure(admin::routes),
         )
         .split_for_parts();
     openapi::complete(&mut doc);

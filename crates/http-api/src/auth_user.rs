@@ -4,8 +4,9 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
-use alpha_auth::{AuthError, AuthUser};
+use alpha_auth::AuthUser;
 
+use crate::auth::errors::{forbidden, missing_token};
 use crate::bearer::bearer_token;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -32,29 +33,9 @@ impl FromRequest for CurrentUser {
                 .authenticate(&token)
                 .await
                 .map(CurrentUser)
-                .map_err(|err| auth_error(&err))
+                .map_err(ApiError::from)
         })
     }
-}
-
-/// The guards' answers (CONTRACT §1.7).
-pub(crate) fn auth_error(err: &AuthError) -> ApiError {
-    match err {
-        AuthError::Expired => ApiError::unauthorized("TOKEN_EXPIRED", "Access token expired"),
-        AuthError::Invalid => ApiError::unauthorized("TOKEN_INVALID", "Invalid access token"),
-        AuthError::SessionRevoked => {
-            ApiError::unauthorized("TOKEN_INVALID", "Session revoked or user not found")
-        }
-        AuthError::UserDeleted => ApiError::unauthorized(
-            "USER_DELETED",
-            "This account has been deleted by an administrator",
-        ),
-        AuthError::Infrastructure(repo) => ApiError::from_repo(repo),
-    }
-}
-
-pub(crate) fn missing_token() -> ApiError {
-    ApiError::unauthorized("TOKEN_INVALID", "Missing or malformed token")
 }
 
 /// A logged-in user with the `admin` role (CONTRACT §1.8 AdminGuard: 403 `FORBIDDEN` otherwise).
@@ -70,11 +51,7 @@ impl FromRequest for AdminUser {
         Box::pin(async move {
             let CurrentUser(user) = user.await?;
             if user.role != alpha_auth::Role::Admin {
-                return Err(ApiError::new(
-                    actix_web::http::StatusCode::FORBIDDEN,
-                    "FORBIDDEN",
-                    "Admin access required",
-                ));
+                return Err(forbidden());
             }
             Ok(AdminUser(user))
         })

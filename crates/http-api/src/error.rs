@@ -39,6 +39,13 @@ pub struct ApiError {
     request_id: Option<String>,
 }
 
+/// Store trouble without a use-case error around it (plain reads).
+impl From<alpha_kernel::RepoError> for ApiError {
+    fn from(err: alpha_kernel::RepoError) -> Self {
+        Self::from_repo(&err)
+    }
+}
+
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Self {

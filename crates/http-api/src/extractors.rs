@@ -13,6 +13,9 @@ use serde_json::Value;
 
 use crate::error::ApiError;
 
+/// A body that is not what the route takes (wrong JSON types, not an object, unreadable).
+pub(crate) const INVALID_BODY: &str = "INVALID_BODY";
+
 pub(crate) fn json_config(limit: usize) -> web::JsonConfig {
     web::JsonConfig::default()
         .limit(limit)
@@ -56,12 +59,12 @@ fn json_error(err: &JsonPayloadError) -> ApiError {
         )
         .with_legacy_fields(),
         JsonPayloadError::Deserialize(e) if e.is_data() => {
-            ApiError::bad_request("INVALID_BODY", format!("Invalid request body: {e}"))
+            ApiError::bad_request(INVALID_BODY, format!("Invalid request body: {e}"))
         }
         JsonPayloadError::Deserialize(e) => {
             ApiError::bad_request("INVALID_JSON", format!("Malformed JSON: {e}"))
         }
-        other => ApiError::bad_request("INVALID_BODY", format!("Unreadable request body: {other}")),
+        other => ApiError::bad_request(INVALID_BODY, format!("Unreadable request body: {other}")),
     }
 }
 
@@ -101,10 +104,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonObject<T> {
 fn object_body<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
     if !value.is_object() {
         return Err(ApiError::bad_request(
-            "INVALID_BODY",
+            INVALID_BODY,
             "The request body must be a JSON object",
         ));
     }
     serde_json::from_value(value)
-        .map_err(|e| ApiError::bad_request("INVALID_BODY", format!("Invalid request body: {e}")))
+        .map_err(|e| ApiError::bad_request(INVALID_BODY, format!("Invalid request body: {e}")))
 }

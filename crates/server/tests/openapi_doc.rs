@@ -286,3 +286,27 @@ async fn text_with_nul_is_a_400_not_a_500() {
         assert_eq!(answer["code"], code, "{uri} {body}");
     }
 }
+
+/// The served document, checked in: a changed route, field or status is a reviewed diff of
+/// `tests/snapshots/openapi.json`, not something a hand-kept list may miss. After an intended
+/// change: `UPDATE_SNAPSHOTS=1 cargo test -p alpha-server --test openapi_doc`, then review the diff.
+#[actix_web::test]
+async fn the_served_document_matches_the_checked_in_snapshot() {
+    let app = app().await;
+    let served = document(&app).await;
+    // serde_json's maps are sorted, so the text is stable whatever order utoipa built it in.
+    let text = format!("{}\n", serde_json::to_string_pretty(&served).unwrap());
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/openapi.json");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, &text).unwrap();
+        return;
+    }
+    let kept = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        kept == text,
+        "the served OpenAPI document differs from {}; if the change is intended, run \
+         `UPDATE_SNAPSHOTS=1 cargo test -p alpha-server --test openapi_doc` and review the diff",
+        path.display()
+    );
+}

@@ -1,7 +1,16 @@
-//! PostgreSQL adapter: schema, migrations, connection pool, seeds.
+//! PostgreSQL adapter: schema, migrations, connection pool, seeds, and one module per context
+//! (`otp`, `auth`, `chat`, `sms_dispatch`, `rate_limit`, `health`), each owning its tables.
 
+pub mod auth;
+pub mod chat;
+mod enums;
+mod error;
+pub mod health;
 pub mod migrate;
+pub mod otp;
 pub mod pool;
+pub mod rate_limit;
 pub mod repos;
 pub mod schema;
 pub mod seed;
+pub mod sms_dispatch;

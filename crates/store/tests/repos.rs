@@ -770,7 +770,9 @@ async fn update_profile_sets_clears_and_leaves_fields() {
             ProfileChanges {
                 name: Some(Some("Aman".to_owned())),
                 location: Some(None),
-                email: Some(Some("aman@example.com".to_owned())),
+                email: Some(Some(
+                    alpha_kernel::Email::parse("aman@example.com").unwrap(),
+                )),
             },
             t,
         )
@@ -819,7 +821,9 @@ async fn update_profile_with_another_users_email_is_email_taken_and_changes_noth
     let alice = new_user(&repo, 1).await;
     let bob = new_user(&repo, 2).await;
     let taken = ProfileChanges {
-        email: Some(Some("shared@example.com".to_owned())),
+        email: Some(Some(
+            alpha_kernel::Email::parse("shared@example.com").unwrap(),
+        )),
         ..ProfileChanges::default()
     };
     assert_eq!(
@@ -832,7 +836,9 @@ async fn update_profile_with_another_users_email_is_email_taken_and_changes_noth
     let clash = ProfileChanges {
         name: Some(Some("Bob".to_owned())),
         location: Some(None),
-        email: Some(Some("shared@example.com".to_owned())),
+        email: Some(Some(
+            alpha_kernel::Email::parse("shared@example.com").unwrap(),
+        )),
     };
     let outcome = repo
         .update_profile(bob.id, clash, now() + TimeDelta::seconds(5))

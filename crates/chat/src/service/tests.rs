@@ -110,9 +110,10 @@ async fn missed_reads_after_the_cursor_with_a_clamped_limit() {
     repo.expect_received_after()
         .with(
             eq(user(2)),
+            // One more than the clamped limit: the extra row only says more follow.
             eq(Page {
                 cursor: Some(MessageId(10)),
-                limit: Page::MAX_LIMIT,
+                limit: Page::MAX_LIMIT + 1,
             }),
         )
         .times(1)
@@ -121,7 +122,36 @@ async fn missed_reads_after_the_cursor_with_a_clamped_limit() {
         .missed(user(2), MessageId(10), Some(10_000))
         .await
         .unwrap();
-    assert_eq!(missed.len(), 1);
+    assert_eq!(missed.items.len(), 1);
+    assert!(!missed.has_more);
+}
+
+#[tokio::test]
+async fn a_full_page_says_more_follow_without_returning_the_extra_row() {
+    let mut repo = MockChatRepo::new();
+    repo.expect_conversation()
+        .with(
+            eq(user(1)),
+            eq(user(2)),
+            eq(Page::new(None, Some(2)).probe()),
+        )
+        .times(1)
+        .returning(|_, _, _| {
+            Ok(vec![
+                message(3, user(2), user(1), "c"),
+                message(2, user(1), user(2), "b"),
+                message(1, user(2), user(1), "a"),
+            ])
+        });
+    let page = service(repo)
+        .history(user(1), user(2), Page::new(None, Some(2)))
+        .await
+        .unwrap();
+    assert!(page.has_more);
+    assert_eq!(
+        page.items.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![MessageId(3), MessageId(2)]
+    );
 }
 
 #[test]

@@ -324,19 +324,11 @@ async fn missed(
         tracing::error!(error = %e, "client gateway: chat:missed failed");
         ChatFailure::internal()
     };
-    let messages = chat
+    let page = chat
         .missed(me, since, Some(limit))
         .await
         .map_err(internal)?;
-    // A full page may have more behind it: look one message further.
-    let has_more = match messages.last() {
-        Some(last) if messages.len() >= limit as usize => !chat
-            .missed(me, last.id, Some(1))
-            .await
-            .map_err(internal)?
-            .is_empty(),
-        _ => false,
-    };
+    let (messages, has_more) = (page.items, page.has_more);
     let payload = json!({
         "messages": messages.iter().map(message_json).collect::<Vec<_>>(),
         "hasMore": has_more,

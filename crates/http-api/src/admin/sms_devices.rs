@@ -44,11 +44,7 @@ pub(crate) async fn list(
     state: web::Data<AppState>,
     _admin: AdminUser,
 ) -> Result<HttpResponse, ApiError> {
-    let devices = state
-        .sms_devices
-        .list()
-        .await
-        .map_err(|e| ApiError::from_repo(&e))?;
+    let devices = state.sms_devices.list().await?;
     let body: Vec<SmsDeviceView> = devices
         .into_iter()
         .map(|d| SmsDeviceView {

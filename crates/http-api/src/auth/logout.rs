@@ -26,11 +26,7 @@ pub(crate) async fn logout(
     state: web::Data<AppState>,
     user: CurrentUser,
 ) -> Result<HttpResponse, ApiError> {
-    state
-        .auth
-        .logout(&user.0)
-        .await
-        .map_err(|e| ApiError::from_repo(&e))?;
+    state.auth.logout(&user.0).await?;
     Ok(HttpResponse::Created().json(MessageResponse {
         message: "Successfully logged out",
     }))

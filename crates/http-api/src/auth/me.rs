@@ -2,7 +2,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::auth_user::{auth_error, missing_token};
+use crate::auth::errors::missing_token;
 use crate::bearer::bearer_token;
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
@@ -41,7 +41,7 @@ pub(crate) async fn me(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let token = bearer_token(&req).ok_or_else(missing_token)?;
-    let profile = state.auth.me(token).await.map_err(|e| auth_error(&e))?;
+    let profile = state.auth.me(token).await?;
     Ok(HttpResponse::Ok().json(MeResponse {
         uuid: profile.id.to_string(),
         name: profile.name,

@@ -1,5 +1,5 @@
+use crate::auth::errors::TOKEN_INVALID;
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use alpha_auth::RefreshError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -36,35 +36,11 @@ pub(crate) async fn refresh(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let token = bearer_token(&req)
-        .ok_or_else(|| ApiError::unauthorized("TOKEN_INVALID", "Missing refresh token"))?;
+        .ok_or_else(|| ApiError::unauthorized(TOKEN_INVALID, "Missing refresh token"))?;
     let ip = client_ip(&req, &state.edge.trusted_proxies).map(|ip| ip.to_string());
-    let pair = state
-        .auth
-        .refresh(token, user_agent(&req), ip)
-        .await
-        .map_err(|err| refresh_error(&err))?;
+    let pair = state.auth.refresh(token, user_agent(&req), ip).await?;
     Ok(HttpResponse::Created().json(TokenPairResponse {
         access_token: pair.access_token,
         refresh_token: pair.refresh_token,
     }))
-}
-
-fn refresh_error(err: &RefreshError) -> ApiError {
-    match err {
-        RefreshError::Expired => ApiError::unauthorized("TOKEN_EXPIRED", "Refresh token expired"),
-        RefreshError::Invalid => ApiError::unauthorized("TOKEN_INVALID", "Invalid refresh token"),
-        RefreshError::SessionRevoked => {
-            ApiError::unauthorized("TOKEN_INVALID", "Session revoked or user not found")
-        }
-        RefreshError::Reuse => ApiError::unauthorized(
-            "TOKEN_REUSE",
-            "Refresh token reuse detected. Session revoked.",
-        ),
-        RefreshError::UserDeleted => ApiError::unauthorized(
-            "USER_DELETED",
-            "This account has been deleted by an administrator",
-        ),
-        RefreshError::Signing => ApiError::internal(err),
-        RefreshError::Infrastructure(repo) => ApiError::from_repo(repo),
-    }
 }

@@ -2,8 +2,8 @@ use actix_web::{HttpResponse, put, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use crate::auth::errors::INVALID_FIREBASE_TOKEN;
 use crate::auth::logout::MessageResponse;
-use crate::auth::profile_error;
 use crate::auth_user::CurrentUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::extractors::JsonObject;
@@ -47,15 +47,11 @@ pub(crate) async fn set_firebase(
     // PostgreSQL text cannot hold NUL: refused here rather than failing as a 500 in the store.
     if token.is_empty() || token.chars().count() > MAX_TOKEN_LEN || token.contains('\0') {
         return Err(ApiError::bad_request(
-            "INVALID_FIREBASE_TOKEN",
+            INVALID_FIREBASE_TOKEN,
             "token must be a non-empty string of at most 255 characters, without NUL",
         ));
     }
-    state
-        .auth
-        .set_firebase_token(&user.0, token)
-        .await
-        .map_err(|e| profile_error(&e))?;
+    state.auth.set_firebase_token(&user.0, token).await?;
     Ok(HttpResponse::Ok().json(MessageResponse {
         message: "Firebase token set successfully",
     }))

@@ -6,11 +6,13 @@ use utoipa::openapi::schema::{
     AnyOfBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type,
 };
 
-use crate::auth::profile_error;
+use crate::auth::errors::{INVALID_EMAIL, PHONE_CHANGE_NOT_ALLOWED, VALUE_TOO_LONG};
 use crate::auth_user::CurrentUser;
 use crate::error::{ApiError, ErrorBody};
+use crate::extractors::INVALID_BODY;
 use crate::extractors::JsonObject;
 use crate::state::AppState;
+use alpha_kernel::Email;
 
 /// Absent: leave the field alone. `null`: clear it. A string: set it.
 ///
@@ -92,7 +94,7 @@ pub(crate) async fn update(
     let body = body.into_inner();
     if body.phone.is_some() {
         return Err(ApiError::bad_request(
-            "PHONE_CHANGE_NOT_ALLOWED",
+            PHONE_CHANGE_NOT_ALLOWED,
             "The phone number cannot be changed here; log in with the new number's code instead",
         ));
     }
@@ -105,7 +107,7 @@ pub(crate) async fn update(
             && text.chars().count() > MAX_LEN
         {
             return Err(ApiError::bad_request(
-                "VALUE_TOO_LONG",
+                VALUE_TOO_LONG,
                 format!("{field} must be at most {MAX_LEN} characters"),
             ));
         }
@@ -117,37 +119,30 @@ pub(crate) async fn update(
             && text.contains('\0')
         {
             return Err(ApiError::bad_request(
-                "INVALID_BODY",
+                INVALID_BODY,
                 format!("{field} must not contain NUL characters"),
             ));
         }
     }
     let email = match body.email {
         Some(Some(email)) => {
-            let email = email.trim().to_owned();
-            if email.is_empty() {
+            if email.trim().is_empty() {
                 Some(None)
-            } else if email_address::EmailAddress::is_valid(&email) {
-                Some(Some(email))
             } else {
-                return Err(ApiError::bad_request(
-                    "INVALID_EMAIL",
-                    "Invalid email address",
-                ));
+                let email = Email::parse(&email)
+                    .map_err(|_| ApiError::bad_request(INVALID_EMAIL, "Invalid email address"))?;
+                Some(Some(email))
             }
         }
-        other => other,
+        Some(None) => Some(None),
+        None => None,
     };
     let changes = ProfileChanges {
         name: body.name,
         location: body.location,
         email,
     };
-    state
-        .auth
-        .update_profile(&user.0, changes)
-        .await
-        .map_err(|e| profile_error(&e))?;
+    state.auth.update_profile(&user.0, changes).await?;
     Ok(HttpResponse::Ok().json(UpdateProfileResponse {
         message: "Successfully changed",
         uuid: user.0.id.to_string(),

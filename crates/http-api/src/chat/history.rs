@@ -57,20 +57,13 @@ pub(crate) async fn history(
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = Page::new(query.before.map(MessageId), query.limit);
-    // One more than asked tells whether another page exists without a count query.
-    let probe = Page {
-        limit: page.limit + 1,
-        ..page
-    };
-    let mut messages = state
+    let page = state
         .chat
-        .history(user.0.id, UserId(peer.into_inner()), probe)
-        .await
-        .map_err(|alpha_chat::ChatError::Infrastructure(e)| ApiError::from_repo(&e))?;
-    let has_more = messages.len() > page.limit as usize;
-    messages.truncate(page.limit as usize);
+        .history(user.0.id, UserId(peer.into_inner()), page)
+        .await?;
     Ok(HttpResponse::Ok().json(HistoryResponse {
-        messages: messages
+        messages: page
+            .items
             .into_iter()
             .map(|m| ChatMessageView {
                 id: m.id.0,
@@ -80,6 +73,6 @@ pub(crate) async fn history(
                 created_at: iso_millis(m.created_at),
             })
             .collect(),
-        has_more,
+        has_more: page.has_more,
     }))
 }

@@ -1,7 +1,14 @@
 //! `POST /otp/send` and `POST /otp/verify` (CONTRACT §2.2).
 
+pub(crate) mod errors;
 pub(crate) mod send;
 pub(crate) mod verify;
+
+/// The context's endpoints, mounted under `/api/v1` by `app.rs`.
+pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
+    cfg.service(send::send);
+    cfg.service(verify::verify);
+}
 
 use alpha_kernel::{Phone, PhoneError, PhonePolicy};
 use serde_json::Value;
@@ -27,5 +34,5 @@ pub(crate) fn parse_phone(value: Option<&Value>, policy: &PhonePolicy) -> Result
 }
 
 fn invalid_phone(message: &str) -> ApiError {
-    ApiError::bad_request("OTP_INVALID_PHONE", message)
+    ApiError::bad_request(errors::OTP_INVALID_PHONE, message)
 }

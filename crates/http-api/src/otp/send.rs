@@ -1,5 +1,5 @@
 use actix_web::{HttpRequest, HttpResponse, http::header::USER_AGENT, post, web};
-use alpha_otp::{SendOtp, SendOtpError, SentVia};
+use alpha_otp::{SendOtp, SentVia};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -70,15 +70,7 @@ pub(crate) async fn send(
         ip_address: client_ip(&req, &state.edge.trusted_proxies).map(|ip| ip.to_string()),
         user_agent: user_agent(&req),
     };
-    let sent = state.otp.send(request).await.map_err(|err| match err {
-        SendOtpError::RateLimited { retry_after_secs } => ApiError::new(
-            actix_web::http::StatusCode::TOO_MANY_REQUESTS,
-            "OTP_RATE_LIMIT",
-            "Too many OTP requests for this phone. Please wait.",
-        )
-        .with_retry_after(retry_after_secs),
-        SendOtpError::Infrastructure(repo) => ApiError::from_repo(&repo),
-    })?;
+    let sent = state.otp.send(request).await?;
     tracing::info!(phone = %sent.phone, via = ?sent.via, "OTP issued");
     let message = match sent.via {
         SentVia::Sms => "OTP sent via SMS",

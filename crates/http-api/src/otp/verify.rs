@@ -1,7 +1,5 @@
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use alpha_auth::LoginError;
-use alpha_otp::{OtpCode, VerifyOtp, VerifyOtpError};
+use alpha_otp::{OtpCode, VerifyOtp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -9,6 +7,7 @@ use utoipa::ToSchema;
 use crate::client_ip::client_ip;
 use crate::error::{ApiError, ErrorBody};
 use crate::extractors::JsonObject;
+use crate::otp::errors::{OTP_INVALID_FORMAT, OTP_REQUIRED_FIELDS};
 use crate::otp::send::user_agent;
 use crate::state::AppState;
 use crate::{ip_limit, otp::parse_phone};
@@ -64,7 +63,7 @@ pub(crate) async fn verify(
     let body = body.into_inner();
     if is_blank(body.phone.as_ref()) || is_blank(body.otp.as_ref()) {
         return Err(ApiError::bad_request(
-            "OTP_REQUIRED_FIELDS",
+            OTP_REQUIRED_FIELDS,
             "Phone and code are required",
         ));
     }
@@ -74,23 +73,15 @@ pub(crate) async fn verify(
         _ => None,
     }
     .ok_or_else(|| {
-        ApiError::bad_request("OTP_INVALID_FORMAT", "The code must be a string of digits")
+        ApiError::bad_request(OTP_INVALID_FORMAT, "The code must be a string of digits")
     })?;
 
-    let verified = state
-        .otp
-        .verify(VerifyOtp { phone, code })
-        .await
-        .map_err(verify_error)?;
+    let verified = state.otp.verify(VerifyOtp { phone, code }).await?;
     let ip = client_ip(&req, &state.edge.trusted_proxies).map(|ip| ip.to_string());
     let tokens = state
         .auth
         .login(&verified.phone, user_agent(&req), ip)
-        .await
-        .map_err(|err| match err {
-            LoginError::Infrastructure(repo) => ApiError::from_repo(&repo),
-            LoginError::Signing => ApiError::internal(&err),
-        })?;
+        .await?;
     tracing::info!(phone = %verified.phone, "login");
     Ok(HttpResponse::Ok().json(LoginResponse {
         message: "Login successful",
@@ -104,29 +95,5 @@ fn is_blank(value: Option<&Value>) -> bool {
         None | Some(Value::Null) => true,
         Some(Value::String(s)) => s.trim().is_empty(),
         Some(_) => false,
-    }
-}
-
-fn verify_error(err: VerifyOtpError) -> ApiError {
-    match err {
-        VerifyOtpError::NotFound => ApiError::unauthorized(
-            "OTP_NOT_FOUND",
-            "No valid OTP found. Please request a new one.",
-        ),
-        VerifyOtpError::MaxAttempts { request_id } => ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "OTP_MAX_ATTEMPTS",
-            "Maximum verification attempts exceeded. Please request a new OTP.",
-        )
-        .with_request_id(request_id.0),
-        VerifyOtpError::Invalid {
-            request_id,
-            remaining,
-        } => ApiError::unauthorized(
-            "OTP_INVALID",
-            format!("Incorrect OTP. {remaining} attempts remaining."),
-        )
-        .with_request_id(request_id.0),
-        VerifyOtpError::Infrastructure(repo) => ApiError::from_repo(&repo),
     }
 }

@@ -5,15 +5,15 @@ use alpha_auth::{
     AuthRecord, CheckedProfile, LegacyRefresh, Profile, ProfileChanges, Role, UpdateOutcome,
     UserRecord, UserRepo,
 };
-use alpha_kernel::{Phone, RepoError, SessionId, UserId};
+use alpha_kernel::{Email, Phone, RepoError, SessionId, UserId};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::RunQueryDsl;
 use uuid::Uuid;
 
-use super::enums::RoleLabel;
-use super::error::{connection, db_error};
+use crate::enums::RoleLabel;
+use crate::error::{connection, db_error};
 use crate::pool::PgPool;
 use crate::schema::{photo, sessions, users};
 
@@ -402,7 +402,10 @@ impl UserRepo for PgUserRepo {
         let set = UserChanges {
             name: changes.name.as_ref().map(Option::as_deref),
             location: changes.location.as_ref().map(Option::as_deref),
-            email: changes.email.as_ref().map(Option::as_deref),
+            email: changes
+                .email
+                .as_ref()
+                .map(|e| e.as_ref().map(Email::as_str)),
             updated_at: now,
         };
         match diesel::update(users::table.filter(users::uuid.eq(user.0)))

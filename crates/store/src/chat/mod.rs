@@ -9,7 +9,7 @@ use diesel::sql_types::{BigInt, Nullable, Uuid as SqlUuid};
 use diesel_async::RunQueryDsl;
 use uuid::Uuid;
 
-use super::error::{connection, db_error};
+use crate::error::{connection, db_error};
 use crate::pool::PgPool;
 use crate::schema::chat_messages;
 

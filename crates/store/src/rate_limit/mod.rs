@@ -9,7 +9,7 @@ use diesel::pg::data_types::PgInterval;
 use diesel::sql_types::{BigInt, Integer, Interval, Text};
 use diesel_async::RunQueryDsl;
 
-use super::error::{connection, db_error};
+use crate::error::{connection, db_error};
 use crate::pool::PgPool;
 
 /// Counts one hit in a single statement. The row lock taken by ON CONFLICT DO UPDATE serialises

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use uuid::Uuid;
 
-use super::error::{connection, db_error};
+use crate::error::{connection, db_error};
 use crate::pool::PgPool;
 use crate::schema::sessions;
 

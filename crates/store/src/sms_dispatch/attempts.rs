@@ -8,8 +8,8 @@ use diesel::prelude::*;
 use diesel::upsert::excluded;
 use diesel_async::RunQueryDsl;
 
-use super::enums::DispatchLabel;
-use super::error::{connection, db_error};
+use crate::enums::DispatchLabel;
+use crate::error::{connection, db_error};
 use crate::pool::PgPool;
 use crate::schema::otp_codes::dsl as otp;
 use crate::schema::{sms_devices, sms_messages};

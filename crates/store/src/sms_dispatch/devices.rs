@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Bool, Integer, Nullable, Text, Timestamptz};
 use diesel_async::RunQueryDsl;
 
-use super::error::{connection, db_error};
+use crate::error::{connection, db_error};
 use crate::pool::PgPool;
 use crate::schema::sms_devices;
 use alpha_sms_dispatch::device_token::new_device_id;

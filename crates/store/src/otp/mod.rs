@@ -7,8 +7,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text};
 use diesel_async::{AsyncConnection, RunQueryDsl};
 
-use super::enums::{DispatchLabel, PurposeLabel};
-use super::error::{connection, db_error};
+use crate::enums::{DispatchLabel, PurposeLabel};
+use crate::error::{connection, db_error};
 use crate::pool::PgPool;
 use crate::schema::otp_codes::dsl as otp;
 

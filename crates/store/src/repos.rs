@@ -1,0 +1,17 @@
+//! Every adapter of a domain port, in one list (each lives in its context's module):
+//! [`PgOtpRepo`] (`alpha_otp::OtpRepo`), [`PgUserRepo`] (`alpha_auth::UserRepo`),
+//! [`PgSessionRepo`] (`alpha_auth::SessionRepo`), [`PgChatRepo`] (`alpha_chat::ChatRepo`),
+//! [`PgRateLimiter`] (`alpha_kernel::RateLimiter`), [`PgHealth`] (`alpha_kernel::Health`),
+//! [`PgDispatchRepo`] (`alpha_sms_dispatch::DispatchRepo`) and [`PgDeviceDirectory`]
+//! (`alpha_sms_dispatch::DeviceDirectory`). Each holds a clone of the shared pool and takes one
+//! connection per call.
+//!
+//! Invariants that concurrent requests could break are each enforced by one conditional
+//! statement, never by a read followed by a write.
+
+pub use crate::auth::{AdminRow, PgSessionRepo, PgUserRepo};
+pub use crate::chat::PgChatRepo;
+pub use crate::health::PgHealth;
+pub use crate::otp::PgOtpRepo;
+pub use crate::rate_limit::PgRateLimiter;
+pub use crate::sms_dispatch::{PgDeviceDirectory, PgDispatchRepo};
