@@ -6,17 +6,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use alpha_gateways::SmsGateway;
-use alpha_kernel::Phone;
-use alpha_otp::{OtpCode, OtpId, OtpSms, SmsOutcome, SmsSender};
+use alpha_otp::{OtpSms, SmsOutcome, SmsSender};
 use alpha_sms_dispatch::device_token::hash_secret;
 use alpha_sms_dispatch::{DeviceDirectory, DeviceKey, Dispatcher};
-use alpha_store::pool::PgPool;
 use alpha_store::repos::PgDeviceDirectory;
 use alpha_testkit::{TestApp, TestSocket, first};
-use chrono::Utc;
-use diesel::QueryableByName;
-use diesel::sql_types::Text;
-use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
 use futures_util::FutureExt;
 use rust_socketio::Payload;
 use rust_socketio::asynchronous::Client;
@@ -36,7 +30,6 @@ const QUIET: Duration = Duration::from_millis(700);
 
 struct Harness {
     app: TestApp,
-    pool: PgPool,
     gateway: Arc<SmsGateway>,
     dispatcher: Arc<Dispatcher>,
     directory: Arc<PgDeviceDirectory>,
@@ -59,9 +52,8 @@ impl Harness {
         Harness {
             gateway: app.app.sms_gateway.clone(),
             dispatcher: app.app.dispatcher.clone(),
-            directory: Arc::new(PgDeviceDirectory::new(pool.clone())),
+            directory: Arc::new(PgDeviceDirectory::new(pool)),
             url: format!("{}/", app.sms_url),
-            pool,
             app,
         }
     }
@@ -79,54 +71,11 @@ impl Harness {
 
     /// An `otp_codes` row (the attempt log references it) and the SMS for it.
     async fn otp(&self, code: &str) -> OtpSms {
-        let id = Uuid::new_v4();
-        let mut conn = self.pool.get().await.unwrap();
-        conn.batch_execute(&format!(
-            "INSERT INTO otp_codes (id, phone, purpose, \"codeHash\", \"expiresAt\") \
-             VALUES ('{id}', '{PHONE}', 'login', 'x', now() + interval '5 minutes')"
-        ))
-        .await
-        .unwrap();
-        OtpSms {
-            otp_id: OtpId(id),
-            phone: Phone::from_stored(PHONE),
-            code: OtpCode::parse(code).unwrap(),
-            expires_at: Utc::now() + chrono::Duration::minutes(5),
-            ttl_secs: 300,
-        }
+        self.app.otp_sms(PHONE, code).await
     }
 
-    async fn dispatch_status(&self, otp: &OtpSms) -> String {
-        #[derive(QueryableByName)]
-        struct Row {
-            #[diesel(sql_type = Text)]
-            s: String,
-        }
-        let mut conn = self.pool.get().await.unwrap();
-        let rows: Vec<Row> = diesel::sql_query(format!(
-            "SELECT \"dispatchStatus\"::text AS s FROM otp_codes WHERE id = '{}'",
-            otp.otp_id.0
-        ))
-        .load(&mut conn)
-        .await
-        .unwrap();
-        rows.into_iter().next().unwrap().s
-    }
-
-    /// Polls until the code's `dispatchStatus` is `want` (the ack is applied asynchronously).
     async fn wait_dispatch_status(&self, otp: &OtpSms, want: &str) {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            let got = self.dispatch_status(otp).await;
-            if got == want {
-                return;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "dispatchStatus stayed {got}, wanted {want}"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        self.app.wait_dispatch_status(otp, want).await;
     }
 
     fn device_keys(&self) -> Vec<String> {
@@ -529,7 +478,7 @@ async fn ack_from_another_device_or_unregistered_socket_is_ignored() {
         forger.emit("sms:ack", ack.clone()).await;
         stranger.emit("sms:ack", ack).await;
         tokio::time::sleep(QUIET).await;
-        assert_eq!(h.dispatch_status(&otp).await, "pending");
+        assert_eq!(h.app.dispatch_status(&otp).await, "pending");
         assert_eq!(h.dispatcher.in_flight(), 1);
 
         receiver
@@ -569,7 +518,7 @@ async fn dispatched_otp_reaches_the_device_and_its_ack_marks_the_code_sent() {
         );
         let correlation_id = sent["correlationId"].as_str().unwrap().to_owned();
         assert!(Uuid::parse_str(&correlation_id).is_ok());
-        assert_eq!(h.dispatch_status(&otp).await, "pending");
+        assert_eq!(h.app.dispatch_status(&otp).await, "pending");
 
         device
             .emit(

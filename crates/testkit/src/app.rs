@@ -91,15 +91,7 @@ impl TestApp {
     /// # Panics
     /// When the application cannot be built or a port cannot be bound.
     pub async fn on(db: TestDb, settings: Settings) -> TestApp {
-        let pool = build_pool(
-            db.url(),
-            PoolSettings {
-                max_size: 8,
-                wait_timeout: Duration::from_secs(5),
-                statement_timeout: Duration::from_secs(10),
-            },
-        )
-        .unwrap_or_else(|e| panic!("alpha-testkit: pool: {e}"));
+        let pool = test_pool(db.url(), 8);
         let clock = Arc::new(FakeClock::new());
         let app = Application::build(&settings, pool, clock.clone())
             .unwrap_or_else(|e| panic!("alpha-testkit: Application::build: {e:#}"));
@@ -217,15 +209,7 @@ impl TestApp {
         Response = ServiceResponse<impl MessageBody + use<>>,
         Error = actix_web::Error,
     > + use<> {
-        let pool = build_pool(
-            self.db.url(),
-            PoolSettings {
-                max_size: 4,
-                wait_timeout: Duration::from_secs(5),
-                statement_timeout: Duration::from_secs(10),
-            },
-        )
-        .unwrap_or_else(|e| panic!("alpha-testkit: pool: {e}"));
+        let pool = test_pool(self.db.url(), 4);
         let other = Application::build(&self.settings, pool, self.clock.clone())
             .unwrap_or_else(|e| panic!("alpha-testkit: Application::build: {e:#}"));
         test::init_service(build_app(other.state.clone(), &other.http)).await
@@ -263,6 +247,18 @@ impl TestApp {
             other => panic!("alpha-testkit: admin role for {phone}: {other:?}"),
         }
     }
+}
+
+fn test_pool(url: &str, max_size: usize) -> PgPool {
+    build_pool(
+        url,
+        PoolSettings {
+            max_size,
+            wait_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(10),
+        },
+    )
+    .unwrap_or_else(|e| panic!("alpha-testkit: pool: {e}"))
 }
 
 /// A JSON request from [`CLIENT`].

@@ -8,6 +8,7 @@
 mod app;
 mod catalogue;
 mod db;
+mod dispatch;
 mod reaper;
 mod server;
 mod sockets;
