@@ -41,7 +41,7 @@ pub(crate) fn prepare(opts: &EmbeddedOptions) -> Result<Prepared, EmbeddedError>
     refuse_if_running(&data_dir)?;
     let log_path = data_dir.join(LOG_FILE);
     let log = fresh_log(&log_path, &run_as)?;
-    let command = server_command(&binaries, &data_dir, &run_as, opts.fast_unsafe, &log)?;
+    let command = server_command(&binaries, &data_dir, &run_as, opts, &log)?;
     Ok(Prepared {
         data_dir,
         log_path,
@@ -214,21 +214,21 @@ fn server_command(
     binaries: &PgBinaries,
     data_dir: &Path,
     run_as: &RunAs,
-    fast_unsafe: bool,
+    opts: &EmbeddedOptions,
     log: &File,
 ) -> Result<Command, EmbeddedError> {
     let clone = |f: &File| {
         f.try_clone()
             .map_err(|e| EmbeddedError::io("duplicating the log file handle", e))
     };
-    let mut cmd = run_as.command(&binaries.postgres, true);
+    let mut cmd = run_as.command(&binaries.postgres, !opts.outlive_owner);
     cmd.arg("-D").arg(data_dir).arg("-k").arg(data_dir).args([
         "-p",
         &PORT.to_string(),
         "-c",
         "listen_addresses=",
     ]);
-    if fast_unsafe {
+    if opts.fast_unsafe {
         cmd.args([
             "-c",
             "fsync=off",

@@ -82,6 +82,12 @@ pub enum EmbeddedError {
         log_tail: String,
     },
 
+    #[error(
+        "PostgreSQL on {data_dir} was started to die with this process, so it cannot be left \
+         running; it was stopped"
+    )]
+    NotReleasable { data_dir: PathBuf },
+
     #[error("PostgreSQL on {data_dir} did not stop cleanly: {reason}")]
     StopFailed { data_dir: PathBuf, reason: String },
 

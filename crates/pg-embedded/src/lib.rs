@@ -37,6 +37,9 @@ pub struct EmbeddedOptions {
     pub bin_dir: Option<PathBuf>,
     /// How long the server may take to accept connections.
     pub startup_timeout: Duration,
+    /// The server gets no parent-death signal, so it can keep running after this process exits
+    /// once [`EmbeddedPostgres::release`] lets go of it. For servers shared by several processes.
+    pub outlive_owner: bool,
 }
 
 impl EmbeddedOptions {
@@ -46,6 +49,7 @@ impl EmbeddedOptions {
             fast_unsafe: false,
             bin_dir: None,
             startup_timeout: Duration::from_secs(60),
+            outlive_owner: false,
         }
     }
 }
@@ -62,6 +66,11 @@ pub fn running_url(data_dir: &Path, database: &str) -> Option<String> {
     let dir = data_dir.canonicalize().ok()?;
     cluster::live_postmaster(&dir)?;
     Some(client::url(&dir, database))
+}
+
+/// The URL of `database` on the server of the canonical `data_dir`, running or not.
+pub fn socket_url(data_dir: &Path, database: &str) -> String {
+    client::url(data_dir, database)
 }
 
 /// A running cluster. Stop it with [`stop`](Self::stop); dropping it stops it too, blocking.
@@ -81,12 +90,13 @@ impl EmbeddedPostgres {
     /// server that fails to come up (the error carries the end of its log).
     pub async fn start(opts: EmbeddedOptions) -> Result<Self, EmbeddedError> {
         let startup_timeout = opts.startup_timeout;
+        let opts_outlive = opts.outlive_owner;
         let prepared = tokio::task::spawn_blocking(move || cluster::prepare(&opts))
             .await
             .map_err(|e| {
                 EmbeddedError::io("preparing the data folder", std::io::Error::other(e))
             })??;
-        let postmaster = Postmaster::spawn(prepared.command)
+        let postmaster = Postmaster::spawn(prepared.command, opts_outlive)
             .map_err(|e| EmbeddedError::io("starting postgres", e))?;
         tracing::debug!(pid = postmaster.pid(), "embedded PostgreSQL spawned");
         let mut this = Self {
@@ -141,6 +151,28 @@ impl EmbeddedPostgres {
     /// Creates `name` unless it exists. Safe to call concurrently.
     pub async fn ensure_database(&self, name: &str) -> Result<(), EmbeddedError> {
         client::ensure_database(&self.url("postgres"), name).await
+    }
+
+    /// Lets the server run on without this value: nothing stops it on drop or when this process
+    /// exits. Returns its canonical data folder; whoever stops it later signals the pid in
+    /// `postmaster.pid` there.
+    ///
+    /// Errors: the server was not started with [`EmbeddedOptions::outlive_owner`], so it would
+    /// still die with its parent; it is stopped instead.
+    pub async fn release(mut self) -> Result<PathBuf, EmbeddedError> {
+        match self.postmaster.take() {
+            Some(postmaster) if postmaster.outlives_owner() => {
+                postmaster.release();
+                Ok(self.data_dir.clone())
+            }
+            Some(postmaster) => {
+                postmaster.stop().await;
+                Err(EmbeddedError::NotReleasable {
+                    data_dir: self.data_dir.clone(),
+                })
+            }
+            None => Ok(self.data_dir.clone()),
+        }
     }
 
     /// Fast shutdown (open transactions are rolled back); returns once no server process is

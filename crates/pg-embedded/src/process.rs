@@ -34,17 +34,19 @@ pub(crate) struct Postmaster {
     stop: mpsc::Sender<()>,
     exit: watch::Receiver<Option<Exit>>,
     thread: Option<JoinHandle<()>>,
+    outlives_owner: bool,
 }
 
 impl Postmaster {
     /// Starts `cmd` on a new supervising thread; returns once the process exists.
-    pub(crate) fn spawn(cmd: Command) -> std::io::Result<Self> {
+    /// With `outlives_owner`, dropping the handle leaves the server running (see [`release`]).
+    pub(crate) fn spawn(cmd: Command, outlives_owner: bool) -> std::io::Result<Self> {
         let (spawned_tx, spawned_rx) = mpsc::channel();
         let (stop_tx, stop_rx) = mpsc::channel();
         let (exit_tx, exit_rx) = watch::channel(None);
         let thread = std::thread::Builder::new()
             .name("embedded-postgres".into())
-            .spawn(move || supervise(cmd, &spawned_tx, &stop_rx, &exit_tx))?;
+            .spawn(move || supervise(cmd, outlives_owner, &spawned_tx, &stop_rx, &exit_tx))?;
         // Command::spawn reports exec failures synchronously, so this wait is one fork+exec.
         let pid = spawned_rx
             .recv()
@@ -54,7 +56,19 @@ impl Postmaster {
             stop: stop_tx,
             exit: exit_rx,
             thread: Some(thread),
+            outlives_owner,
         })
+    }
+
+    pub(crate) fn outlives_owner(&self) -> bool {
+        self.outlives_owner
+    }
+
+    /// Lets go of a server started to outlive its owner: the supervising thread stops watching
+    /// and the server keeps running.
+    pub(crate) fn release(mut self) {
+        drop(std::mem::replace(&mut self.stop, mpsc::channel().0));
+        self.join();
     }
 
     pub(crate) fn pid(&self) -> u32 {
@@ -98,6 +112,7 @@ impl Postmaster {
 
 fn supervise(
     mut cmd: Command,
+    outlives_owner: bool,
     spawned: &mpsc::Sender<std::io::Result<u32>>,
     stop: &mpsc::Receiver<()>,
     exit: &watch::Sender<Option<Exit>>,
@@ -132,8 +147,16 @@ fn supervise(
                 return;
             }
         }
-        if stop_requested.is_none() && stop_wanted(stop) {
-            stop_requested = Some(Instant::now());
+        if stop_requested.is_none() {
+            match stop.try_recv() {
+                Ok(()) => stop_requested = Some(Instant::now()),
+                // The owner let go of a server meant to outlive it: leave it running.
+                Err(mpsc::TryRecvError::Disconnected) if outlives_owner => return,
+                // A dropped sender means the owner is gone without asking: stop too, rather
+                // than run unowned.
+                Err(mpsc::TryRecvError::Disconnected) => stop_requested = Some(Instant::now()),
+                Err(mpsc::TryRecvError::Empty) => {}
+            }
         }
         if let Some(since) = stop_requested {
             let wanted = escalation(since.elapsed());
@@ -146,11 +169,6 @@ fn supervise(
         }
         std::thread::sleep(POLL);
     }
-}
-
-/// A dropped sender means the owner is gone without asking: stop too, rather than run unowned.
-fn stop_wanted(stop: &mpsc::Receiver<()>) -> bool {
-    !matches!(stop.try_recv(), Err(mpsc::TryRecvError::Empty))
 }
 
 fn escalation(elapsed: Duration) -> Signal {

@@ -256,3 +256,46 @@ async fn helper_holds_a_cluster() {
     // Parked until killed; never dropped, so only the kernel can stop the server.
     std::future::pending::<()>().await;
 }
+
+#[tokio::test]
+async fn a_released_server_keeps_running_until_signalled() {
+    let scratch = scratch();
+    let opts = EmbeddedOptions {
+        outlive_owner: true,
+        ..options(scratch.path().join("pg"))
+    };
+    let pg = EmbeddedPostgres::start(opts).await.unwrap();
+    let pid = pg.pid().unwrap();
+    let dir = pg.release().await.unwrap();
+    assert!(alpha_pg_embedded::running_url(&dir, "postgres").is_some());
+    let mut conn = AsyncPgConnection::establish(&alpha_pg_embedded::socket_url(&dir, "postgres"))
+        .await
+        .unwrap();
+    conn.batch_execute("SELECT 1").await.unwrap();
+    drop(conn);
+
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(i32::try_from(pid).unwrap()),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
+    let gone = wait_until(Duration::from_secs(30), || {
+        !dir.join("postmaster.pid").exists()
+    })
+    .await;
+    assert!(gone, "the released server did not stop on SIGINT");
+    assert_eq!(processes_using(&dir), Vec::<u32>::new());
+}
+
+#[tokio::test]
+async fn a_server_bound_to_its_owner_cannot_be_released() {
+    let scratch = scratch();
+    let pg = EmbeddedPostgres::start(options(scratch.path().join("pg")))
+        .await
+        .unwrap();
+    let pid = pg.pid().unwrap();
+    let err = pg.release().await.unwrap_err();
+    assert!(matches!(err, EmbeddedError::NotReleasable { .. }), "{err}");
+    let dir = scratch.path().join("pg").canonicalize().unwrap();
+    assert_fully_stopped(&dir, pid);
+}

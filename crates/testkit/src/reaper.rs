@@ -1,46 +1,85 @@
-//! Removing a test process's cluster folder once the process and its server are gone.
+//! The watcher that stops and removes the shared test cluster once its test processes are gone.
 //!
-//! The cluster lives in a static that is never dropped, and the test harness exits the process
-//! without running destructors, so nothing inside the process can delete the folder after the
-//! server stopped. A small detached shell does it instead: it waits for this process to exit,
-//! then for the server (stopped by its parent-death signal) to let go of the folder.
+//! The test harness exits without running destructors, and a process cannot know whether another
+//! test binary is about to use the cluster, so nothing inside a test process can decide to stop
+//! it. A small detached shell does: it polls the pids registered under `users/`, and once none
+//! has been alive for the linger time it takes the cluster's lock, stops the server (fast
+//! shutdown) and deletes the folder. `cargo test` starts the next test binary within
+//! milliseconds, so a few seconds of linger keep one server for the whole run.
 
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-/// The shell waits at most this long for the server after the test process exited.
-const SERVER_EXIT_WAIT_SECS: u32 = 60;
+/// How long the cluster outlives its last test process; `ALPHA_TESTKIT_LINGER_MS` overrides it.
+const DEFAULT_LINGER_MS: u64 = 5_000;
+const LINGER_ENV: &str = "ALPHA_TESTKIT_LINGER_MS";
+/// Named in the watcher's command line, so a recycled pid is not mistaken for it.
+const NAME: &str = "alpha-testkit-watcher";
 
 const SCRIPT: &str = r#"
-owner=$1 dir=$2 data=$3 wait=$4
-while kill -0 "$owner" 2>/dev/null; do sleep 0.2; done
-i=0
-while [ -f "$data/postmaster.pid" ] && [ "$i" -lt $((wait * 5)) ]; do
-  pid=$(head -n 1 "$data/postmaster.pid" 2>/dev/null)
-  [ -n "$pid" ] && [ -d "/proc/$pid" ] || break
-  sleep 0.2; i=$((i + 1))
+dir=$1 linger_ms=$2
+any_alive() {
+  alive=1
+  for f in "$dir"/users/*; do
+    [ -e "$f" ] || continue
+    if [ -d "/proc/${f##*/}" ]; then alive=0; else rm -f -- "$f"; fi
+  done
+  return $alive
+}
+idle=0
+while :; do
+  sleep 0.2
+  if any_alive; then idle=0; continue; fi
+  idle=$((idle + 200))
+  [ "$idle" -lt "$linger_ms" ] && continue
+  exec 9>>"$dir/lock"
+  flock 9
+  if any_alive; then flock -u 9; exec 9>&-; idle=0; continue; fi
+  pid=$(head -n 1 "$dir/pg/postmaster.pid" 2>/dev/null)
+  if [ -n "$pid" ] && kill -INT "$pid" 2>/dev/null; then
+    i=0
+    while [ -d "/proc/$pid" ] && [ "$i" -lt 150 ]; do sleep 0.2; i=$((i + 1)); done
+    [ -d "/proc/$pid" ] && kill -QUIT "$pid" 2>/dev/null && sleep 2
+  fi
+  rm -rf -- "$dir"
+  exit 0
 done
-rm -rf -- "$dir"
 "#;
 
-pub(crate) fn remove_after_exit(process_dir: &Path, data_dir: &Path) {
+/// Starts the watcher of `cluster_dir` unless one runs. Call with the cluster's lock held.
+pub(crate) fn ensure_watching(cluster_dir: &Path) {
+    let pid_file = cluster_dir.join("watcher.pid");
+    let running = std::fs::read_to_string(&pid_file)
+        .ok()
+        .and_then(|pid| std::fs::read(format!("/proc/{}/cmdline", pid.trim())).ok())
+        .is_some_and(|cmdline| String::from_utf8_lossy(&cmdline).contains(NAME));
+    if running {
+        return;
+    }
+    let linger_ms = std::env::var(LINGER_ENV)
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(DEFAULT_LINGER_MS);
     let spawned = Command::new("sh")
         .arg("-c")
         .arg(SCRIPT)
-        .arg("alpha-testkit-reaper")
-        .arg(std::process::id().to_string())
-        .arg(process_dir)
-        .arg(data_dir)
-        .arg(SERVER_EXIT_WAIT_SECS.to_string())
+        .arg(NAME)
+        .arg(cluster_dir)
+        .arg(linger_ms.to_string())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         // Its own group: a Ctrl-C that stops the tests must not stop the cleanup.
         .process_group(0)
         .spawn();
-    // Without it the folder stays until the next test process sweeps it: not worth failing for.
-    if let Err(e) = spawned {
-        tracing::debug!(error = %e, "cannot start the test cluster cleanup");
+    match spawned {
+        Ok(child) => {
+            if let Err(e) = std::fs::write(&pid_file, child.id().to_string()) {
+                tracing::debug!(error = %e, "cannot record the test cluster watcher");
+            }
+        }
+        // Without it the cluster runs on until the machine restarts: not worth failing for.
+        Err(e) => tracing::debug!(error = %e, "cannot start the test cluster watcher"),
     }
 }

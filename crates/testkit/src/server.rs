@@ -1,24 +1,35 @@
-//! The PostgreSQL server this test process uses: one named by the environment, or a private
-//! cluster started once per process and shared by all its tests.
+//! The PostgreSQL server the tests use: one named by `TEST_DATABASE_URL`, or an embedded cluster
+//! shared by every test process of a run.
+//!
+//! Starting a cluster and migrating its template costs about 1.5 s, and `cargo test` runs some
+//! thirty test binaries one after another. So one cluster, under `$TMPDIR/alpha-testkit/cluster`,
+//! serves them all: the first process starts it, every process registers its pid there under a
+//! file lock, and a watcher ([`crate::reaper`]) stops and removes it once no registered process
+//! has been alive for a short while.
 
-use std::path::Path;
+use std::fs::File;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
 
-use alpha_pg_embedded::{EmbeddedOptions, EmbeddedPostgres};
+use alpha_pg_embedded::{EmbeddedOptions, EmbeddedPostgres, running_url, socket_url};
 use tokio::sync::OnceCell;
 
 use crate::reaper;
 use crate::url::{database_of, with_database};
 
-/// Clusters of test processes live here, one folder per process, named `<pid>-<nonce>`.
+/// Under the temporary folder: `<CLUSTERS_DIR>/<CLUSTER>/{lock,users/<pid>,pg,watcher.pid}`.
 const CLUSTERS_DIR: &str = "alpha-testkit";
+const CLUSTER: &str = "cluster";
 
 pub(crate) enum Server {
     External {
         base_url: String,
     },
-    /// Never dropped: it lives in a static. When the process exits, its supervising thread dies
-    /// with it and the kernel's parent-death signal shuts the cluster down.
-    Embedded(EmbeddedPostgres),
+    /// The shared cluster; its canonical data folder holds the socket.
+    Embedded {
+        data_dir: PathBuf,
+        cluster_dir: PathBuf,
+    },
 }
 
 impl Server {
@@ -26,7 +37,7 @@ impl Server {
     pub(crate) fn url(&self, database: &str) -> Result<String, String> {
         match self {
             Self::External { base_url } => with_database(base_url, database),
-            Self::Embedded(pg) => Ok(pg.url(database)),
+            Self::Embedded { data_dir, .. } => Ok(socket_url(data_dir, database)),
         }
     }
 
@@ -39,8 +50,8 @@ impl Server {
     }
 }
 
-/// The shared server, started on first use. A failure is kept, so every test reports it rather
-/// than each retrying a slow start.
+/// The shared server, found or started on first use. A failure is kept, so every test reports
+/// it rather than each retrying a slow start.
 pub(crate) async fn shared() -> Result<&'static Server, String> {
     static SERVER: OnceCell<Result<Server, String>> = OnceCell::const_new();
     SERVER
@@ -63,54 +74,77 @@ async fn start() -> Result<Server, String> {
         with_database(&url, "probe").map_err(|e| format!("{TEST_DATABASE_URL}: {e}"))?;
         return Ok(Server::External { base_url: url });
     }
-    let root = std::env::temp_dir().join(CLUSTERS_DIR);
-    sweep_dead_clusters(&root);
-    let nonce = uuid::Uuid::new_v4().simple().to_string();
-    let process_dir = root.join(format!("{}-{}", std::process::id(), &nonce[..8]));
-    let opts = EmbeddedOptions {
-        fast_unsafe: true,
-        ..EmbeddedOptions::new(process_dir.join("pg"))
-    };
-    let pg = EmbeddedPostgres::start(opts).await.map_err(|e| {
+    let cluster_dir = std::env::temp_dir().join(CLUSTERS_DIR).join(CLUSTER);
+    let data_dir = join_cluster(&cluster_dir).await.map_err(|e| {
         format!("cannot start a PostgreSQL for tests ({e}); or set {TEST_DATABASE_URL}")
     })?;
-    reaper::remove_after_exit(&process_dir, pg.socket_dir());
-    Ok(Server::Embedded(pg))
+    Ok(Server::Embedded {
+        data_dir,
+        cluster_dir,
+    })
 }
 
-/// The embedded cluster's folder of this test process, when it runs one.
-pub async fn embedded_cluster_dir() -> Option<std::path::PathBuf> {
+/// Registers this process as a user of the cluster, starting the server and its watcher when
+/// they are not running. Returns the server's data folder.
+async fn join_cluster(cluster_dir: &Path) -> Result<PathBuf, String> {
+    let dir = cluster_dir.to_path_buf();
+    // Holding the lock, no watcher can stop the server between our finding it and registering.
+    let lock = tokio::task::spawn_blocking(move || lock_cluster(&dir))
+        .await
+        .map_err(|e| e.to_string())??;
+    let users = cluster_dir.join("users");
+    std::fs::create_dir_all(&users).map_err(|e| format!("creating {}: {e}", users.display()))?;
+    let me = users.join(std::process::id().to_string());
+    std::fs::write(&me, "").map_err(|e| format!("writing {}: {e}", me.display()))?;
+
+    let pg_dir = cluster_dir.join("pg");
+    let data_dir = if running_url(&pg_dir, "postgres").is_some() {
+        pg_dir
+            .canonicalize()
+            .map_err(|e| format!("resolving {}: {e}", pg_dir.display()))?
+    } else {
+        let opts = EmbeddedOptions {
+            fast_unsafe: true,
+            outlive_owner: true,
+            ..EmbeddedOptions::new(&pg_dir)
+        };
+        let pg = EmbeddedPostgres::start(opts)
+            .await
+            .map_err(|e| e.to_string())?;
+        pg.release().await.map_err(|e| e.to_string())?
+    };
+    reaper::ensure_watching(cluster_dir);
+    drop(lock);
+    Ok(data_dir)
+}
+
+/// An exclusive lock on `<cluster>/lock`. The watcher deletes the whole folder, lock file
+/// included, while holding it; a lock taken on a file that is no longer at that path protects
+/// nothing, so it is taken again on the new one.
+fn lock_cluster(cluster_dir: &Path) -> Result<File, String> {
+    let path = cluster_dir.join("lock");
+    loop {
+        std::fs::create_dir_all(cluster_dir)
+            .map_err(|e| format!("creating {}: {e}", cluster_dir.display()))?;
+        let file = File::options()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(|e| format!("opening {}: {e}", path.display()))?;
+        file.lock()
+            .map_err(|e| format!("locking {}: {e}", path.display()))?;
+        let held = file.metadata().map_err(|e| e.to_string())?;
+        let current = std::fs::metadata(&path).ok();
+        if current.is_some_and(|m| m.ino() == held.ino() && m.dev() == held.dev()) {
+            return Ok(file);
+        }
+    }
+}
+
+/// The shared cluster's folder, when the tests use the embedded server.
+pub async fn embedded_cluster_dir() -> Option<PathBuf> {
     match shared().await {
-        Ok(Server::Embedded(pg)) => pg.socket_dir().parent().map(Path::to_path_buf),
+        Ok(Server::Embedded { cluster_dir, .. }) => Some(cluster_dir.clone()),
         _ => None,
     }
-}
-
-/// Our clusters outlive their process on disk (it cannot clean up after a kill); the next test
-/// process removes those whose process and server are both gone.
-fn sweep_dead_clusters(root: &Path) {
-    let Ok(entries) = std::fs::read_dir(root) else {
-        return;
-    };
-    for entry in entries.filter_map(Result::ok) {
-        let path = entry.path();
-        let owner_alive = entry
-            .file_name()
-            .to_str()
-            .and_then(|name| name.split('-').next()?.parse::<u32>().ok())
-            .is_none_or(|pid| Path::new(&format!("/proc/{pid}")).exists());
-        if owner_alive || server_running(&path.join("pg")) {
-            continue;
-        }
-        if let Err(e) = std::fs::remove_dir_all(&path) {
-            tracing::debug!(path = %path.display(), error = %e, "cannot remove an old test cluster");
-        }
-    }
-}
-
-fn server_running(data_dir: &Path) -> bool {
-    std::fs::read_to_string(data_dir.join("postmaster.pid"))
-        .ok()
-        .and_then(|text| text.lines().next()?.trim().parse::<u32>().ok())
-        .is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists())
 }

@@ -1,4 +1,4 @@
-//! The test kit against a real PostgreSQL (the per-process cluster unless TEST_DATABASE_URL).
+//! The test kit against a real PostgreSQL (the shared test cluster unless TEST_DATABASE_URL).
 #![allow(clippy::unwrap_used)]
 
 use alpha_testkit::TestDb;
