@@ -1,7 +1,8 @@
 //! PostgreSQL adapter: schema, migrations, connection pool, seeds, and one module per context
-//! (`otp`, `auth`, `chat`, `sms_dispatch`, `rate_limit`, `health`), each owning its tables.
+//! (`otp`, `auth`, `catalog`, `chat`, `sms_dispatch`, `rate_limit`, `health`), each owning its tables.
 
 pub mod auth;
+pub mod catalog;
 pub mod chat;
 mod enums;
 mod error;

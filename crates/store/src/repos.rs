@@ -1,6 +1,7 @@
 //! Every adapter of a domain port, in one list (each lives in its context's module):
 //! [`PgOtpRepo`] (`alpha_otp::OtpRepo`), [`PgUserRepo`] (`alpha_auth::UserRepo`),
 //! [`PgSessionRepo`] (`alpha_auth::SessionRepo`), [`PgChatRepo`] (`alpha_chat::ChatRepo`),
+//! [`PgCatalog`] (`alpha_catalog::{CatalogReads, CatalogWrites, SearchSource}`),
 //! [`PgRateLimiter`] (`alpha_kernel::RateLimiter`), [`PgHealth`] (`alpha_kernel::Health`),
 //! [`PgDispatchRepo`] (`alpha_sms_dispatch::DispatchRepo`) and [`PgDeviceDirectory`]
 //! (`alpha_sms_dispatch::DeviceDirectory`). Each holds a clone of the shared pool and takes one
@@ -10,6 +11,7 @@
 //! statement, never by a read followed by a write.
 
 pub use crate::auth::{AdminRow, PgSessionRepo, PgUserRepo};
+pub use crate::catalog::PgCatalog;
 pub use crate::chat::PgChatRepo;
 pub use crate::health::PgHealth;
 pub use crate::otp::PgOtpRepo;

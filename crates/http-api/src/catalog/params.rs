@@ -1,0 +1,63 @@
+//! Query values as the app and the old API send them: booleans as `true/false/1/0`, empty
+//! values meaning "not given", sort directions in either case. Anything else is a 400.
+
+use alpha_catalog::SortDir;
+use serde::{Deserialize, Deserializer, de};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// `true`, `false`, `1` or `0`; empty means not given.
+pub(crate) fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    let text = Option::<String>::deserialize(d)?;
+    match text.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) if t.eq_ignore_ascii_case("true") || t == "1" => Ok(Some(true)),
+        Some(t) if t.eq_ignore_ascii_case("false") || t == "0" => Ok(Some(false)),
+        Some(t) => Err(de::Error::custom(format!(
+            "expected true, false, 1 or 0, got {t:?}"
+        ))),
+    }
+}
+
+/// A uuid; empty means not given (the app sends `models?filter=`).
+pub(crate) fn optional_uuid<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Uuid>, D::Error> {
+    let text = Option::<String>::deserialize(d)?;
+    match text.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => Uuid::parse_str(t)
+            .map(Some)
+            .map_err(|_| de::Error::custom(format!("expected a uuid, got {t:?}"))),
+    }
+}
+
+/// A text filter; blank means not given.
+pub(crate) fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let text = Option::<String>::deserialize(d)?;
+    Ok(text
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty()))
+}
+
+/// `asc` or `desc`, any case.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+pub(crate) enum Direction {
+    #[serde(alias = "ASC", alias = "Asc")]
+    #[serde(rename = "asc")]
+    Asc,
+    #[serde(alias = "DESC", alias = "Desc")]
+    #[serde(rename = "desc")]
+    Desc,
+}
+
+impl From<Direction> for SortDir {
+    fn from(d: Direction) -> Self {
+        match d {
+            Direction::Asc => SortDir::Asc,
+            Direction::Desc => SortDir::Desc,
+        }
+    }
+}
+
+pub(crate) fn sort(d: Option<Direction>) -> SortDir {
+    d.map(SortDir::from).unwrap_or_default()
+}
