@@ -1,0 +1,39 @@
+//! Media domain, images for now: an upload is proved to be an image by decoding it (the file
+//! name and declared type are never trusted), turned upright, re-encoded without its metadata,
+//! and stored with `small`/`medium`/`large` variants that are never upscaled.
+//!
+//! [`process`] does the image work, pure and synchronous. [`ImageService`] holds the use cases
+//! over two ports: [`ImageProcessor`], which runs [`process`] off the async workers, and
+//! [`MediaStore`], which keeps the files. Their adapters live in `alpha-files`
+//! (`BlockingImageProcessor`, `LocalDisk`): this crate has no async runtime.
+//!
+//! Paths: a [`MediaStore`] works with [`UploadPath`]s, relative to the upload folder
+//! (`brand/<uuid>.jpg`); the API and the database hold public paths (`uploads/brand/<uuid>.jpg`,
+//! [`UploadPath::public`]), which the app prefixes with its API base URL.
+
+mod decode;
+mod encode;
+mod errors;
+mod jpeg_end;
+mod kind;
+mod limits;
+mod ports;
+mod process;
+mod resize;
+mod service;
+mod stored_image;
+mod upload_path;
+mod variant;
+
+#[cfg(test)]
+mod test_images;
+
+pub use errors::{MediaError, StorageError};
+pub use kind::ImageKind;
+pub use limits::{MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS};
+pub use ports::{ImageProcessor, MediaStore};
+pub use process::{ProcessedImage, process};
+pub use service::ImageService;
+pub use stored_image::{StoredImage, VariantPaths};
+pub use upload_path::{PUBLIC_PREFIX, UploadPath, UploadPathError};
+pub use variant::Variant;
