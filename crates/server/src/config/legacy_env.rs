@@ -2,8 +2,10 @@
 
 use std::collections::BTreeMap;
 
+use config::{Config, Map, Value, ValueKind};
+
 use super::error::ConfigError;
-use super::sources::{Entry, Layered, Origin, Raw, split_list, structured_env_name};
+use super::sources::{Keys, Kind, Layer, env_value, structured_env_name};
 
 /// Old variable → the TOML key it sets. Our structured `ALPHA__...` names are applied after these
 /// and so win when both are present.
@@ -82,88 +84,59 @@ fn non_empty<'a>(env: &'a BTreeMap<String, String>, var: &str) -> Option<&'a str
         .filter(|v| !v.trim().is_empty())
 }
 
-/// Applies the old names on top of the files. `default_test_numbers` is needed because the old
-/// `TEST_OTP_NUMBERS` *added* to a built-in list rather than replacing it.
-pub(crate) fn merge_legacy_env(
+/// The old names, as the layer below the `ALPHA__` variables. `files` gives the test numbers
+/// that the old `TEST_OTP_NUMBERS` *added* to rather than replaced.
+pub(crate) fn legacy_env(
     env: &BTreeMap<String, String>,
-    default_test_numbers: &[&str],
-    into: &mut Layered,
-) -> Result<(), ConfigError> {
+    keys: &Keys,
+    files: &Config,
+) -> Result<Layer, ConfigError> {
+    let mut layer = Map::new();
     for (var, key) in LEGACY {
-        let Some(value) = non_empty(env, var) else {
+        let Some(text) = non_empty(env, var) else {
             continue;
         };
-        let raw = if *key == TEST_NUMBERS_KEY {
-            let mut numbers = match into.get(*key).map(|e| &e.raw) {
-                Some(Raw::List(list)) => list.clone(),
-                Some(Raw::Scalar(text)) => split_list(text),
-                None => default_test_numbers
-                    .iter()
-                    .map(|n| (*n).to_owned())
-                    .collect(),
-            };
-            numbers.extend(split_list(value));
-            Raw::List(numbers)
-        } else {
-            Raw::Scalar(value.to_owned())
-        };
-        into.insert(
-            (*key).to_owned(),
-            Entry {
-                raw,
-                origin: Origin::Env((*var).to_owned()),
-            },
-        );
+        let mut value = env_value(var, text, keys.get(*key).copied().unwrap_or(Kind::Text));
+        if *key == TEST_NUMBERS_KEY
+            && let ValueKind::Array(added) = &mut value.kind
+        {
+            added.splice(0..0, files.get_array(TEST_NUMBERS_KEY)?);
+        }
+        layer.insert((*key).to_owned(), value);
     }
     if non_empty(env, "DATABASE_URL").is_none()
-        && let Some((url, var)) = url_from_parts(env)?
+        && let Some((url, vars)) = url_from_parts(env)?
     {
-        into.insert(
-            DATABASE_URL_KEY.to_owned(),
-            Entry {
-                raw: Raw::Scalar(url),
-                origin: Origin::Env(var),
-            },
-        );
+        let origin = format!("env {vars}");
+        layer.insert(DATABASE_URL_KEY.to_owned(), Value::new(Some(&origin), url));
     }
-    Ok(())
+    Ok(Layer(layer))
 }
 
 /// Builds `postgres://user:password@host:port/db` from the old parts, with the old scripts'
 /// defaults for whatever is not set. Returns the URL and a description of the variables used.
 fn url_from_parts(env: &BTreeMap<String, String>) -> Result<Option<(String, String)>, ConfigError> {
     let set: Vec<&str> = DB_PARTS
-        .iter()
-        .copied()
+        .into_iter()
         .filter(|var| non_empty(env, var).is_some())
         .collect();
     if set.is_empty() {
         return Ok(None);
     }
-    let host = non_empty(env, "DATABASE_HOST")
-        .unwrap_or("localhost")
-        .trim();
-    let port_text = non_empty(env, "DATABASE_PORT").unwrap_or("5432").trim();
-    let port = port_text
-        .parse::<u16>()
-        .ok()
-        .filter(|p| *p != 0)
-        .ok_or_else(|| ConfigError::Invalid {
-            key: DATABASE_URL_KEY.into(),
-            env: "DATABASE_PORT".into(),
-            reason: format!("expected a port number 1-65535, got {port_text:?}"),
-        })?;
-    let user = non_empty(env, "DATABASE_USERNAME").unwrap_or("postgres");
-    let database = non_empty(env, "DATABASE").unwrap_or("alpha_motors");
-    let credentials = match non_empty(env, "DATABASE_PASSWORD") {
-        Some(password) => format!("{}:{}", encode(user), encode(password)),
-        None => encode(user),
+    let part = |var, default| non_empty(env, var).unwrap_or(default);
+    let port_text = part("DATABASE_PORT", "5432").trim();
+    let Some(port) = port_text.parse::<u16>().ok().filter(|p| *p != 0) else {
+        let reason = format!("expected a port number 1-65535, got {port_text:?}");
+        let (key, env) = (DATABASE_URL_KEY.into(), "DATABASE_PORT".into());
+        return Err(ConfigError::Invalid { key, env, reason });
     };
-    let url = format!(
-        "postgres://{credentials}@{}:{port}/{}",
-        url_host(host),
-        encode(database)
-    );
+    let mut credentials = encode(part("DATABASE_USERNAME", "postgres"));
+    if let Some(password) = non_empty(env, "DATABASE_PASSWORD") {
+        credentials = format!("{credentials}:{}", encode(password));
+    }
+    let host = url_host(part("DATABASE_HOST", "localhost").trim());
+    let database = encode(part("DATABASE", "alpha_motors"));
+    let url = format!("postgres://{credentials}@{host}:{port}/{database}");
     Ok(Some((url, set.join("+"))))
 }
 
@@ -182,20 +155,22 @@ fn url_host(host: &str) -> String {
 /// Percent-encodes everything but RFC 3986 unreserved characters: passwords routinely contain
 /// `@`, `/` or `:`, which would otherwise break the URL.
 fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+    text.bytes()
+        .map(|b| {
+            if unreserved(b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::sources::built_in_defaults;
 
     fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs
@@ -204,25 +179,26 @@ mod tests {
             .collect()
     }
 
-    fn url_of(layered: &Layered) -> String {
-        match &layered[DATABASE_URL_KEY].raw {
-            Raw::Scalar(url) => url.clone(),
-            Raw::List(_) => panic!("url must be a scalar"),
-        }
+    fn layer(pairs: &[(&str, &str)]) -> Result<Map<String, Value>, ConfigError> {
+        let (defaults, keys) = built_in_defaults().unwrap();
+        let files = Config::builder().add_source(defaults).build().unwrap();
+        legacy_env(&env(pairs), &keys, &files).map(|layer| layer.0)
+    }
+
+    fn url_of(layer: &Map<String, Value>) -> String {
+        layer[DATABASE_URL_KEY].clone().into_string().unwrap()
     }
 
     #[test]
     fn parts_build_an_encoded_url_with_defaults() {
-        let mut layered = Layered::new();
-        let e = env(&[("DATABASE_HOST", "db"), ("DATABASE_PASSWORD", "p@ss/w:rd")]);
-        merge_legacy_env(&e, &[], &mut layered).unwrap();
+        let layer = layer(&[("DATABASE_HOST", "db"), ("DATABASE_PASSWORD", "p@ss/w:rd")]).unwrap();
         assert_eq!(
-            url_of(&layered),
+            url_of(&layer),
             "postgres://postgres:p%40ss%2Fw%3Ard@db:5432/alpha_motors"
         );
         assert_eq!(
-            layered[DATABASE_URL_KEY].origin,
-            Origin::Env("DATABASE_HOST+DATABASE_PASSWORD".into())
+            layer[DATABASE_URL_KEY].origin(),
+            Some("env DATABASE_HOST+DATABASE_PASSWORD")
         );
     }
 
@@ -235,20 +211,17 @@ mod tests {
 
     #[test]
     fn database_url_wins_over_parts() {
-        let mut layered = Layered::new();
-        let e = env(&[
+        let layer = layer(&[
             ("DATABASE_URL", "postgres://u@h/d"),
             ("DATABASE_HOST", "other"),
-        ]);
-        merge_legacy_env(&e, &[], &mut layered).unwrap();
-        assert_eq!(url_of(&layered), "postgres://u@h/d");
+        ])
+        .unwrap();
+        assert_eq!(url_of(&layer), "postgres://u@h/d");
     }
 
     #[test]
     fn bad_database_port_names_the_variable() {
-        let err = merge_legacy_env(&env(&[("DATABASE_PORT", "x")]), &[], &mut Layered::new())
-            .unwrap_err();
-        let shown = err.to_string();
+        let shown = layer(&[("DATABASE_PORT", "x")]).unwrap_err().to_string();
         assert!(
             shown.contains("DATABASE_PORT") && shown.contains("database.url"),
             "{shown}"
@@ -256,13 +229,17 @@ mod tests {
     }
 
     #[test]
-    fn test_otp_numbers_extend_the_builtin_list() {
-        let mut layered = Layered::new();
-        merge_legacy_env(&env(&[("TEST_OTP_NUMBERS", "1, 2,")]), &["9"], &mut layered).unwrap();
-        assert_eq!(
-            layered[TEST_NUMBERS_KEY].raw,
-            Raw::List(vec!["9".into(), "1".into(), "2".into()])
-        );
+    fn test_otp_numbers_extend_the_files_list() {
+        let layer = layer(&[("TEST_OTP_NUMBERS", "1, 2,")]).unwrap();
+        let numbers: Vec<String> = layer[TEST_NUMBERS_KEY]
+            .clone()
+            .into_array()
+            .unwrap()
+            .into_iter()
+            .map(|v| v.into_string().unwrap())
+            .collect();
+        assert_eq!(numbers.len(), 6, "{numbers:?}");
+        assert_eq!(numbers[4..], ["1", "2"]);
     }
 
     #[test]

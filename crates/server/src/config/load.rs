@@ -1,36 +1,24 @@
-//! Layering: built-in defaults < `default.toml` < `<profile>.toml` < old variable names <
-//! `ALPHA__SECTION__KEY` variables.
+//! Layering, later winning: the compiled-in `default.toml` < `default.toml` on disk <
+//! `<profile>.toml` (on disk, else compiled in) < old variable names < `ALPHA__SECTION__KEY`
+//! variables. The `config` crate merges the layers and deserializes [`Settings`].
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use secrecy::SecretString;
+use config::builder::{ConfigBuilder, DefaultState};
+use config::{Config, Source, Value};
 
 use super::error::ConfigError;
-use super::legacy_env::{is_recognised, merge_legacy_env};
+use super::legacy_env::{is_recognised, legacy_env};
 use super::profile::Profile;
-use super::reader::{Reader, invalid};
-use super::secrets::{DEV_ACCESS_SECRET, DEV_OTP_PEPPER, DEV_REFRESH_SECRET};
-use super::settings::{
-    AuthSettings, DEFAULT_TEST_NUMBERS, DatabaseSettings, GatewaySettings, HttpSettings, LogFormat,
-    LogSettings, OtpSettings, PhoneSettings, SeedSettings, Settings, SmsSettings, UploadSettings,
+use super::secrets::DEV_SECRETS;
+use super::settings::Settings;
+use super::sources::{
+    ENV_PREFIX, built_in_defaults, built_in_profile, strict, structured_env, toml_file,
 };
-use super::sources::{ENV_PREFIX, Layered, merge_structured_env, merge_toml_file};
 use super::validate::validate;
 
 const CONFIG_DIR_VAR: &str = "ALPHA_CONFIG_DIR";
-
-/// The files of `config/`, compiled in: a copied binary runs from any folder, and a file of the
-/// same name on disk replaces its built-in copy.
-const BUILT_IN_DEFAULT: &str = include_str!("../../../../config/default.toml");
-
-fn built_in_profile(profile: Profile) -> &'static str {
-    match profile {
-        Profile::Development => include_str!("../../../../config/development.toml"),
-        Profile::Test => include_str!("../../../../config/test.toml"),
-        Profile::Production => include_str!("../../../../config/production.toml"),
-    }
-}
 const DEFAULT_CONFIG_DIR: &str = "config";
 const DOTENV_FILE: &str = ".env";
 
@@ -52,25 +40,51 @@ pub fn load_from(
     env: &BTreeMap<String, String>,
 ) -> Result<Settings, ConfigError> {
     let profile = Profile::from_env(env)?;
-    let mut layered = Layered::new();
-    merge_toml_file(
-        &config_dir.join("default.toml"),
-        Some(BUILT_IN_DEFAULT),
-        &mut layered,
-    )?;
-    merge_toml_file(
-        &config_dir.join(format!("{profile}.toml")),
-        Some(built_in_profile(profile)),
-        &mut layered,
-    )?;
-    merge_legacy_env(env, &DEFAULT_TEST_NUMBERS, &mut layered)?;
-    merge_structured_env(env, &mut layered);
-
-    let mut reader = Reader::new(layered);
-    let settings = read_settings(profile, &mut reader)?;
-    reader.finish()?;
+    let (defaults, keys) = built_in_defaults()?;
+    let profile_file = format!("{}.toml", profile.as_str());
+    let files = code_defaults(profile)?
+        .add_source(defaults)
+        .add_source(toml_file(config_dir, "default.toml", None, &keys)?)
+        .add_source(toml_file(
+            config_dir,
+            &profile_file,
+            Some(built_in_profile(profile)),
+            &keys,
+        )?)
+        .build()?;
+    let legacy = legacy_env(env, &keys, &files)?;
+    let mut merged = Config::builder()
+        .add_source(files)
+        .add_source(legacy)
+        .add_source(structured_env(env, &keys)?)
+        .build()?
+        .collect()?;
+    strict(&mut merged, &keys)?;
+    let mut settings: Settings = Value::from(merged.clone())
+        .try_deserialize()
+        .map_err(|err| ConfigError::from_config(err, &merged))?;
+    settings.profile = profile;
     validate(&settings)?;
     Ok(settings)
+}
+
+/// Values no file gives: the per-profile ones, should a profile file on disk leave them out, and
+/// outside production the development secrets (production must set its own).
+fn code_defaults(profile: Profile) -> Result<ConfigBuilder<DefaultState>, config::ConfigError> {
+    let log_format = if profile.is_production() {
+        "json"
+    } else {
+        "pretty"
+    };
+    let mut builder = Config::builder()
+        .set_default("database.seed_on_start", profile.is_development())?
+        .set_default("log.format", log_format)?;
+    if !profile.is_production() {
+        for (key, secret) in DEV_SECRETS {
+            builder = builder.set_default(key, secret)?;
+        }
+    }
+    Ok(builder)
 }
 
 /// Variables that are not UTF-8 are skipped unless we would read them, in which case silently
@@ -111,167 +125,6 @@ fn merge_dotenv(path: &Path, env: &mut BTreeMap<String, String>) -> Result<(), C
         env.entry(name).or_insert(value);
     }
     Ok(())
-}
-
-/// Secrets fall back to the named development defaults outside production; in production a
-/// missing one stops the server.
-fn secret_or_dev_default(
-    reader: &mut Reader,
-    profile: Profile,
-    key: &str,
-    dev_default: &str,
-) -> Result<SecretString, ConfigError> {
-    match reader.secret(key)? {
-        Some(secret) => Ok(secret),
-        None if profile.is_production() => Err(ConfigError::Missing {
-            key: key.to_owned(),
-            env: super::legacy_env::env_names(key),
-        }),
-        None => Ok(SecretString::from(dev_default)),
-    }
-}
-
-/// Test numbers are compared against the digits of a phone, so a `+` written out of habit is
-/// dropped here; anything else that is not a digit would silently never match, so it is refused.
-fn digit_list(
-    reader: &mut Reader,
-    key: &str,
-    default: &[&str],
-) -> Result<Vec<String>, ConfigError> {
-    let mut numbers = Vec::new();
-    for item in reader.list(key, default)? {
-        let digits = item.strip_prefix('+').unwrap_or(&item);
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(invalid(
-                key,
-                format!("{item:?} is not a phone number of digits"),
-            ));
-        }
-        if !numbers.iter().any(|n| n == digits) {
-            numbers.push(digits.to_owned());
-        }
-    }
-    Ok(numbers)
-}
-
-fn log_format(reader: &mut Reader, profile: Profile) -> Result<LogFormat, ConfigError> {
-    const KEY: &str = "log.format";
-    let Some(text) = reader.opt_string(KEY)? else {
-        return Ok(if profile.is_production() {
-            LogFormat::Json
-        } else {
-            LogFormat::Pretty
-        });
-    };
-    match text.trim().to_ascii_lowercase().as_str() {
-        "pretty" => Ok(LogFormat::Pretty),
-        "json" => Ok(LogFormat::Json),
-        _ => Err(invalid(
-            KEY,
-            format!("expected pretty or json, got {text:?}"),
-        )),
-    }
-}
-
-pub(crate) fn read_settings(profile: Profile, r: &mut Reader) -> Result<Settings, ConfigError> {
-    let http = HttpSettings {
-        host: r.string("http.host", "0.0.0.0")?,
-        port: r.num("http.port", 3080)?,
-        body_limit_bytes: r.num("http.body_limit_bytes", 102_400)?,
-        shutdown_timeout_secs: r.num("http.shutdown_timeout_secs", 5)?,
-        cors_allowed_origins: r.list("http.cors_allowed_origins", &[])?,
-        trusted_proxies: r.list("http.trusted_proxies", &[])?,
-    };
-    let database = DatabaseSettings {
-        url: r.secret("database.url")?,
-        embedded_dir: r.path("database.embedded_dir", ".data/postgres")?,
-        embedded_db_name: r.string("database.embedded_db_name", "alpha_motors")?,
-        pool_size: r.num("database.pool_size", 8)?,
-        pool_timeout_secs: r.num("database.pool_timeout_secs", 5)?,
-        statement_timeout_ms: r.num("database.statement_timeout_ms", 15_000)?,
-        migrate_on_start: r.bool("database.migrate_on_start", true)?,
-        seed_on_start: r.bool("database.seed_on_start", profile.is_development())?,
-    };
-    let auth = AuthSettings {
-        access_secret: secret_or_dev_default(r, profile, "auth.access_secret", DEV_ACCESS_SECRET)?,
-        refresh_secret: secret_or_dev_default(
-            r,
-            profile,
-            "auth.refresh_secret",
-            DEV_REFRESH_SECRET,
-        )?,
-        access_ttl_secs: r.num("auth.access_ttl_secs", 900)?,
-        refresh_ttl_secs: r.num("auth.refresh_ttl_secs", 604_800)?,
-        reuse_grace_secs: r.num("auth.reuse_grace_secs", 10)?,
-    };
-    let otp = OtpSettings {
-        ttl_secs: r.num("otp.ttl_secs", 300)?,
-        code_length: r.num("otp.code_length", 5)?,
-        max_attempts: r.num("otp.max_attempts", 5)?,
-        phone_rate_limit_window_ms: r.num("otp.phone_rate_limit_window_ms", 60_000)?,
-        phone_rate_limit_max: r.num("otp.phone_rate_limit_max", 3)?,
-        ip_send_limit: r.num("otp.ip_send_limit", 3)?,
-        ip_send_window_secs: r.num("otp.ip_send_window_secs", 60)?,
-        ip_verify_limit: r.num("otp.ip_verify_limit", 5)?,
-        ip_verify_window_secs: r.num("otp.ip_verify_window_secs", 60)?,
-        test_mode: r.bool("otp.test_mode", false)?,
-        test_allow_in_prod: r.bool("otp.test_allow_in_prod", false)?,
-        test_code_response: r.bool("otp.test_code_response", false)?,
-        test_numbers: digit_list(r, "otp.test_numbers", &DEFAULT_TEST_NUMBERS)?,
-        test_numbers_prod: digit_list(r, "otp.test_numbers_prod", &[])?,
-        test_prefix: r.string("otp.test_prefix", "9936199999")?.trim().to_owned(),
-        pepper: secret_or_dev_default(r, profile, "otp.pepper", DEV_OTP_PEPPER)?,
-    };
-    let sms = SmsSettings {
-        device_auth_token: r.secret("sms.device_auth_token")?,
-        default_region: r
-            .string("sms.default_region", "tm")?
-            .trim()
-            .to_ascii_lowercase(),
-        otp_template: r.string(
-            "sms.otp_template",
-            "Alpha Motors: Your verification code is {code}. Valid for {ttl} minutes.",
-        )?,
-        ack_timeout_secs: r.num("sms.ack_timeout_secs", 10)?,
-        max_attempts: r.num("sms.max_attempts", 3)?,
-        allow_any_region_fallback: r.bool("sms.allow_any_region_fallback", false)?,
-    };
-    let gateways = GatewaySettings {
-        client_host: r.string("gateways.client_host", "0.0.0.0")?,
-        client_port: r.num("gateways.client_port", 3090)?,
-        sms_host: r.string("gateways.sms_host", "0.0.0.0")?,
-        sms_port: r.num("gateways.sms_port", 3091)?,
-        client_revalidate_ms: r.num("gateways.client_revalidate_ms", 30_000)?,
-        sms_ping_interval_ms: r.num("gateways.sms_ping_interval_ms", 20_000)?,
-        sms_register_timeout_ms: r.num("gateways.sms_register_timeout_ms", 10_000)?,
-    };
-    let log = LogSettings {
-        format: log_format(r, profile)?,
-        filter: r.string("log.filter", "info")?,
-    };
-    Ok(Settings {
-        profile,
-        http,
-        database,
-        auth,
-        otp,
-        sms,
-        gateways,
-        log,
-        seed: SeedSettings {
-            data_file: r.opt_path("seed.data_file")?,
-        },
-        uploads: UploadSettings {
-            dir: r.path("uploads.dir", "uploads")?,
-        },
-        phone: PhoneSettings {
-            extra_mobile_prefixes: digit_list(
-                r,
-                "phone.extra_mobile_prefixes",
-                &alpha_kernel::DEFAULT_EXTRA_MOBILE_PREFIXES,
-            )?,
-        },
-    })
 }
 
 #[cfg(test)]

@@ -1,16 +1,17 @@
 //! Typed configuration of the `alpha-motors` server.
 //!
-//! Layers, later winning: built-in defaults, `config/default.toml`, `config/<profile>.toml`
-//! (profile from `APP_ENV`, else `NODE_ENV`, else development), the old backend's flat variable
-//! names (`PORT`, `DATABASE_URL`, `OTP_TTL_SECONDS`, ...), then `ALPHA__SECTION__KEY` variables.
-//! [`load`] also reads `./.env` without overriding real variables. Every setting is listed in
+//! Layers, later winning: the compiled-in `config/default.toml` (the built-in defaults), a
+//! `default.toml` in the config folder, `<profile>.toml` (profile from `APP_ENV`, else `NODE_ENV`,
+//! else development; the folder's file, else the compiled-in one), the old backend's flat
+//! variable names (`PORT`, `DATABASE_URL`, `OTP_TTL_SECONDS`, ...), then `ALPHA__SECTION__KEY`
+//! variables. The `config` crate merges them into the serde [`Settings`]. [`load`] also reads
+//! `./.env` without overriding real variables. Every setting is listed in
 //! `docs/CONFIGURATION.md`.
 
 mod error;
 mod legacy_env;
 mod load;
 mod profile;
-mod reader;
 // The summary is public API for the lead to log; nothing in this crate calls it yet.
 #[allow(dead_code)]
 mod report;

@@ -1,22 +1,20 @@
 //! Which deployment we are: it picks the profile file and the security rules.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use super::error::ConfigError;
 
 /// The deployment profile; production turns on the strict checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Profile {
+    #[default]
     Development,
     Test,
     Production,
 }
 
 impl Profile {
-    /// Our own variable first; `NODE_ENV` second because an old `.env` sets it.
-    const VARS: [&'static str; 2] = ["APP_ENV", "NODE_ENV"];
-
     pub fn is_production(self) -> bool {
         self == Self::Production
     }
@@ -34,34 +32,25 @@ impl Profile {
         }
     }
 
-    /// Reads `APP_ENV`, else `NODE_ENV`, else development. An empty value counts as unset because
-    /// `.env` files often carry `NODE_ENV=` placeholders.
+    /// Reads `APP_ENV`, else `NODE_ENV` (an old `.env` sets it), else development. An empty value
+    /// counts as unset because `.env` files often carry `NODE_ENV=` placeholders. The case is
+    /// ignored: the old backend lower-cased NODE_ENV, so `Production` must work.
     pub(crate) fn from_env(env: &BTreeMap<String, String>) -> Result<Self, ConfigError> {
-        for var in Self::VARS {
-            let Some(value) = env.get(var).map(|v| v.trim()).filter(|v| !v.is_empty()) else {
-                continue;
-            };
-            // The old backend lower-cased NODE_ENV before comparing, so `Production` must work.
-            return match value.to_ascii_lowercase().as_str() {
-                "development" => Ok(Self::Development),
-                "test" => Ok(Self::Test),
-                "production" => Ok(Self::Production),
-                _ => Err(ConfigError::Invalid {
-                    key: "profile".into(),
-                    env: var.into(),
-                    reason: format!(
-                        "unknown profile {value:?}; expected development, test or production"
-                    ),
-                }),
-            };
-        }
-        Ok(Self::Development)
-    }
-}
-
-impl fmt::Display for Profile {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        let set =
+            |var: &'static str| Some((var, env.get(var)?.trim())).filter(|(_, v)| !v.is_empty());
+        let Some((var, value)) = set("APP_ENV").or_else(|| set("NODE_ENV")) else {
+            return Ok(Self::Development);
+        };
+        [Self::Development, Self::Test, Self::Production]
+            .into_iter()
+            .find(|profile| profile.as_str().eq_ignore_ascii_case(value))
+            .ok_or_else(|| ConfigError::Invalid {
+                key: "profile".into(),
+                env: var.into(),
+                reason: format!(
+                    "unknown profile {value:?}; expected development, test or production"
+                ),
+            })
     }
 }
 

@@ -3,10 +3,10 @@
 
 use std::fmt;
 
-use secrecy::SecretString;
+use serde_json::Value;
 
 use super::secrets::{is_dev_default, is_short};
-use super::settings::{LogFormat, Settings};
+use super::settings::Settings;
 
 impl Settings {
     /// Conditions that are allowed but an operator should see in the startup log.
@@ -54,70 +54,39 @@ impl Settings {
         warnings
     }
 
-    /// One line describing the effective configuration, with secrets reduced to set/unset.
+    /// One line describing the effective configuration, `section.key=value` for every setting,
+    /// with secrets reduced to set/unset/dev-default (their `Serialize`).
     pub fn redacted_summary(&self) -> String {
-        self.to_string()
+        let mut parts = Vec::new();
+        flatten(
+            "",
+            &serde_json::to_value(self).unwrap_or_default(),
+            &mut parts,
+        );
+        parts.join(" ")
     }
 }
 
-fn secret_state(secret: &SecretString) -> &'static str {
-    if is_dev_default(secret) {
-        "dev-default"
-    } else {
-        "set"
+fn flatten(prefix: &str, value: &Value, parts: &mut Vec<String>) {
+    match value {
+        Value::Object(fields) if !fields.is_empty() => {
+            for (name, value) in fields {
+                let key = if prefix.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{prefix}.{name}")
+                };
+                flatten(&key, value, parts);
+            }
+        }
+        // Escaped, so that a newline in a value cannot split the line.
+        Value::String(text) => parts.push(format!("{prefix}={}", text.escape_debug())),
+        other => parts.push(format!("{prefix}={other}")),
     }
 }
 
 impl fmt::Display for Settings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = self;
-        let database = match &s.database.url {
-            Some(_) => "external (url set)".to_owned(),
-            None => format!(
-                "embedded ({}, db {})",
-                s.database.embedded_dir.display(),
-                s.database.embedded_db_name
-            ),
-        };
-        let log_format = match s.log.format {
-            LogFormat::Pretty => "pretty",
-            LogFormat::Json => "json",
-        };
-        write!(
-            f,
-            "profile={} http={}:{} cors={:?} trusted_proxies={:?} database={database} \
-             pool={} migrate_on_start={} seed_on_start={} gateways=client {}:{}, sms {}:{} \
-             access_ttl={}s refresh_ttl={}s access_secret={} refresh_secret={} \
-             otp_ttl={}s otp_code_length={} otp_test_mode={} otp_pepper={} \
-             sms_region={} sms_device_token={} log={log_format}/{} uploads={}",
-            s.profile,
-            s.http.host,
-            s.http.port,
-            s.http.cors_allowed_origins,
-            s.http.trusted_proxies,
-            s.database.pool_size,
-            s.database.migrate_on_start,
-            s.database.seed_on_start,
-            s.gateways.client_host,
-            s.gateways.client_port,
-            s.gateways.sms_host,
-            s.gateways.sms_port,
-            s.auth.access_ttl_secs,
-            s.auth.refresh_ttl_secs,
-            secret_state(&s.auth.access_secret),
-            secret_state(&s.auth.refresh_secret),
-            s.otp.ttl_secs,
-            s.otp.code_length,
-            s.otp.test_mode,
-            secret_state(&s.otp.pepper),
-            s.sms.default_region,
-            if s.sms.device_auth_token.is_some() {
-                "set"
-            } else {
-                "unset"
-            },
-            s.log.filter,
-            s.uploads.dir.display(),
-        )
+        f.write_str(&self.redacted_summary())
     }
 }

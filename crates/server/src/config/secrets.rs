@@ -11,10 +11,17 @@ pub(crate) const DEV_OTP_PEPPER: &str = "insecure-development-otp-pepper-do-not-
 /// Below this an HS256 key is guessable offline from one captured token.
 pub(crate) const MIN_SECRET_BYTES: usize = 32;
 
-const DEV_DEFAULTS: [&str; 3] = [DEV_ACCESS_SECRET, DEV_REFRESH_SECRET, DEV_OTP_PEPPER];
+/// Each secret setting with its development default.
+pub(crate) const DEV_SECRETS: [(&str, &str); 3] = [
+    ("auth.access_secret", DEV_ACCESS_SECRET),
+    ("auth.refresh_secret", DEV_REFRESH_SECRET),
+    ("otp.pepper", DEV_OTP_PEPPER),
+];
 
 pub(crate) fn is_dev_default(secret: &SecretString) -> bool {
-    DEV_DEFAULTS.contains(&secret.expose_secret())
+    DEV_SECRETS
+        .iter()
+        .any(|(_, default)| *default == secret.expose_secret())
 }
 
 pub(crate) fn is_short(secret: &SecretString) -> bool {
@@ -27,7 +34,7 @@ mod tests {
 
     #[test]
     fn dev_defaults_are_long_enough_not_to_warn_and_all_distinct() {
-        for default in DEV_DEFAULTS {
+        for (_, default) in DEV_SECRETS {
             assert!(!is_short(&SecretString::from(default)), "{default}");
             assert!(default.starts_with("insecure-"), "{default}");
         }

@@ -1,13 +1,14 @@
 //! End-to-end tests of `load_from`: real files in a temp dir or the workspace `config/`, and a
 //! map standing in for the environment (the process environment is never touched).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use secrecy::ExposeSecret;
 
 use super::secrets::{DEV_ACCESS_SECRET, DEV_OTP_PEPPER, DEV_REFRESH_SECRET};
-use super::{ConfigError, LogFormat, Profile, Settings, load_from};
+use super::sources::{Keys, built_in_defaults};
+use super::{ConfigError, DEFAULT_TEST_NUMBERS, LogFormat, Profile, Settings, load_from};
 
 const STRONG_ACCESS: &str = "access-0123456789abcdef0123456789abcdef";
 const STRONG_REFRESH: &str = "refresh-0123456789abcdef0123456789abcdef";
@@ -45,6 +46,10 @@ fn prod_env(extra: &[(&str, &str)]) -> BTreeMap<String, String> {
     e
 }
 
+fn known_keys() -> Keys {
+    built_in_defaults().unwrap().1
+}
+
 fn load_real(e: &BTreeMap<String, String>) -> Result<Settings, ConfigError> {
     load_from(&real_config_dir(), e)
 }
@@ -79,22 +84,45 @@ fn dev_default_secrets_are_announced_as_insecure() {
     assert_eq!(insecure, 3, "{warnings:?}");
 }
 
-/// default.toml documents the built-in defaults; this keeps the two from drifting apart.
-#[test]
-fn default_toml_matches_builtin_defaults() {
-    let real_default = std::fs::read_to_string(real_config_dir().join("default.toml")).unwrap();
-    let with_file = dir_with(&[("default.toml", &real_default)]);
-    let builtin = dir_with(&[]);
-    for profile in ["development", "test", "production"] {
-        let e = if profile == "production" {
-            prod_env(&[])
-        } else {
-            env(&[("APP_ENV", profile)])
+/// The settings' fields as `section.field`, read off the derived `Debug`, which lists every field
+/// (secrets as `[REDACTED]`): sections at four spaces of indentation, their fields at eight.
+fn settings_fields(s: &Settings) -> BTreeSet<String> {
+    let mut fields = BTreeSet::new();
+    let mut section = String::new();
+    for line in format!("{s:#?}").lines() {
+        let Some((name, _)) = line.trim_start().split_once(": ") else {
+            continue;
         };
-        let a = format!("{:?}", load_from(with_file.path(), &e).unwrap());
-        let b = format!("{:?}", load_from(builtin.path(), &e).unwrap());
-        assert_eq!(a, b, "profile {profile}");
+        match line.len() - line.trim_start().len() {
+            4 => section = name.to_owned(),
+            8 => {
+                fields.insert(format!("{section}.{name}"));
+            }
+            _ => {}
+        }
     }
+    fields
+}
+
+/// The accepted keys are default.toml's plus the few it leaves out. A field missing from them
+/// could never be set; a key with no field would pass the check and then be refused by serde.
+#[test]
+fn known_keys_are_exactly_the_settings_fields() {
+    let s = load_real(&env(&[])).unwrap();
+    let keys: BTreeSet<String> = known_keys().into_keys().collect();
+    assert!(keys.len() > 40, "{keys:?}");
+    assert_eq!(settings_fields(&s), keys);
+}
+
+/// These defaults come from default.toml alone; the constants the code exports must agree.
+#[test]
+fn default_toml_matches_the_named_defaults() {
+    let s = load_real(&env(&[])).unwrap();
+    assert_eq!(s.otp.test_numbers, DEFAULT_TEST_NUMBERS);
+    assert_eq!(
+        s.phone.extra_mobile_prefixes,
+        alpha_kernel::DEFAULT_EXTRA_MOBILE_PREFIXES
+    );
 }
 
 #[test]
@@ -512,16 +540,66 @@ fn debug_and_summary_print_no_secret() {
 fn every_setting_is_documented() {
     let docs_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/CONFIGURATION.md");
     let docs = std::fs::read_to_string(docs_path).unwrap();
-    let mut reader = super::reader::Reader::new(Default::default());
-    super::load::read_settings(Profile::Development, &mut reader).unwrap();
-    assert!(
-        reader.consumed().len() > 40,
-        "the reader should have asked for every key"
-    );
-    for key in reader.consumed() {
+    let keys = known_keys();
+    assert!(keys.len() > 40, "every key should be known");
+    for key in keys.keys() {
         assert!(
             docs.contains(&format!("| `{key}`")),
             "{key} missing from CONFIGURATION.md"
         );
     }
+}
+
+#[test]
+fn words_are_not_numbers() {
+    for word in ["yes", "true", "on"] {
+        let shown = err_of(&[("PORT", word)]);
+        assert!(
+            shown.contains("`http.port`") && shown.contains("env PORT"),
+            "{shown}"
+        );
+        assert!(shown.contains(&format!("\"{word}\"")), "{shown}");
+    }
+}
+
+#[test]
+fn decimals_are_not_rounded() {
+    let dir = dir_with(&[("development.toml", "[http]\nport = 80.7\n")]);
+    let shown = load_from(dir.path(), &env(&[])).unwrap_err().to_string();
+    assert!(
+        shown.contains("`http.port`") && shown.contains("development.toml"),
+        "{shown}"
+    );
+    let shown = err_of(&[("PORT", "80.7")]);
+    assert!(
+        shown.contains("`http.port`") && shown.contains("env PORT"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn numbers_are_not_booleans() {
+    let dir = dir_with(&[("development.toml", "[otp]\ntest_mode = 2\n")]);
+    let shown = load_from(dir.path(), &env(&[])).unwrap_err().to_string();
+    assert!(
+        shown.contains("`otp.test_mode`") && shown.contains("development.toml"),
+        "{shown}"
+    );
+    let dir = dir_with(&[("development.toml", "[otp]\ntest_mode = 0\n")]);
+    assert!(load_from(dir.path(), &env(&[])).is_err());
+}
+
+#[test]
+fn spaces_around_numbers_and_booleans_are_dropped_but_not_around_secrets() {
+    let s = load_real(&env(&[
+        ("PORT", " 8080"),
+        ("ALPHA__OTP__TTL_SECS", "120 "),
+        ("OTP_TEST_MODE", " yes "),
+        ("ALPHA__DATABASE__MIGRATE_ON_START", " Off"),
+        ("OTP_PEPPER", " pepper with spaces "),
+    ]))
+    .unwrap();
+    assert_eq!((s.http.port, s.otp.ttl_secs), (8080, 120));
+    assert!(s.otp.test_mode && !s.database.migrate_on_start);
+    assert_eq!(s.otp.pepper.expose_secret(), " pepper with spaces ");
 }
