@@ -301,9 +301,10 @@ fn year_order(start: Option<i32>, end: Option<i32>) -> Result<(), CatalogError> 
 
 fn price(price: Option<f64>) -> Result<Option<f64>, CatalogError> {
     match price {
-        Some(p) if !p.is_finite() || p < 0.0 => {
-            Err(CatalogError::invalid("price", "must be a number of at least 0"))
-        }
+        Some(p) if !p.is_finite() || p < 0.0 => Err(CatalogError::invalid(
+            "price",
+            "must be a number of at least 0",
+        )),
         Some(p) if p > MAX_PRICE => Err(CatalogError::invalid(
             "price",
             format!("must be at most {MAX_PRICE}"),
@@ -337,9 +338,7 @@ mod tests {
     async fn a_brand_is_stored_trimmed_and_the_catalog_moves_on() {
         let mut repo = MockCatalogWrites::new();
         repo.expect_insert_brand()
-            .withf(|_, input| {
-                input.name == "lada" && input.location.is_none()
-            })
+            .withf(|_, input| input.name == "lada" && input.location.is_none())
             .times(1)
             .returning(|_, _| Ok(()));
         let (admin, version) = admin(repo);
@@ -388,19 +387,39 @@ mod tests {
         let id = Uuid::from_u128(7);
         let mut repo = MockCatalogWrites::new();
         repo.expect_update_brand().returning(|_, _| Ok(false));
-        repo.expect_delete_model().with(eq(id)).returning(|_| Ok(false));
+        repo.expect_delete_model()
+            .with(eq(id))
+            .returning(|_| Ok(false));
         repo.expect_delete_banner().returning(|_| Ok(false));
         repo.expect_update_plan()
             .returning(|_, _| Ok(WriteOutcome::NotFound));
         let (admin, version) = admin(repo);
-        let err = admin.update_brand(id, BrandPatch::default()).await.unwrap_err();
-        assert!(matches!(err, CatalogError::NotFound(Entity::Brand)), "{err:?}");
+        let err = admin
+            .update_brand(id, BrandPatch::default())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, CatalogError::NotFound(Entity::Brand)),
+            "{err:?}"
+        );
         let err = admin.delete_model(id).await.unwrap_err();
-        assert!(matches!(err, CatalogError::NotFound(Entity::Model)), "{err:?}");
+        assert!(
+            matches!(err, CatalogError::NotFound(Entity::Model)),
+            "{err:?}"
+        );
         let err = admin.delete_banner(id).await.unwrap_err();
-        assert!(matches!(err, CatalogError::NotFound(Entity::Banner)), "{err:?}");
-        let err = admin.update_plan(id, PlanPatch::default()).await.unwrap_err();
-        assert!(matches!(err, CatalogError::NotFound(Entity::Plan)), "{err:?}");
+        assert!(
+            matches!(err, CatalogError::NotFound(Entity::Banner)),
+            "{err:?}"
+        );
+        let err = admin
+            .update_plan(id, PlanPatch::default())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, CatalogError::NotFound(Entity::Plan)),
+            "{err:?}"
+        );
         assert_eq!(version.current(), 0);
     }
 
@@ -419,7 +438,10 @@ mod tests {
             })
             .await
             .unwrap_err();
-        assert!(matches!(err, CatalogError::NotFound(Entity::Brand)), "{err:?}");
+        assert!(
+            matches!(err, CatalogError::NotFound(Entity::Brand)),
+            "{err:?}"
+        );
     }
 
     #[tokio::test]
@@ -431,7 +453,10 @@ mod tests {
             yearstart: start,
             yearend: end,
         };
-        let err = admin.create_model(model(Some(1700), None)).await.unwrap_err();
+        let err = admin
+            .create_model(model(Some(1700), None))
+            .await
+            .unwrap_err();
         assert_eq!(invalid_field(err), "yearstart");
         let err = admin
             .create_model(model(Some(2010), Some(2001)))

@@ -25,9 +25,7 @@ pub use inputs::{
     ModelPatch, PlanInput, PlanPatch,
 };
 pub use ports::{CatalogReads, CatalogWrites, SearchSource, WriteOutcome};
-pub use queries::{
-    BrandQuery, CategoryQuery, ModelQuery, Page, PlanOrder, PlanQuery, SortDir,
-};
+pub use queries::{BrandQuery, CategoryQuery, ModelQuery, Page, PlanOrder, PlanQuery, SortDir};
 pub use search::{SearchIndex, SearchRow, Suggestion};
 pub use subscriptions::BrandSubscriptions;
 pub use version::CatalogVersion;

@@ -17,9 +17,7 @@ impl Page {
     pub fn new(offset: Option<i64>, limit: Option<i64>, default_limit: i64) -> Self {
         Self {
             offset: offset.unwrap_or(0).max(0),
-            limit: limit
-                .unwrap_or(default_limit)
-                .clamp(0, Self::MAX_LIMIT),
+            limit: limit.unwrap_or(default_limit).clamp(0, Self::MAX_LIMIT),
         }
     }
 }

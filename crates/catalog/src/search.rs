@@ -124,8 +124,18 @@ fn squash(text: &str) -> String {
 /// Brands by name, each followed by its models by name.
 fn build(mut rows: Vec<SearchRow>) -> Vec<Entry> {
     rows.sort_by(|a, b| {
-        (a.brand_name.to_lowercase(), a.brand_uuid, a.model.is_some(), model_name(a))
-            .cmp(&(b.brand_name.to_lowercase(), b.brand_uuid, b.model.is_some(), model_name(b)))
+        (
+            a.brand_name.to_lowercase(),
+            a.brand_uuid,
+            a.model.is_some(),
+            model_name(a),
+        )
+            .cmp(&(
+                b.brand_name.to_lowercase(),
+                b.brand_uuid,
+                b.model.is_some(),
+                model_name(b),
+            ))
     });
     rows.into_iter()
         .map(|row| {
@@ -217,7 +227,10 @@ mod tests {
         assert_eq!(s.brand_label, "toyota");
         assert_eq!(s.model_label.as_deref(), Some("Land Cruiser"));
         assert_eq!((s.brand_uuid, s.model_uuid), (id(1), Some(id(12))));
-        assert_eq!(labels(&index.search("CAM", 0, 10).await.unwrap()), ["toyota Camry"]);
+        assert_eq!(
+            labels(&index.search("CAM", 0, 10).await.unwrap()),
+            ["toyota Camry"]
+        );
     }
 
     #[tokio::test]
@@ -226,7 +239,13 @@ mod tests {
         let all = index.search(" ", 0, 100).await.unwrap();
         assert_eq!(
             labels(&all),
-            ["bmw", "bmw X5", "toyota", "toyota Camry", "toyota Land Cruiser"]
+            [
+                "bmw",
+                "bmw X5",
+                "toyota",
+                "toyota Camry",
+                "toyota Land Cruiser"
+            ]
         );
         assert!(all[0].model_uuid.is_none() && all[0].model_label.is_none());
     }
@@ -265,6 +284,9 @@ mod tests {
         });
         let index = SearchIndex::new(Arc::new(source), CatalogVersion::new());
         assert!(index.search("bmw", 0, 10).await.is_err());
-        assert_eq!(labels(&index.search("bmw", 0, 10).await.unwrap()), ["bmw", "bmw X5"]);
+        assert_eq!(
+            labels(&index.search("bmw", 0, 10).await.unwrap()),
+            ["bmw", "bmw X5"]
+        );
     }
 }

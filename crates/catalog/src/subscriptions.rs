@@ -69,6 +69,9 @@ mod tests {
         subs.subscribe(user, known).await.unwrap();
         subs.unsubscribe(user, known).await.unwrap();
         let err = subs.subscribe(user, unknown).await.unwrap_err();
-        assert!(matches!(err, CatalogError::NotFound(Entity::Brand)), "{err:?}");
+        assert!(
+            matches!(err, CatalogError::NotFound(Entity::Brand)),
+            "{err:?}"
+        );
     }
 }

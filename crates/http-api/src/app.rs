@@ -10,7 +10,7 @@ use utoipa_actix_web::{AppExt, scope};
 
 use crate::state::AppState;
 use crate::{
-    admin, auth, chat, cors, docs, extractors, health, not_found, openapi, otp, request_id,
+    admin, auth, catalog, chat, cors, docs, extractors, health, not_found, openapi, otp, request_id,
 };
 
 /// Edge settings taken from configuration.
@@ -46,6 +46,7 @@ pub fn build_app(
                 .configure(otp::routes)
                 .configure(auth::routes)
                 .configure(chat::routes)
+                .configure(catalog::routes)
                 .configure(admin::routes),
         )
         .split_for_parts();

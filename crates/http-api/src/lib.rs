@@ -6,6 +6,7 @@ mod app;
 mod auth;
 mod auth_user;
 mod bearer;
+mod catalog;
 mod chat;
 mod client_ip;
 mod cors;

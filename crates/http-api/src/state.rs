@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use alpha_auth::AuthService;
+use alpha_catalog::{BrandSubscriptions, CatalogAdmin, CatalogReads, SearchIndex};
 use alpha_chat::ChatService;
 use alpha_kernel::{Health, PhonePolicy, RateLimiter};
 use alpha_otp::OtpService;
@@ -39,6 +40,11 @@ pub struct AppState {
     pub chat: Arc<ChatService>,
     /// SMS devices, for the operators' listing.
     pub sms_devices: Arc<dyn DeviceDirectory>,
+    /// The catalog's public reads.
+    pub catalog: Arc<dyn CatalogReads>,
+    pub catalog_admin: Arc<CatalogAdmin>,
+    pub subscriptions: Arc<BrandSubscriptions>,
+    pub search: Arc<SearchIndex>,
 }
 
 impl std::fmt::Debug for AppState {

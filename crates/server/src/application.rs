@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use alpha_auth::{AuthConfig, AuthService, JwtTokenSigner, TellUserCodeDelivered};
+use alpha_catalog::{BrandSubscriptions, CatalogAdmin, CatalogVersion, SearchIndex};
 use alpha_chat::ChatService;
 use alpha_gateways::{
     ClientGateway, ClientGatewayConfig, ClientNotifier, SmsDevices, SmsGateway, SmsGatewayConfig,
@@ -22,7 +23,7 @@ use alpha_otp::{HmacCodeHasher, OsRngCodes, OtpConfig, OtpService, TestNumbers};
 use alpha_sms_dispatch::{DispatchConfig, Dispatcher};
 use alpha_store::pool::PgPool;
 use alpha_store::repos::{
-    PgChatRepo, PgDeviceDirectory, PgDispatchRepo, PgHealth, PgOtpRepo, PgRateLimiter,
+    PgCatalog, PgChatRepo, PgDeviceDirectory, PgDispatchRepo, PgHealth, PgOtpRepo, PgRateLimiter,
     PgSessionRepo, PgUserRepo,
 };
 use anyhow::Context;
@@ -133,7 +134,13 @@ impl Application {
         let client_gateway =
             ClientGateway::new(client_config, notifier.clone(), auth.clone(), chat.clone());
 
+        let catalog = Arc::new(PgCatalog::new(pool.clone()));
+        let catalog_version = CatalogVersion::new();
         let state = AppState {
+            catalog: catalog.clone(),
+            catalog_admin: Arc::new(CatalogAdmin::new(catalog.clone(), catalog_version.clone())),
+            subscriptions: Arc::new(BrandSubscriptions::new(catalog.clone())),
+            search: Arc::new(SearchIndex::new(catalog, catalog_version)),
             chat,
             sms_devices: directory,
             health: Arc::new(PgHealth::new(pool.clone())),

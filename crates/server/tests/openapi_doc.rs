@@ -92,6 +92,15 @@ fn concrete(template: &str) -> String {
     out
 }
 
+/// Whether `template` (with `{param}` segments) matches the concrete `uri`.
+fn template_matches(template: &str, uri: &str) -> bool {
+    let (t, u): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), uri.split('/').collect());
+    t.len() == u.len()
+        && t.iter()
+            .zip(&u)
+            .all(|(t, u)| t == u || (t.starts_with('{') && t.ends_with('}')))
+}
+
 #[actix_web::test]
 async fn every_undocumented_method_on_a_documented_path_is_a_json_405_with_allow() {
     let app = app().await;
@@ -107,6 +116,19 @@ async fn every_undocumented_method_on_a_documented_path_is_a_json_405_with_allow
         let uri = concrete(path);
         for method in METHODS {
             if documented.iter().any(|m| m == method) {
+                continue;
+            }
+            // `GET /brands/history` is `GET /brands/{uuid}` with a malformed uuid, not a 405.
+            let served_elsewhere = doc["paths"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .any(|(other, item)| {
+                    other != path
+                        && template_matches(other, &uri)
+                        && item.get(method.to_ascii_lowercase()).is_some()
+                });
+            if served_elsewhere {
                 continue;
             }
             let req = test::TestRequest::default()

@@ -54,3 +54,9 @@ pub fn catalogue() -> Catalogue {
         models: 8,
     }
 }
+
+/// The small fixture catalogue, whatever `SEED_DATA_FILE` says: for tests that assert on its
+/// names (toyota, bmw, lada, mercedes-benz and their eight models).
+pub fn catalogue_fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/catalogue.json")
+}

@@ -16,7 +16,7 @@ mod template;
 mod url;
 
 pub use app::{CLIENT, TEST_MODE, TestApp, call, login, post_json, test_settings, with_bearer};
-pub use catalogue::{Catalogue, catalogue};
+pub use catalogue::{Catalogue, catalogue, catalogue_fixture};
 pub use db::TestDb;
 pub use server::{TEST_DATABASE_URL, embedded_cluster_dir};
 pub use sockets::{QUIET, TestSocket, WAIT, first};

@@ -33,9 +33,7 @@ pub(crate) fn optional_uuid<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Uu
 /// A text filter; blank means not given.
 pub(crate) fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let text = Option::<String>::deserialize(d)?;
-    Ok(text
-        .map(|t| t.trim().to_owned())
-        .filter(|t| !t.is_empty()))
+    Ok(text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()))
 }
 
 /// `asc` or `desc`, any case.

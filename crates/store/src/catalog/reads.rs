@@ -18,6 +18,10 @@ use super::rows::{BannerRow, BrandRow, CategoryRow, ModelRow, PlanRow};
 use super::{PgCatalog, like_pattern};
 use crate::error::{connection, db_error};
 
+/// Case-insensitive matching must fold Cyrillic and Turkmen letters too, whatever the
+/// database's own locale (the embedded cluster's is C, which folds ASCII only).
+const FOLD: &str = "COLLATE \"und-x-icu\"";
+
 const BRAND_COLUMNS: &str = "uuid, name, location, \"createdAt\", \"updatedAt\"";
 const MODEL_COLUMNS: &str =
     "uuid, name, \"brandId\", yearstart, yearend, \"createdAt\", \"updatedAt\"";
@@ -38,7 +42,7 @@ impl CatalogReads for PgCatalog {
         let mut conn = connection(&self.pool).await?;
         let sql = format!(
             "SELECT {BRAND_COLUMNS} FROM brands \
-             WHERE ($1::text IS NULL OR location = $1) AND ($2::text IS NULL OR name ILIKE $2) \
+             WHERE ($1::text IS NULL OR location = $1) AND ($2::text IS NULL OR name {FOLD} ILIKE $2) \
              ORDER BY name {0} NULLS LAST, uuid OFFSET $3 LIMIT $4",
             dir(query.sort)
         );
@@ -60,12 +64,13 @@ impl CatalogReads for PgCatalog {
         with_posts: bool,
     ) -> Result<Option<BrandView>, RepoError> {
         let mut conn = connection(&self.pool).await?;
-        let rows: Vec<BrandRow> =
-            diesel::sql_query(format!("SELECT {BRAND_COLUMNS} FROM brands WHERE uuid = $1"))
-                .bind::<SqlUuid, _>(uuid)
-                .load(&mut conn)
-                .await
-                .map_err(db_error)?;
+        let rows: Vec<BrandRow> = diesel::sql_query(format!(
+            "SELECT {BRAND_COLUMNS} FROM brands WHERE uuid = $1"
+        ))
+        .bind::<SqlUuid, _>(uuid)
+        .load(&mut conn)
+        .await
+        .map_err(db_error)?;
         Ok(brand_views(&mut conn, rows, with_models, with_posts)
             .await?
             .pop())
@@ -107,7 +112,7 @@ impl CatalogReads for PgCatalog {
         let mut conn = connection(&self.pool).await?;
         let sql = format!(
             "SELECT {MODEL_COLUMNS} FROM models \
-             WHERE ($1::uuid IS NULL OR \"brandId\" = $1) AND ($2::text IS NULL OR name ILIKE $2) \
+             WHERE ($1::uuid IS NULL OR \"brandId\" = $1) AND ($2::text IS NULL OR name {FOLD} ILIKE $2) \
              ORDER BY name {0} NULLS LAST, uuid OFFSET $3 LIMIT $4",
             dir(query.sort)
         );
@@ -129,12 +134,13 @@ impl CatalogReads for PgCatalog {
         with_posts: bool,
     ) -> Result<Option<ModelView>, RepoError> {
         let mut conn = connection(&self.pool).await?;
-        let rows: Vec<ModelRow> =
-            diesel::sql_query(format!("SELECT {MODEL_COLUMNS} FROM models WHERE uuid = $1"))
-                .bind::<SqlUuid, _>(uuid)
-                .load(&mut conn)
-                .await
-                .map_err(db_error)?;
+        let rows: Vec<ModelRow> = diesel::sql_query(format!(
+            "SELECT {MODEL_COLUMNS} FROM models WHERE uuid = $1"
+        ))
+        .bind::<SqlUuid, _>(uuid)
+        .load(&mut conn)
+        .await
+        .map_err(db_error)?;
         Ok(model_views(&mut conn, rows, with_brand, with_posts)
             .await?
             .pop())
@@ -144,8 +150,8 @@ impl CatalogReads for PgCatalog {
         let mut conn = connection(&self.pool).await?;
         let sql = format!(
             "SELECT {CATEGORY_COLUMNS} FROM categories \
-             WHERE $1::text IS NULL OR name->>'tm' ILIKE $1 OR name->>'ru' ILIKE $1 \
-                OR name->>'en' ILIKE $1 \
+             WHERE $1::text IS NULL OR (name->>'tm') {FOLD} ILIKE $1 \
+                OR (name->>'ru') {FOLD} ILIKE $1 OR (name->>'en') {FOLD} ILIKE $1 \
              ORDER BY priority {0} NULLS LAST, uuid OFFSET $2 LIMIT $3",
             dir(query.sort)
         );
@@ -221,12 +227,13 @@ impl CatalogReads for PgCatalog {
 
     async fn plan(&self, uuid: Uuid) -> Result<Option<PlanView>, RepoError> {
         let mut conn = connection(&self.pool).await?;
-        let rows: Vec<PlanRow> =
-            diesel::sql_query(format!("SELECT {PLAN_COLUMNS} FROM subscriptions WHERE uuid = $1"))
-                .bind::<SqlUuid, _>(uuid)
-                .load(&mut conn)
-                .await
-                .map_err(db_error)?;
+        let rows: Vec<PlanRow> = diesel::sql_query(format!(
+            "SELECT {PLAN_COLUMNS} FROM subscriptions WHERE uuid = $1"
+        ))
+        .bind::<SqlUuid, _>(uuid)
+        .load(&mut conn)
+        .await
+        .map_err(db_error)?;
         Ok(plan_views(&mut conn, rows).await?.pop())
     }
 

@@ -94,8 +94,8 @@ impl CategoryRow {
     pub(crate) fn view(self) -> CategoryView {
         CategoryView {
             uuid: self.uuid,
-            name: localized(self.name),
-            creator: creator(self.creator),
+            name: localized(&self.name),
+            creator: creator(&self.creator),
             priority: self.priority,
             created_at: iso_millis(self.created_at),
             updated_at: iso_millis(self.updated_at),
@@ -121,7 +121,7 @@ impl BannerRow {
     pub(crate) fn view(self) -> BannerView {
         BannerView {
             uuid: self.uuid,
-            creator: creator(self.creator),
+            creator: creator(&self.creator),
             created_at: iso_millis(self.created_at),
             updated_at: iso_millis(self.updated_at),
             photo: None,
@@ -154,11 +154,11 @@ impl PlanRow {
     pub(crate) fn view(self) -> PlanView {
         PlanView {
             uuid: self.uuid,
-            name: localized(self.name),
+            name: localized(&self.name),
             priority: self.priority,
             price: self.price,
             color: self.color,
-            description: localized(self.description),
+            description: localized(&self.description),
             created_at: iso_millis(self.created_at),
             updated_at: iso_millis(self.updated_at),
             photo: None,
@@ -194,7 +194,7 @@ impl PhotoRow {
     pub(crate) fn view(self) -> PhotoView {
         PhotoView {
             uuid: self.uuid,
-            path: self.path.and_then(paths),
+            path: self.path.as_ref().and_then(paths),
             original_path: self.original_path,
             banner_id: self.banner_id,
             category_id: self.category_id,
@@ -209,7 +209,7 @@ impl PhotoRow {
 
 /// A `{small, medium, large}` object; anything else (a placeholder's NULL, a half-written legacy
 /// value) is no paths at all rather than an error.
-fn paths(value: serde_json::Value) -> Option<PhotoPaths> {
+fn paths(value: &serde_json::Value) -> Option<PhotoPaths> {
     let text = |key: &str| value.get(key)?.as_str().map(str::to_owned);
     Some(PhotoPaths {
         small: text("small")?,
@@ -219,7 +219,7 @@ fn paths(value: serde_json::Value) -> Option<PhotoPaths> {
 }
 
 /// Legacy rows may hold other keys or non-string values; those are left out, not an error.
-fn localized(value: serde_json::Value) -> Localized {
+fn localized(value: &serde_json::Value) -> Localized {
     let text = |key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_owned);
     Localized {
         tm: text("tm"),
@@ -229,7 +229,7 @@ fn localized(value: serde_json::Value) -> Localized {
 }
 
 /// Only the name: the stored e-mail address is not for the public.
-fn creator(value: serde_json::Value) -> Creator {
+fn creator(value: &serde_json::Value) -> Creator {
     Creator {
         name: value
             .get("name")

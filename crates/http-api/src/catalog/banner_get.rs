@@ -1,0 +1,34 @@
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use alpha_catalog::Entity;
+use alpha_catalog::views::BannerView;
+use uuid::Uuid;
+
+use super::cache::cacheable_json;
+use super::errors::not_found;
+use crate::error::{ApiError, ErrorBody};
+use crate::state::AppState;
+
+/// One banner with its photo.
+#[utoipa::path(
+    tag = "catalog",
+    params(("uuid" = Uuid, Path, description = "The banner")),
+    responses(
+        (status = 200, description = "The banner", body = BannerView),
+        (status = 304, description = "Unchanged since the `ETag` in `If-None-Match`"),
+        (status = 400, description = "`INVALID_PATH_PARAMETER`", body = ErrorBody),
+        (status = 404, description = "`BANNER_NOT_FOUND` (the old API answered `null`)", body = ErrorBody),
+    )
+)]
+#[get("/banners/{uuid}")]
+pub(crate) async fn get(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    uuid: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let banner = state
+        .catalog
+        .banner(uuid.into_inner())
+        .await?
+        .ok_or_else(|| not_found(Entity::Banner))?;
+    cacheable_json(&req, &banner)
+}

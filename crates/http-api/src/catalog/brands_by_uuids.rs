@@ -1,0 +1,88 @@
+use actix_web::{HttpResponse, post, web};
+use alpha_catalog::views::BrandBrief;
+use serde::{Deserialize, Deserializer};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::error::{ApiError, ErrorBody};
+use crate::extractors::JsonObject;
+use crate::state::AppState;
+
+/// Most uuids one call may ask for.
+const MAX_UUIDS: usize = 500;
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct BrandsByUuidsBody {
+    /// The brands to return; unknown ones are left out.
+    #[schema(max_items = 500)]
+    pub uuids: Vec<Uuid>,
+    /// Include each brand's approved `posts`, each with its `brand` and `model` name.
+    #[serde(default, deserialize_with = "loose_bool")]
+    #[schema(value_type = Option<bool>)]
+    pub post: Option<bool>,
+}
+
+/// The app sends `true`; the old API also took strings, so `"true"`/`"1"` count as true.
+fn loose_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Loose {
+        Bool(bool),
+        Text(String),
+        Number(i64),
+    }
+    Ok(match Option::<Loose>::deserialize(d)? {
+        None => None,
+        Some(Loose::Bool(b)) => Some(b),
+        Some(Loose::Text(t)) => Some(t.eq_ignore_ascii_case("true") || t == "1"),
+        Some(Loose::Number(n)) => Some(n != 0),
+    })
+}
+
+/// The brands among `uuids` with their photo (the app's subscribed brands), newest first.
+#[utoipa::path(
+    tag = "catalog",
+    request_body = BrandsByUuidsBody,
+    responses(
+        (status = 200, description = "The brands found", body = [BrandBrief]),
+        (status = 400, description = "`INVALID_BODY`, `INVALID_JSON` or `INVALID_FIELD` (too many uuids)", body = ErrorBody),
+    )
+)]
+#[post("/brands/list")]
+pub(crate) async fn list(
+    state: web::Data<AppState>,
+    body: JsonObject<BrandsByUuidsBody>,
+) -> Result<HttpResponse, ApiError> {
+    respond(&state, body.into_inner()).await
+}
+
+/// The same as `POST /brands/list` (the old API's second name for it).
+#[utoipa::path(
+    tag = "catalog",
+    request_body = BrandsByUuidsBody,
+    responses(
+        (status = 200, description = "The brands found", body = [BrandBrief]),
+        (status = 400, description = "`INVALID_BODY`, `INVALID_JSON` or `INVALID_FIELD` (too many uuids)", body = ErrorBody),
+    )
+)]
+#[post("/brands/history")]
+pub(crate) async fn history(
+    state: web::Data<AppState>,
+    body: JsonObject<BrandsByUuidsBody>,
+) -> Result<HttpResponse, ApiError> {
+    respond(&state, body.into_inner()).await
+}
+
+async fn respond(state: &AppState, body: BrandsByUuidsBody) -> Result<HttpResponse, ApiError> {
+    if body.uuids.len() > MAX_UUIDS {
+        return Err(ApiError::bad_request(
+            super::errors::INVALID_FIELD,
+            format!("uuids may hold at most {MAX_UUIDS} entries"),
+        ));
+    }
+    let brands = state
+        .catalog
+        .brands_by_uuids(&body.uuids, body.post.unwrap_or(false))
+        .await?;
+    Ok(HttpResponse::Ok().json(brands))
+}

@@ -1,0 +1,70 @@
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use alpha_catalog::views::BrandView;
+use alpha_catalog::{BrandQuery, Page};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::cache::cacheable_json;
+use super::params::{self, Direction};
+use crate::error::{ApiError, ErrorBody};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BrandsQuery {
+    /// Rows to skip; default 0.
+    #[param(minimum = 0)]
+    pub offset: Option<i64>,
+    /// Page size; default 200, at most 5000.
+    #[param(minimum = 0)]
+    pub limit: Option<i64>,
+    /// Include each brand's `models`.
+    #[serde(default, deserialize_with = "params::flag")]
+    #[param(value_type = Option<bool>)]
+    pub model: Option<bool>,
+    /// Include each brand's approved `posts`.
+    #[serde(default, deserialize_with = "params::flag")]
+    #[param(value_type = Option<bool>)]
+    pub post: Option<bool>,
+    /// Only brands with exactly this location.
+    #[serde(default, deserialize_with = "params::text")]
+    pub location: Option<String>,
+    /// Order by name; default `asc`.
+    #[serde(rename = "sortAs")]
+    #[param(rename = "sortAs", inline)]
+    pub sort_as: Option<Direction>,
+    /// Case-insensitive part of the name.
+    #[serde(default, deserialize_with = "params::text")]
+    pub search: Option<String>,
+}
+
+/// Brands with their photo, by name.
+#[utoipa::path(
+    tag = "catalog",
+    params(BrandsQuery),
+    responses(
+        (status = 200, description = "Brands", body = [BrandView]),
+        (status = 304, description = "Unchanged since the `ETag` in `If-None-Match`"),
+        (status = 400, description = "`INVALID_QUERY`", body = ErrorBody),
+    )
+)]
+#[get("/brands")]
+pub(crate) async fn list(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<BrandsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner();
+    let brands = state
+        .catalog
+        .brands(&BrandQuery {
+            page: Page::new(q.offset, q.limit, 200),
+            with_models: q.model.unwrap_or(false),
+            with_posts: q.post.unwrap_or(false),
+            location: q.location,
+            sort: params::sort(q.sort_as),
+            search: q.search,
+        })
+        .await?;
+    cacheable_json(&req, &brands)
+}

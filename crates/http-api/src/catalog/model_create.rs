@@ -1,0 +1,59 @@
+use actix_web::{HttpResponse, post, web};
+use alpha_catalog::ModelInput;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::replies::Saved;
+use crate::auth_user::AdminUser;
+use crate::error::{ApiError, ErrorBody};
+use crate::extractors::JsonObject;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewModel {
+    /// Required, at most 255 characters.
+    pub name: String,
+    /// The brand; must exist.
+    #[serde(rename = "brandId")]
+    pub brand_id: Option<Uuid>,
+    #[schema(minimum = 1886, maximum = 2100)]
+    pub yearstart: Option<i32>,
+    #[schema(minimum = 1886, maximum = 2100)]
+    pub yearend: Option<i32>,
+}
+
+/// Adds a model (admin).
+#[utoipa::path(
+    tag = "catalog",
+    security(("bearer" = [])),
+    request_body = NewModel,
+    responses(
+        (status = 200, description = "Created", body = Saved),
+        (status = 400, description = "`INVALID_FIELD`, `INVALID_BODY` or `INVALID_JSON`", body = ErrorBody),
+        (status = 401, description = "Not logged in, or `USER_DELETED`", body = ErrorBody),
+        (status = 403, description = "`FORBIDDEN`: not an admin", body = ErrorBody),
+        (status = 404, description = "`BRAND_NOT_FOUND`: no such `brandId`", body = ErrorBody),
+    )
+)]
+#[post("/models")]
+pub(crate) async fn create(
+    state: web::Data<AppState>,
+    _admin: AdminUser,
+    body: JsonObject<NewModel>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let uuid = state
+        .catalog_admin
+        .create_model(ModelInput {
+            name: body.name,
+            brand_id: body.brand_id,
+            yearstart: body.yearstart,
+            yearend: body.yearend,
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Saved {
+        message: "New Model successfully created",
+        uuid,
+    }))
+}

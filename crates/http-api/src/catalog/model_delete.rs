@@ -1,0 +1,32 @@
+use actix_web::{HttpResponse, delete, web};
+use uuid::Uuid;
+
+use super::replies::Done;
+use crate::auth_user::AdminUser;
+use crate::error::{ApiError, ErrorBody};
+use crate::state::AppState;
+
+/// Deletes a model (admin). Its listings stay, without a model.
+#[utoipa::path(
+    tag = "catalog",
+    security(("bearer" = [])),
+    params(("uuid" = Uuid, Path, description = "The model")),
+    responses(
+        (status = 200, description = "Deleted", body = Done),
+        (status = 400, description = "`INVALID_PATH_PARAMETER`", body = ErrorBody),
+        (status = 401, description = "Not logged in, or `USER_DELETED`", body = ErrorBody),
+        (status = 403, description = "`FORBIDDEN`: not an admin", body = ErrorBody),
+        (status = 404, description = "`MODEL_NOT_FOUND`", body = ErrorBody),
+    )
+)]
+#[delete("/models/{uuid}")]
+pub(crate) async fn delete(
+    state: web::Data<AppState>,
+    _admin: AdminUser,
+    uuid: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    state.catalog_admin.delete_model(uuid.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(Done {
+        message: "Model Successfully deleted",
+    }))
+}
