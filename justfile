@@ -44,6 +44,10 @@ ci:
 bench-auth seconds="20" connections="32":
     bench/auth-load.sh {{seconds}} {{connections}}
 
+# Load benchmark of the public catalog reads (release build, embedded database, wrk): [seconds] [connections]
+bench-catalog seconds="20" connections="32":
+    bench/catalog-load.sh {{seconds}} {{connections}}
+
 # Simulated SMS device on the gateway (:3091 /sms): prints each SMS and acks it; also `cargo device-sim`.
 device-sim *ARGS:
     cargo run -p alpha-device-sim -- {{ARGS}}

@@ -2,11 +2,14 @@
 //!
 //! The old API loaded every brand with its models on each call (B12). The catalog changes only
 //! when an admin edits it, so the index is built once per catalog version and searched in
-//! memory: about 2,600 short entries, scanned in well under a millisecond.
+//! memory: about 2,600 short entries, scanned in well under a millisecond. It is also rebuilt
+//! once it is older than its maximum age, because another server instance's edits do not move
+//! this instance's version.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use alpha_kernel::RepoError;
+use alpha_kernel::{Clock, RepoError};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -40,6 +43,7 @@ pub struct Suggestion {
 #[derive(Debug)]
 struct Built {
     version: u64,
+    at: DateTime<Utc>,
     entries: Arc<Vec<Entry>>,
 }
 
@@ -54,14 +58,23 @@ struct Entry {
 pub struct SearchIndex {
     source: Arc<dyn SearchSource>,
     version: CatalogVersion,
+    clock: Arc<dyn Clock>,
+    max_age: std::time::Duration,
     built: Mutex<Option<Built>>,
 }
 
 impl SearchIndex {
-    pub fn new(source: Arc<dyn SearchSource>, version: CatalogVersion) -> Self {
+    pub fn new(
+        source: Arc<dyn SearchSource>,
+        version: CatalogVersion,
+        clock: Arc<dyn Clock>,
+        max_age: std::time::Duration,
+    ) -> Self {
         Self {
             source,
             version,
+            clock,
+            max_age,
             built: Mutex::new(None),
         }
     }
@@ -92,7 +105,8 @@ impl SearchIndex {
         // Read before loading: a change that lands during the load moves the version on, and
         // the next search rebuilds again rather than keep a stale index.
         let version = self.version.current();
-        if let Some(entries) = self.current(version) {
+        let now = self.clock.now();
+        if let Some(entries) = self.current(version, now) {
             return Ok(entries);
         }
         // Two searches racing after a change may both load; the lock is never held across the
@@ -102,17 +116,20 @@ impl SearchIndex {
         if built.as_ref().is_none_or(|b| b.version <= version) {
             *built = Some(Built {
                 version,
+                at: now,
                 entries: Arc::clone(&entries),
             });
         }
         Ok(entries)
     }
 
-    fn current(&self, version: u64) -> Option<Arc<Vec<Entry>>> {
+    fn current(&self, version: u64, now: DateTime<Utc>) -> Option<Arc<Vec<Entry>>> {
+        let fresh = |b: &&Built| (now - b.at).to_std().is_ok_and(|age| age < self.max_age);
         let built = self.built.lock().unwrap_or_else(PoisonError::into_inner);
         built
             .as_ref()
             .filter(|b| b.version == version)
+            .filter(fresh)
             .map(|b| Arc::clone(&b.entries))
     }
 }
@@ -176,6 +193,8 @@ fn model_name(row: &SearchRow) -> Option<String> {
 mod tests {
     #![allow(clippy::unwrap_used)]
 
+    use alpha_kernel::FakeClock;
+
     use super::*;
     use crate::ports::MockSearchSource;
 
@@ -203,14 +222,21 @@ mod tests {
         ]
     }
 
-    fn index(loads: usize) -> (SearchIndex, CatalogVersion) {
+    const MAX_AGE: std::time::Duration = std::time::Duration::from_secs(30);
+
+    fn index_with_clock(loads: usize, clock: Arc<FakeClock>) -> (SearchIndex, CatalogVersion) {
         let mut source = MockSearchSource::new();
         source
             .expect_search_rows()
             .times(loads)
             .returning(|| Ok(rows()));
         let version = CatalogVersion::new();
-        (SearchIndex::new(Arc::new(source), version.clone()), version)
+        let index = SearchIndex::new(Arc::new(source), version.clone(), clock, MAX_AGE);
+        (index, version)
+    }
+
+    fn index(loads: usize) -> (SearchIndex, CatalogVersion) {
+        index_with_clock(loads, Arc::new(FakeClock::new()))
     }
 
     fn labels(found: &[Suggestion]) -> Vec<&str> {
@@ -271,6 +297,17 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn an_old_index_is_rebuilt_for_changes_made_elsewhere() {
+        let clock = Arc::new(FakeClock::new());
+        let (index, _) = index_with_clock(2, clock.clone());
+        index.search("o", 0, 10).await.unwrap();
+        clock.advance(MAX_AGE - std::time::Duration::from_secs(1));
+        index.search("o", 0, 10).await.unwrap();
+        clock.advance(std::time::Duration::from_secs(1));
+        index.search("o", 0, 10).await.unwrap();
+    }
+
+    #[tokio::test]
     async fn a_storage_failure_is_reported_and_retried() {
         let mut source = MockSearchSource::new();
         let mut calls = 0;
@@ -282,7 +319,12 @@ mod tests {
                 Ok(rows())
             }
         });
-        let index = SearchIndex::new(Arc::new(source), CatalogVersion::new());
+        let index = SearchIndex::new(
+            Arc::new(source),
+            CatalogVersion::new(),
+            Arc::new(FakeClock::new()),
+            MAX_AGE,
+        );
         assert!(index.search("bmw", 0, 10).await.is_err());
         assert_eq!(
             labels(&index.search("bmw", 0, 10).await.unwrap()),

@@ -6,7 +6,7 @@ mod app;
 mod auth;
 mod auth_user;
 mod bearer;
-mod catalog;
+pub(crate) mod catalog;
 mod chat;
 mod client_ip;
 mod cors;
@@ -24,6 +24,7 @@ mod state;
 
 pub use app::{HttpOptions, build_app, with_request_limits};
 pub use auth_user::{AdminUser, CurrentUser};
+pub use catalog::ResponseCache;
 pub use error::{ApiError, ErrorBody};
 pub use openapi::ApiDoc;
 pub use state::{AppState, EdgePolicy, IpLimit};

@@ -45,6 +45,8 @@ pub struct AppState {
     pub catalog_admin: Arc<CatalogAdmin>,
     pub subscriptions: Arc<BrandSubscriptions>,
     pub search: Arc<SearchIndex>,
+    /// Rendered public catalog answers.
+    pub catalog_cache: Arc<crate::ResponseCache>,
 }
 
 impl std::fmt::Debug for AppState {

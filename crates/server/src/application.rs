@@ -15,7 +15,7 @@ use alpha_chat::ChatService;
 use alpha_gateways::{
     ClientGateway, ClientGatewayConfig, ClientNotifier, SmsDevices, SmsGateway, SmsGatewayConfig,
 };
-use alpha_http_api::{AppState, EdgePolicy, HttpOptions, IpLimit};
+use alpha_http_api::{AppState, EdgePolicy, HttpOptions, IpLimit, ResponseCache};
 use alpha_kernel::{
     Clock, DisconnectEndedSessions, EventPublisher, EventSubscriber, PhonePolicy, RateLimiter,
 };
@@ -30,6 +30,9 @@ use anyhow::Context;
 use secrecy::ExposeSecret;
 
 use crate::config::Settings;
+
+/// Bounds how long another instance's catalog edits stay out of this instance's search index.
+const CATALOG_INDEX_MAX_AGE: Duration = Duration::from_secs(30);
 use crate::events::EventBus;
 
 /// A device not heard from for this long is not given messages (pings go out every 20 s).
@@ -140,7 +143,13 @@ impl Application {
             catalog: catalog.clone(),
             catalog_admin: Arc::new(CatalogAdmin::new(catalog.clone(), catalog_version.clone())),
             subscriptions: Arc::new(BrandSubscriptions::new(catalog.clone())),
-            search: Arc::new(SearchIndex::new(catalog, catalog_version)),
+            search: Arc::new(SearchIndex::new(
+                catalog,
+                catalog_version.clone(),
+                clock.clone(),
+                CATALOG_INDEX_MAX_AGE,
+            )),
+            catalog_cache: Arc::new(ResponseCache::new(catalog_version)),
             chat,
             sms_devices: directory,
             health: Arc::new(PgHealth::new(pool.clone())),

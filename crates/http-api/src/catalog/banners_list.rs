@@ -4,7 +4,6 @@ use alpha_catalog::views::BannerView;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::cache::cacheable_json;
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
@@ -35,9 +34,9 @@ pub(crate) async fn list(
     req: HttpRequest,
     query: web::Query<BannersQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let banners = state
-        .catalog
-        .banners(Page::new(query.offset, query.limit, 50))
-        .await?;
-    cacheable_json(&req, &banners)
+    let page = Page::new(query.offset, query.limit, 50);
+    state
+        .catalog_cache
+        .respond(&req, || state.catalog.banners(page))
+        .await
 }

@@ -4,7 +4,6 @@ use alpha_catalog::{BrandQuery, Page};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::cache::cacheable_json;
 use super::params::{self, Direction};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
@@ -55,16 +54,16 @@ pub(crate) async fn list(
     query: web::Query<BrandsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
-    let brands = state
-        .catalog
-        .brands(&BrandQuery {
-            page: Page::new(q.offset, q.limit, 200),
-            with_models: q.model.unwrap_or(false),
-            with_posts: q.post.unwrap_or(false),
-            location: q.location,
-            sort: params::sort(q.sort_as),
-            search: q.search,
-        })
-        .await?;
-    cacheable_json(&req, &brands)
+    let query = BrandQuery {
+        page: Page::new(q.offset, q.limit, 200),
+        with_models: q.model.unwrap_or(false),
+        with_posts: q.post.unwrap_or(false),
+        location: q.location,
+        sort: params::sort(q.sort_as),
+        search: q.search,
+    };
+    state
+        .catalog_cache
+        .respond(&req, || state.catalog.brands(&query))
+        .await
 }

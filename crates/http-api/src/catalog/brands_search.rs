@@ -3,7 +3,6 @@ use alpha_catalog::Suggestion;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::cache::cacheable_json;
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
@@ -45,13 +44,18 @@ pub(crate) async fn search(
     let clamp = |n: Option<u64>, default: usize| {
         n.map_or(default, |n| usize::try_from(n).unwrap_or(usize::MAX))
     };
-    let results = state
-        .search
-        .search(
-            query.search.as_deref().unwrap_or_default(),
-            clamp(query.offset, 0),
-            clamp(query.limit, usize::MAX),
-        )
-        .await?;
-    cacheable_json(&req, &SearchResults { results })
+    state
+        .catalog_cache
+        .respond(&req, || async {
+            let results = state
+                .search
+                .search(
+                    query.search.as_deref().unwrap_or_default(),
+                    clamp(query.offset, 0),
+                    clamp(query.limit, usize::MAX),
+                )
+                .await?;
+            Ok::<_, ApiError>(SearchResults { results })
+        })
+        .await
 }

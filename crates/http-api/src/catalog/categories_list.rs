@@ -4,7 +4,6 @@ use alpha_catalog::{CategoryQuery, Page};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::cache::cacheable_json;
 use super::params::{self, Direction};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
@@ -51,15 +50,15 @@ pub(crate) async fn list(
     query: web::Query<CategoriesQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
-    let categories = state
-        .catalog
-        .categories(&CategoryQuery {
-            page: Page::new(q.offset, q.limit, 50),
-            sort: params::sort(q.sort),
-            with_photo: q.photo.unwrap_or(false),
-            with_posts: q.post.unwrap_or(false),
-            search: q.search,
-        })
-        .await?;
-    cacheable_json(&req, &categories)
+    let query = CategoryQuery {
+        page: Page::new(q.offset, q.limit, 50),
+        sort: params::sort(q.sort),
+        with_photo: q.photo.unwrap_or(false),
+        with_posts: q.post.unwrap_or(false),
+        search: q.search,
+    };
+    state
+        .catalog_cache
+        .respond(&req, || state.catalog.categories(&query))
+        .await
 }

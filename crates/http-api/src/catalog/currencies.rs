@@ -1,7 +1,6 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use alpha_catalog::views::CurrencyView;
 
-use super::cache::cacheable_json;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -18,6 +17,8 @@ pub(crate) async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let currencies = state.catalog.currencies().await?;
-    cacheable_json(&req, &currencies)
+    state
+        .catalog_cache
+        .respond(&req, || state.catalog.currencies())
+        .await
 }

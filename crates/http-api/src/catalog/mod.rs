@@ -15,6 +15,7 @@ mod brands_by_uuids;
 mod brands_list;
 mod brands_search;
 mod cache;
+pub use cache::ResponseCache;
 mod categories_list;
 mod category_create;
 mod category_delete;

@@ -5,7 +5,6 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::cache::cacheable_json;
 use super::params::{self, Direction};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
@@ -57,16 +56,16 @@ pub(crate) async fn list(
     query: web::Query<ModelsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
-    let models = state
-        .catalog
-        .models(&ModelQuery {
-            page: Page::new(q.offset, q.limit, 500),
-            with_brand: q.brand.unwrap_or(false),
-            with_posts: q.post.unwrap_or(false),
-            sort: params::sort(q.sort_as),
-            search: q.search,
-            brand: q.filter,
-        })
-        .await?;
-    cacheable_json(&req, &models)
+    let query = ModelQuery {
+        page: Page::new(q.offset, q.limit, 500),
+        with_brand: q.brand.unwrap_or(false),
+        with_posts: q.post.unwrap_or(false),
+        sort: params::sort(q.sort_as),
+        search: q.search,
+        brand: q.filter,
+    };
+    state
+        .catalog_cache
+        .respond(&req, || state.catalog.models(&query))
+        .await
 }

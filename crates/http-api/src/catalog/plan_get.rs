@@ -3,7 +3,6 @@ use alpha_catalog::Entity;
 use alpha_catalog::views::PlanView;
 use uuid::Uuid;
 
-use super::cache::cacheable_json;
 use super::errors::not_found;
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
@@ -25,10 +24,15 @@ pub(crate) async fn get(
     req: HttpRequest,
     uuid: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let plan = state
-        .catalog
-        .plan(uuid.into_inner())
-        .await?
-        .ok_or_else(|| not_found(Entity::Plan))?;
-    cacheable_json(&req, &plan)
+    let uuid = uuid.into_inner();
+    let catalog = &state.catalog;
+    state
+        .catalog_cache
+        .respond(&req, || async move {
+            catalog
+                .plan(uuid)
+                .await?
+                .ok_or_else(|| not_found(Entity::Plan))
+        })
+        .await
 }

@@ -4,7 +4,6 @@ use alpha_catalog::{Page, PlanOrder, PlanQuery};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::cache::cacheable_json;
 use super::params::{self, Direction};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
@@ -63,13 +62,13 @@ pub(crate) async fn list(
         Some(PlanSort::Priority) => PlanOrder::Priority,
         Some(PlanSort::Price) => PlanOrder::Price,
     };
-    let plans = state
-        .catalog
-        .plans(&PlanQuery {
-            page: Page::new(q.offset, q.limit, 10),
-            sort_by,
-            order: params::sort(q.order),
-        })
-        .await?;
-    cacheable_json(&req, &plans)
+    let query = PlanQuery {
+        page: Page::new(q.offset, q.limit, 10),
+        sort_by,
+        order: params::sort(q.order),
+    };
+    state
+        .catalog_cache
+        .respond(&req, || state.catalog.plans(&query))
+        .await
 }
