@@ -26,7 +26,7 @@ DATA=${SEED_DATA_FILE:-}
 
 WORK=$(mktemp -d /tmp/alpha-bench.XXXXXX)
 chmod 755 "$WORK"
-export APP_ENV=development PORT="$PORT" PG_DATA_DIR="$WORK/pg" RUST_LOG=warn \
+export APP_ENV=development PORT="$PORT" PG_DATA_DIR="$WORK/pg" RUST_LOG=warn,alpha_http_api=info NO_COLOR=1 \
   ALPHA__DATABASE__POOL_SIZE=${BENCH_POOL_SIZE:-8} ALPHA__UPLOADS__DIR="$WORK/uploads"
 if [ -n "$DATA" ]; then
   echo "== catalogue: $DATA"
@@ -63,4 +63,7 @@ run models-of-brand "$BASE/models?filter=$TOYOTA"
 run categories "$BASE/categories?photo=true&post=true"
 run banners "$BASE/banners"
 run plans "$BASE/subscription"
+# Failed or refused requests, by message (a clean run prints none).
+grep -E ' (WARN|ERROR) |request refused' "$WORK/server.log" | sed -E 's/^.* (WARN|ERROR|INFO) //' |
+  sort | uniq -c | sort -rn | head -5 || true
 echo "== server RSS after the runs: $(ps -o rss= -p $SERVER | awk '{printf "%.1f MiB", $1/1024}')"
