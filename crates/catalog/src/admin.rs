@@ -72,7 +72,6 @@ impl CatalogAdmin {
             yearstart: year("yearstart", input.yearstart)?,
             yearend: year("yearend", input.yearend)?,
         };
-        year_order(input.yearstart, input.yearend)?;
         let uuid = Uuid::new_v4();
         let outcome = self.repo.insert_model(uuid, &input).await?;
         self.outcome(outcome, Entity::Model, None)?;
@@ -91,7 +90,6 @@ impl CatalogAdmin {
             yearstart: year("yearstart", patch.yearstart)?,
             yearend: year("yearend", patch.yearend)?,
         };
-        year_order(patch.yearstart, patch.yearend)?;
         let outcome = self.repo.update_model(uuid, &patch).await?;
         self.outcome(outcome, Entity::Model, None)
     }
@@ -237,46 +235,60 @@ impl CatalogAdmin {
 }
 
 fn required_text(field: &'static str, text: &str) -> Result<String, CatalogError> {
+    checked(field, text)?;
     let text = text.trim();
     if text.is_empty() {
         return Err(CatalogError::invalid(field, "is required"));
     }
-    bounded(field, text)
+    Ok(text.to_owned())
 }
 
+/// Blank means not given.
 fn optional_text(field: &'static str, text: Option<&str>) -> Result<Option<String>, CatalogError> {
-    text.map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(|t| bounded(field, t))
-        .transpose()
+    let Some(text) = text else { return Ok(None) };
+    checked(field, text)?;
+    let text = text.trim();
+    Ok((!text.is_empty()).then(|| text.to_owned()))
 }
 
-fn bounded(field: &'static str, text: &str) -> Result<String, CatalogError> {
+/// The length counts the text as sent, spaces included, as the published schema does; NUL
+/// cannot be stored by PostgreSQL.
+fn checked(field: &'static str, text: &str) -> Result<(), CatalogError> {
+    if text.contains('\0') {
+        return Err(CatalogError::invalid(field, "must not contain NUL"));
+    }
     if text.chars().count() > MAX_TEXT {
         return Err(CatalogError::invalid(
             field,
             format!("is longer than {MAX_TEXT} characters"),
         ));
     }
-    Ok(text.to_owned())
+    Ok(())
 }
 
+/// Each language given must have text; a required one needs at least one language.
 fn localized(
     field: &'static str,
     text: &Localized,
     required: bool,
 ) -> Result<Localized, CatalogError> {
-    let text = text.trimmed();
-    if required && text.is_blank() {
+    let mut out = Localized::default();
+    for (given, slot) in [
+        (&text.tm, &mut out.tm),
+        (&text.ru, &mut out.ru),
+        (&text.en, &mut out.en),
+    ] {
+        if let Some(given) = given {
+            *slot = Some(required_text(field, given)?);
+        }
+    }
+    if required && out.is_blank() {
         return Err(CatalogError::invalid(
             field,
             "needs a text in at least one of tm, ru, en",
         ));
     }
-    for t in [&text.tm, &text.ru, &text.en].into_iter().flatten() {
-        bounded(field, t)?;
-    }
-    Ok(text)
+    Ok(out)
 }
 
 fn year(field: &'static str, year: Option<i32>) -> Result<Option<i32>, CatalogError> {
@@ -286,16 +298,6 @@ fn year(field: &'static str, year: Option<i32>) -> Result<Option<i32>, CatalogEr
             format!("must be between {} and {}", YEARS.start(), YEARS.end()),
         )),
         other => Ok(other),
-    }
-}
-
-fn year_order(start: Option<i32>, end: Option<i32>) -> Result<(), CatalogError> {
-    match (start, end) {
-        (Some(s), Some(e)) if s > e => Err(CatalogError::invalid(
-            "yearend",
-            "must not be before yearstart",
-        )),
-        _ => Ok(()),
     }
 }
 
@@ -379,6 +381,39 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(invalid_field(no_language), "name");
+        let blank_language = admin
+            .create_category(
+                Localized {
+                    tm: Some("Ýeňil".into()),
+                    ru: Some(" ".into()),
+                    en: None,
+                },
+                None,
+                Creator::default(),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(invalid_field(blank_language), "name");
+        let nul = admin
+            .create_brand(BrandInput {
+                name: "a\0b".into(),
+                location: None,
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(invalid_field(nul), "name");
+        let padded = admin
+            .create_brand(BrandInput {
+                name: format!(" {} ", "x".repeat(254)),
+                location: None,
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(
+            invalid_field(padded),
+            "name",
+            "the length counts the spaces sent"
+        );
         assert_eq!(version.current(), 0);
     }
 
@@ -445,7 +480,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn model_years_must_be_plausible_and_in_order() {
+    async fn model_years_must_be_plausible() {
         let (admin, _) = admin(MockCatalogWrites::new());
         let model = |start, end| ModelInput {
             name: "X".into(),
@@ -459,7 +494,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(invalid_field(err), "yearstart");
         let err = admin
-            .create_model(model(Some(2010), Some(2001)))
+            .create_model(model(None, Some(2101)))
             .await
             .unwrap_err();
         assert_eq!(invalid_field(err), "yearend");
@@ -519,7 +554,7 @@ mod tests {
             .create_plan(PlanInput {
                 name: Localized {
                     tm: Some(" Gold ".into()),
-                    ru: Some(" ".into()),
+                    ru: None,
                     en: None,
                 },
                 description: Localized::default(),

@@ -22,21 +22,6 @@ impl Localized {
             .iter()
             .all(|t| t.as_deref().is_none_or(|t| t.trim().is_empty()))
     }
-
-    /// The same with each text trimmed and blank ones dropped.
-    pub fn trimmed(&self) -> Localized {
-        let clean = |t: &Option<String>| {
-            t.as_deref()
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(str::to_owned)
-        };
-        Localized {
-            tm: clean(&self.tm),
-            ru: clean(&self.ru),
-            en: clean(&self.en),
-        }
-    }
 }
 
 /// Who created a category or banner. Only the name is public: the old API also sent the

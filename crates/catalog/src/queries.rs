@@ -13,11 +13,11 @@ impl Page {
     /// No list returns more than this in one call; the whole catalog has about 2,500 models.
     pub const MAX_LIMIT: i64 = 5_000;
 
-    /// `default_limit` when none is given; negative values are treated as zero.
-    pub fn new(offset: Option<i64>, limit: Option<i64>, default_limit: i64) -> Self {
+    /// `default_limit` when none is given; larger limits are brought down to the maximum.
+    pub fn new(offset: Option<u32>, limit: Option<u32>, default_limit: i64) -> Self {
         Self {
-            offset: offset.unwrap_or(0).max(0),
-            limit: limit.unwrap_or(default_limit).clamp(0, Self::MAX_LIMIT),
+            offset: offset.map_or(0, i64::from),
+            limit: limit.map_or(default_limit, i64::from).min(Self::MAX_LIMIT),
         }
     }
 }

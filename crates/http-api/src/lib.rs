@@ -21,6 +21,7 @@ mod otp;
 mod request_id;
 mod request_log;
 mod state;
+mod text_schema;
 
 pub use app::{HttpOptions, build_app, with_request_limits};
 pub use auth_user::{AdminUser, CurrentUser};

@@ -11,11 +11,11 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct BannersQuery {
     /// Rows to skip; default 0.
-    #[param(minimum = 0)]
-    pub offset: Option<i64>,
+    #[param(minimum = 0, maximum = 4294967295.0)]
+    pub offset: Option<u32>,
     /// Page size; default 50, at most 5000.
-    #[param(minimum = 0)]
-    pub limit: Option<i64>,
+    #[param(minimum = 0, maximum = 4294967295.0)]
+    pub limit: Option<u32>,
 }
 
 /// Banners with their photo, oldest first.

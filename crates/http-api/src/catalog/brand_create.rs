@@ -11,8 +11,13 @@ use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewBrand {
-    /// Required, at most 255 characters.
+    #[schema(
+        max_length = 255,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub name: String,
+    /// Blank means none.
+    #[schema(max_length = 255, pattern = r"^[^\u0000]*$")]
     pub location: Option<String>,
 }
 

@@ -20,7 +20,7 @@ use crate::state::AppState;
         (status = 404, description = "`BRAND_NOT_FOUND`", body = ErrorBody),
     )
 )]
-#[delete("/brands/{uuid}")]
+#[delete("/brands/{uuid}", guard = "super::params::not_a_fixed_brand_path")]
 pub(crate) async fn delete(
     state: web::Data<AppState>,
     _admin: AdminUser,

@@ -36,7 +36,7 @@ pub struct BrandQuery {
         (status = 404, description = "`BRAND_NOT_FOUND`", body = ErrorBody),
     )
 )]
-#[get("/brands/{uuid}")]
+#[get("/brands/{uuid}", guard = "super::params::not_a_fixed_brand_path")]
 pub(crate) async fn get(
     state: web::Data<AppState>,
     _user: CurrentUser,

@@ -2,6 +2,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
 use uuid::Uuid;
 
 use super::errors::MISSING_FIELDS;
@@ -9,11 +10,22 @@ use crate::auth_user::CurrentUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::extractors::JsonObject;
 use crate::state::AppState;
+use crate::text_schema::UUID;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct BrandRef {
-    /// The brand.
+    /// The brand. Without it the answer is 406 `MISSING_FIELDS`, as the old API gave.
+    #[schema(schema_with = required_uuid, required = true)]
     pub uuid: Option<Uuid>,
+}
+
+fn required_uuid() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
+        .pattern(Some(UUID))
+        .build()
+        .into()
 }
 
 /// `uuid` is the caller's, as the old API answered.

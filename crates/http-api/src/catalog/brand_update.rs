@@ -12,7 +12,13 @@ use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct BrandChanges {
+    #[schema(
+        max_length = 255,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub name: Option<String>,
+    /// Blank leaves it unchanged.
+    #[schema(max_length = 255, pattern = r"^[^\u0000]*$")]
     pub location: Option<String>,
 }
 
@@ -30,7 +36,7 @@ pub struct BrandChanges {
         (status = 404, description = "`BRAND_NOT_FOUND`", body = ErrorBody),
     )
 )]
-#[put("/brands/{uuid}")]
+#[put("/brands/{uuid}", guard = "super::params::not_a_fixed_brand_path")]
 pub(crate) async fn update(
     state: web::Data<AppState>,
     _admin: AdminUser,

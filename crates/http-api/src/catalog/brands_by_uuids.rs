@@ -2,24 +2,41 @@ use actix_web::{HttpResponse, post, web};
 use alpha_catalog::views::BrandBrief;
 use serde::{Deserialize, Deserializer};
 use utoipa::ToSchema;
+use utoipa::openapi::schema::{
+    ArrayBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type,
+};
 use uuid::Uuid;
 
 use crate::error::{ApiError, ErrorBody};
 use crate::extractors::JsonObject;
 use crate::state::AppState;
+use crate::text_schema::UUID;
 
 /// Most uuids one call may ask for.
 const MAX_UUIDS: usize = 500;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct BrandsByUuidsBody {
-    /// The brands to return; unknown ones are left out.
-    #[schema(max_items = 500)]
+    /// The brands to return (at most 500); unknown ones are left out.
+    #[schema(schema_with = uuid_list)]
     pub uuids: Vec<Uuid>,
     /// Include each brand's approved `posts`, each with its `brand` and `model` name.
     #[serde(default, deserialize_with = "loose_bool")]
     #[schema(value_type = Option<bool>)]
     pub post: Option<bool>,
+}
+
+fn uuid_list() -> Schema {
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
+                .pattern(Some(UUID)),
+        )
+        .max_items(Some(MAX_UUIDS))
+        .build()
+        .into()
 }
 
 /// The app sends `true`; the old API also took strings, so `"true"`/`"1"` count as true.

@@ -12,11 +12,11 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct BrandsQuery {
     /// Rows to skip; default 0.
-    #[param(minimum = 0)]
-    pub offset: Option<i64>,
+    #[param(minimum = 0, maximum = 4294967295.0)]
+    pub offset: Option<u32>,
     /// Page size; default 200, at most 5000.
-    #[param(minimum = 0)]
-    pub limit: Option<i64>,
+    #[param(minimum = 0, maximum = 4294967295.0)]
+    pub limit: Option<u32>,
     /// Include each brand's `models`.
     #[serde(default, deserialize_with = "params::flag")]
     #[param(value_type = Option<bool>)]
@@ -27,6 +27,7 @@ pub struct BrandsQuery {
     pub post: Option<bool>,
     /// Only brands with exactly this location.
     #[serde(default, deserialize_with = "params::text")]
+    #[param(pattern = r"^[^\u0000]*$")]
     pub location: Option<String>,
     /// Order by name; default `asc`.
     #[serde(rename = "sortAs")]
@@ -34,6 +35,7 @@ pub struct BrandsQuery {
     pub sort_as: Option<Direction>,
     /// Case-insensitive part of the name.
     #[serde(default, deserialize_with = "params::text")]
+    #[param(pattern = r"^[^\u0000]*$")]
     pub search: Option<String>,
 }
 

@@ -13,11 +13,11 @@ pub struct SearchQuery {
     /// returns the whole index.
     pub search: Option<String>,
     /// Entries to skip; default 0.
-    #[param(minimum = 0)]
-    pub offset: Option<u64>,
+    #[param(minimum = 0, maximum = 4294967295.0)]
+    pub offset: Option<u32>,
     /// Most entries to return; default all.
-    #[param(minimum = 0)]
-    pub limit: Option<u64>,
+    #[param(minimum = 0, maximum = 4294967295.0)]
+    pub limit: Option<u32>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -41,7 +41,7 @@ pub(crate) async fn search(
     req: HttpRequest,
     query: web::Query<SearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let clamp = |n: Option<u64>, default: usize| {
+    let clamp = |n: Option<u32>, default: usize| {
         n.map_or(default, |n| usize::try_from(n).unwrap_or(usize::MAX))
     };
     state

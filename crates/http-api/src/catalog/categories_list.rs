@@ -12,11 +12,11 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct CategoriesQuery {
     /// Rows to skip; default 0.
-    #[param(minimum = 0)]
-    pub offset: Option<i64>,
+    #[param(minimum = 0, maximum = 4294967295.0)]
+    pub offset: Option<u32>,
     /// Page size; default 50, at most 5000.
-    #[param(minimum = 0)]
-    pub limit: Option<i64>,
+    #[param(minimum = 0, maximum = 4294967295.0)]
+    pub limit: Option<u32>,
     /// Order by priority; default `asc`.
     #[param(inline)]
     pub sort: Option<Direction>,
@@ -30,6 +30,7 @@ pub struct CategoriesQuery {
     pub post: Option<bool>,
     /// Case-insensitive part of the name in any language.
     #[serde(default, deserialize_with = "params::text")]
+    #[param(pattern = r"^[^\u0000]*$")]
     pub search: Option<String>,
 }
 

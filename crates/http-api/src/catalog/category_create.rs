@@ -1,8 +1,8 @@
 use actix_web::{HttpResponse, post, web};
-use alpha_catalog::Localized;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::localized::LocalizedInput;
 use super::replies::Saved;
 use crate::auth_user::AdminUser;
 use crate::error::{ApiError, ErrorBody};
@@ -11,8 +11,8 @@ use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewCategory {
-    /// At least one language with text.
-    pub name: Localized,
+    #[schema(schema_with = super::localized::required_schema)]
+    pub name: LocalizedInput,
     /// Unique among categories; lower comes first.
     pub priority: Option<i32>,
 }
@@ -40,7 +40,7 @@ pub(crate) async fn create(
     let creator = super::creator_of(&state, &admin).await?;
     let uuid = state
         .catalog_admin
-        .create_category(body.name, body.priority, creator)
+        .create_category(body.name.into(), body.priority, creator)
         .await?;
     Ok(HttpResponse::Ok().json(Saved {
         message: "ok",

@@ -1,9 +1,10 @@
 use actix_web::{HttpResponse, put, web};
-use alpha_catalog::{CategoryPatch, Localized};
+use alpha_catalog::CategoryPatch;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::localized::LocalizedInput;
 use super::replies::Saved;
 use crate::auth_user::AdminUser;
 use crate::error::{ApiError, ErrorBody};
@@ -12,8 +13,10 @@ use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CategoryChanges {
-    /// Replaces the whole name; at least one language with text.
-    pub name: Option<Localized>,
+    /// Replaces the whole name.
+    #[serde(default, deserialize_with = "crate::text_schema::not_null")]
+    #[schema(schema_with = super::localized::required_schema)]
+    pub name: Option<LocalizedInput>,
     pub priority: Option<i32>,
 }
 
@@ -46,7 +49,7 @@ pub(crate) async fn update(
         .update_category(
             uuid,
             CategoryPatch {
-                name: body.name,
+                name: body.name.map(Into::into),
                 priority: body.priority,
             },
         )

@@ -23,6 +23,7 @@ mod category_get;
 mod category_update;
 mod currencies;
 pub(crate) mod errors;
+mod localized;
 mod model_create;
 mod model_delete;
 mod model_get;

@@ -13,11 +13,11 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct ModelsQuery {
     /// Rows to skip; default 0.
-    #[param(minimum = 0)]
-    pub offset: Option<i64>,
+    #[param(minimum = 0, maximum = 4294967295.0)]
+    pub offset: Option<u32>,
     /// Page size; default 500, at most 5000.
-    #[param(minimum = 0)]
-    pub limit: Option<i64>,
+    #[param(minimum = 0, maximum = 4294967295.0)]
+    pub limit: Option<u32>,
     /// Include each model's `brand`.
     #[serde(default, deserialize_with = "params::flag")]
     #[param(value_type = Option<bool>)]
@@ -32,6 +32,7 @@ pub struct ModelsQuery {
     pub sort_as: Option<Direction>,
     /// Case-insensitive part of the name.
     #[serde(default, deserialize_with = "params::text")]
+    #[param(pattern = r"^[^\u0000]*$")]
     pub search: Option<String>,
     /// Only this brand's models (a brand uuid; empty means all). Combines with `search`.
     #[serde(default, deserialize_with = "params::optional_uuid")]

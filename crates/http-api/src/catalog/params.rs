@@ -1,6 +1,7 @@
 //! Query values as the app and the old API send them: booleans as `true/false/1/0`, empty
 //! values meaning "not given", sort directions in either case. Anything else is a 400.
 
+use actix_web::guard::GuardContext;
 use alpha_catalog::SortDir;
 use serde::{Deserialize, Deserializer, de};
 use utoipa::ToSchema;
@@ -30,9 +31,12 @@ pub(crate) fn optional_uuid<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Uu
     }
 }
 
-/// A text filter; blank means not given.
+/// A text filter; blank means not given. NUL cannot be sent to PostgreSQL.
 pub(crate) fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let text = Option::<String>::deserialize(d)?;
+    if text.as_deref().is_some_and(|t| t.contains('\0')) {
+        return Err(de::Error::custom("text must not contain NUL"));
+    }
     Ok(text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()))
 }
 
@@ -58,4 +62,12 @@ impl From<Direction> for SortDir {
 
 pub(crate) fn sort(d: Option<Direction>) -> SortDir {
     d.map(SortDir::from).unwrap_or_default()
+}
+
+/// `/brands/{uuid}` must not answer for the fixed paths beside it (`/brands/list`, ...): a method
+/// those paths do not have gets 405 from the fallback, not a malformed-uuid 400.
+pub(crate) fn not_a_fixed_brand_path(ctx: &GuardContext<'_>) -> bool {
+    const FIXED: [&str; 5] = ["list", "history", "search", "subscribe", "unsubscribe"];
+    let last = ctx.head().uri.path().rsplit('/').next().unwrap_or_default();
+    !FIXED.contains(&last)
 }

@@ -1,10 +1,11 @@
 use actix_web::{HttpResponse, post, web};
 use alpha_catalog::views::PlanView;
-use alpha_catalog::{Entity, Localized, PlanInput};
+use alpha_catalog::{Entity, PlanInput};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::errors::not_found;
+use super::localized::LocalizedInput;
 use crate::auth_user::AdminUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::extractors::JsonObject;
@@ -12,14 +13,16 @@ use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewPlan {
-    /// At least one language with text.
-    pub name: Localized,
-    pub description: Localized,
+    #[schema(schema_with = super::localized::required_schema)]
+    pub name: LocalizedInput,
+    #[schema(schema_with = super::localized::optional_schema)]
+    pub description: LocalizedInput,
     /// Unique among plans.
     pub priority: Option<i32>,
     /// At least 0, two decimals kept.
     #[schema(minimum = 0, maximum = 999_999_999_999.99)]
     pub price: Option<f64>,
+    #[schema(max_length = 255, pattern = r"^[^\u0000]*$")]
     pub color: Option<String>,
 }
 
@@ -52,8 +55,8 @@ pub(crate) async fn create(
     let uuid = state
         .catalog_admin
         .create_plan(PlanInput {
-            name: body.name,
-            description: body.description,
+            name: body.name.into(),
+            description: body.description.into(),
             priority: body.priority,
             price: body.price,
             color: body.color,

@@ -1,9 +1,10 @@
 use actix_web::{HttpResponse, put, web};
-use alpha_catalog::{Localized, PlanPatch};
+use alpha_catalog::PlanPatch;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::localized::LocalizedInput;
 use super::replies::Saved;
 use crate::auth_user::AdminUser;
 use crate::error::{ApiError, ErrorBody};
@@ -12,11 +13,16 @@ use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct PlanChanges {
-    pub name: Option<Localized>,
-    pub description: Option<Localized>,
+    #[serde(default, deserialize_with = "crate::text_schema::not_null")]
+    #[schema(schema_with = super::localized::required_schema)]
+    pub name: Option<LocalizedInput>,
+    #[serde(default, deserialize_with = "crate::text_schema::not_null")]
+    #[schema(schema_with = super::localized::optional_schema)]
+    pub description: Option<LocalizedInput>,
     pub priority: Option<i32>,
     #[schema(minimum = 0, maximum = 999_999_999_999.99)]
     pub price: Option<f64>,
+    #[schema(max_length = 255, pattern = r"^[^\u0000]*$")]
     pub color: Option<String>,
 }
 
@@ -49,8 +55,8 @@ pub(crate) async fn update(
         .update_plan(
             uuid,
             PlanPatch {
-                name: b.name,
-                description: b.description,
+                name: b.name.map(Into::into),
+                description: b.description.map(Into::into),
                 priority: b.priority,
                 price: b.price,
                 color: b.color,
