@@ -466,6 +466,7 @@ async fn brands_list_returns_the_brands_asked_for_with_their_approved_posts() {
         json!({}),
         json!({"uuids": "x"}),
         json!({"uuids": ["not-a-uuid"]}),
+        json!({"uuids": [], "post": "yes"}),
         json!([toyota]),
     ] {
         let (status, body, _) = call(&app, post_json("/api/v1/brands/list", &bad)).await;
@@ -595,7 +596,7 @@ async fn an_admin_manages_brands_and_models() {
         send(
             Method::PUT,
             &format!("/api/v1/models/{volga}"),
-            json!({"name": "Volga 21"}),
+            json!({"name": "Volga 21", "yearend": 1970.0}),
         ),
     )
     .await;
@@ -606,6 +607,7 @@ async fn an_admin_manages_brands_and_models() {
     let (_, models, _) = call(&app, get(&format!("/api/v1/models?filter={gaz}"))).await;
     assert_eq!(names(&models), ["Volga 21"]);
     assert_eq!(models[0]["yearstart"], 1956);
+    assert_eq!(models[0]["yearend"], 1970, "1970.0 is a whole number too");
 
     let (status, body, _) = call(
         &app,

@@ -11,10 +11,10 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct BannersQuery {
     /// Rows to skip; default 0.
-    #[param(minimum = 0, maximum = 4294967295.0)]
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 4294967295.0)]
     pub offset: Option<u32>,
     /// Page size; default 50, at most 5000.
-    #[param(minimum = 0, maximum = 4294967295.0)]
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 4294967295.0)]
     pub limit: Option<u32>,
 }
 

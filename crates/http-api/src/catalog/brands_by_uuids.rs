@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, post, web};
 use alpha_catalog::views::BrandBrief;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa::openapi::schema::{
     ArrayBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type,
@@ -21,8 +21,6 @@ pub struct BrandsByUuidsBody {
     #[schema(schema_with = uuid_list)]
     pub uuids: Vec<Uuid>,
     /// Include each brand's approved `posts`, each with its `brand` and `model` name.
-    #[serde(default, deserialize_with = "loose_bool")]
-    #[schema(value_type = Option<bool>)]
     pub post: Option<bool>,
 }
 
@@ -37,23 +35,6 @@ fn uuid_list() -> Schema {
         .max_items(Some(MAX_UUIDS))
         .build()
         .into()
-}
-
-/// The app sends `true`; the old API also took strings, so `"true"`/`"1"` count as true.
-fn loose_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Loose {
-        Bool(bool),
-        Text(String),
-        Number(i64),
-    }
-    Ok(match Option::<Loose>::deserialize(d)? {
-        None => None,
-        Some(Loose::Bool(b)) => Some(b),
-        Some(Loose::Text(t)) => Some(t.eq_ignore_ascii_case("true") || t == "1"),
-        Some(Loose::Number(n)) => Some(n != 0),
-    })
 }
 
 /// The brands among `uuids` with their photo (the app's subscribed brands), newest first.

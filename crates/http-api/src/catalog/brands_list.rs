@@ -12,10 +12,10 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct BrandsQuery {
     /// Rows to skip; default 0.
-    #[param(minimum = 0, maximum = 4294967295.0)]
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 4294967295.0)]
     pub offset: Option<u32>,
     /// Page size; default 200, at most 5000.
-    #[param(minimum = 0, maximum = 4294967295.0)]
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 4294967295.0)]
     pub limit: Option<u32>,
     /// Include each brand's `models`.
     #[serde(default, deserialize_with = "params::flag")]

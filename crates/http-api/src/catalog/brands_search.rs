@@ -13,10 +13,10 @@ pub struct SearchQuery {
     /// returns the whole index.
     pub search: Option<String>,
     /// Entries to skip; default 0.
-    #[param(minimum = 0, maximum = 4294967295.0)]
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 4294967295.0)]
     pub offset: Option<u32>,
     /// Most entries to return; default all.
-    #[param(minimum = 0, maximum = 4294967295.0)]
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 4294967295.0)]
     pub limit: Option<u32>,
 }
 

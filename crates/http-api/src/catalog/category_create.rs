@@ -14,6 +14,7 @@ pub struct NewCategory {
     #[schema(schema_with = super::localized::required_schema)]
     pub name: LocalizedInput,
     /// Unique among categories; lower comes first.
+    #[serde(default, deserialize_with = "super::params::whole")]
     pub priority: Option<i32>,
 }
 

@@ -17,6 +17,7 @@ pub struct CategoryChanges {
     #[serde(default, deserialize_with = "crate::text_schema::not_null")]
     #[schema(schema_with = super::localized::required_schema)]
     pub name: Option<LocalizedInput>,
+    #[serde(default, deserialize_with = "super::params::whole")]
     pub priority: Option<i32>,
 }
 

@@ -21,8 +21,10 @@ pub struct NewModel {
     #[serde(rename = "brandId")]
     #[schema(value_type = Option<String>, format = Uuid, pattern = r"^([0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}|urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$")]
     pub brand_id: Option<Uuid>,
+    #[serde(default, deserialize_with = "super::params::whole")]
     #[schema(minimum = 1886, maximum = 2100)]
     pub yearstart: Option<i32>,
+    #[serde(default, deserialize_with = "super::params::whole")]
     #[schema(minimum = 1886, maximum = 2100)]
     pub yearend: Option<i32>,
 }

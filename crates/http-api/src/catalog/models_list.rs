@@ -13,10 +13,10 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct ModelsQuery {
     /// Rows to skip; default 0.
-    #[param(minimum = 0, maximum = 4294967295.0)]
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 4294967295.0)]
     pub offset: Option<u32>,
     /// Page size; default 500, at most 5000.
-    #[param(minimum = 0, maximum = 4294967295.0)]
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 4294967295.0)]
     pub limit: Option<u32>,
     /// Include each model's `brand`.
     #[serde(default, deserialize_with = "params::flag")]
@@ -36,7 +36,7 @@ pub struct ModelsQuery {
     pub search: Option<String>,
     /// Only this brand's models (a brand uuid; empty means all). Combines with `search`.
     #[serde(default, deserialize_with = "params::optional_uuid")]
-    #[param(value_type = Option<Uuid>)]
+    #[param(value_type = Option<String>, pattern = r"^(|[0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}|urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$")]
     pub filter: Option<Uuid>,
 }
 

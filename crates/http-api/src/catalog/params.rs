@@ -71,3 +71,19 @@ pub(crate) fn not_a_fixed_brand_path(ctx: &GuardContext<'_>) -> bool {
     let last = ctx.head().uri.path().rsplit('/').next().unwrap_or_default();
     !FIXED.contains(&last)
 }
+
+/// A whole number in range, also when JSON writes it as `2001.0` (the schema's `integer` allows
+/// that).
+pub(crate) fn whole<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error> {
+    let Some(n) = Option::<f64>::deserialize(d)? else {
+        return Ok(None);
+    };
+    if n.fract() != 0.0 || n < f64::from(i32::MIN) || n > f64::from(i32::MAX) {
+        return Err(de::Error::custom(format!(
+            "expected a whole number, got {n}"
+        )));
+    }
+    // In range and whole, so the cast is exact.
+    #[allow(clippy::cast_possible_truncation)]
+    Ok(Some(n as i32))
+}

@@ -18,6 +18,7 @@ pub struct NewPlan {
     #[schema(schema_with = super::localized::optional_schema)]
     pub description: LocalizedInput,
     /// Unique among plans.
+    #[serde(default, deserialize_with = "super::params::whole")]
     pub priority: Option<i32>,
     /// At least 0, two decimals kept.
     #[schema(minimum = 0, maximum = 999_999_999_999.99)]

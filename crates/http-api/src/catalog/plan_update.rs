@@ -19,6 +19,7 @@ pub struct PlanChanges {
     #[serde(default, deserialize_with = "crate::text_schema::not_null")]
     #[schema(schema_with = super::localized::optional_schema)]
     pub description: Option<LocalizedInput>,
+    #[serde(default, deserialize_with = "super::params::whole")]
     pub priority: Option<i32>,
     #[schema(minimum = 0, maximum = 999_999_999_999.99)]
     pub price: Option<f64>,
