@@ -16,11 +16,11 @@ use crate::state::AppState;
 pub struct BrandQuery {
     /// Include the brand's `models`.
     #[serde(default, deserialize_with = "params::flag")]
-    #[param(value_type = Option<bool>)]
+    #[param(value_type = Option<String>, pattern = r"^(true|false|1|0)?$")]
     pub model: Option<bool>,
     /// Include the brand's approved `posts`.
     #[serde(default, deserialize_with = "params::flag")]
-    #[param(value_type = Option<bool>)]
+    #[param(value_type = Option<String>, pattern = r"^(true|false|1|0)?$")]
     pub post: Option<bool>,
 }
 

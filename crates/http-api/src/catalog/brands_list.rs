@@ -19,11 +19,11 @@ pub struct BrandsQuery {
     pub limit: Option<u32>,
     /// Include each brand's `models`.
     #[serde(default, deserialize_with = "params::flag")]
-    #[param(value_type = Option<bool>)]
+    #[param(value_type = Option<String>, pattern = r"^(true|false|1|0)?$")]
     pub model: Option<bool>,
     /// Include each brand's approved `posts`.
     #[serde(default, deserialize_with = "params::flag")]
-    #[param(value_type = Option<bool>)]
+    #[param(value_type = Option<String>, pattern = r"^(true|false|1|0)?$")]
     pub post: Option<bool>,
     /// Only brands with exactly this location.
     #[serde(default, deserialize_with = "params::text")]

@@ -22,11 +22,11 @@ pub struct CategoriesQuery {
     pub sort: Option<Direction>,
     /// Include each category's `photo`.
     #[serde(default, deserialize_with = "params::flag")]
-    #[param(value_type = Option<bool>)]
+    #[param(value_type = Option<String>, pattern = r"^(true|false|1|0)?$")]
     pub photo: Option<bool>,
     /// Include each category's approved `posts`.
     #[serde(default, deserialize_with = "params::flag")]
-    #[param(value_type = Option<bool>)]
+    #[param(value_type = Option<String>, pattern = r"^(true|false|1|0)?$")]
     pub post: Option<bool>,
     /// Case-insensitive part of the name in any language.
     #[serde(default, deserialize_with = "params::text")]

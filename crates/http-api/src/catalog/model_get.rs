@@ -16,11 +16,11 @@ use crate::state::AppState;
 pub struct ModelQuery {
     /// Include the model's `brand`.
     #[serde(default, deserialize_with = "params::flag")]
-    #[param(value_type = Option<bool>)]
+    #[param(value_type = Option<String>, pattern = r"^(true|false|1|0)?$")]
     pub brand: Option<bool>,
     /// Include the model's approved `posts`.
     #[serde(default, deserialize_with = "params::flag")]
-    #[param(value_type = Option<bool>)]
+    #[param(value_type = Option<String>, pattern = r"^(true|false|1|0)?$")]
     pub post: Option<bool>,
 }
 

@@ -20,11 +20,11 @@ pub struct ModelsQuery {
     pub limit: Option<u32>,
     /// Include each model's `brand`.
     #[serde(default, deserialize_with = "params::flag")]
-    #[param(value_type = Option<bool>)]
+    #[param(value_type = Option<String>, pattern = r"^(true|false|1|0)?$")]
     pub brand: Option<bool>,
     /// Include each model's approved `posts`.
     #[serde(default, deserialize_with = "params::flag")]
-    #[param(value_type = Option<bool>)]
+    #[param(value_type = Option<String>, pattern = r"^(true|false|1|0)?$")]
     pub post: Option<bool>,
     /// Order by name; default `asc`.
     #[serde(rename = "sortAs")]

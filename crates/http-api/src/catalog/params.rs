@@ -7,13 +7,13 @@ use serde::{Deserialize, Deserializer, de};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// `true`, `false`, `1` or `0`; empty means not given.
+/// `true`, `false`, `1` or `0`, exactly as the schema states; empty means not given.
 pub(crate) fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
     let text = Option::<String>::deserialize(d)?;
-    match text.as_deref().map(str::trim) {
+    match text.as_deref() {
         None | Some("") => Ok(None),
-        Some(t) if t.eq_ignore_ascii_case("true") || t == "1" => Ok(Some(true)),
-        Some(t) if t.eq_ignore_ascii_case("false") || t == "0" => Ok(Some(false)),
+        Some("true" | "1") => Ok(Some(true)),
+        Some("false" | "0") => Ok(Some(false)),
         Some(t) => Err(de::Error::custom(format!(
             "expected true, false, 1 or 0, got {t:?}"
         ))),
