@@ -28,7 +28,8 @@ pub use inputs::{
     ModelPatch, PlanInput, PlanPatch,
 };
 pub use photos::{
-    CatalogPhotoService, CatalogPhotos, NewPhoto, PhotoChange, PhotoError, PhotoOwner, PhotoReplaced,
+    CatalogPhotoService, CatalogPhotos, NewPhoto, PhotoChange, PhotoError, PhotoOwner,
+    PhotoReplaced,
 };
 pub use ports::{CatalogReads, CatalogWrites, SearchSource, WriteOutcome};
 pub use queries::{BrandQuery, CategoryQuery, ModelQuery, Page, PlanOrder, PlanQuery, SortDir};

@@ -179,6 +179,9 @@ async fn delete_removes_the_rows_files_and_reports_an_unknown_photo() {
         .delete_of(PhotoOwner::Model, Uuid::nil())
         .await
         .unwrap_err();
-    assert!(matches!(err, PhotoError::NotFound(Entity::Photo)), "{err:?}");
+    assert!(
+        matches!(err, PhotoError::NotFound(Entity::Photo)),
+        "{err:?}"
+    );
     assert_eq!(version.current(), 1);
 }
