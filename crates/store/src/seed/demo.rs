@@ -37,6 +37,9 @@ pub fn demo_uuid(key: &str) -> Uuid {
     )
 }
 
+/// The two colours of a picture's gradient, top left to bottom right.
+type Gradient = ([u8; 3], [u8; 3]);
+
 fn text(tm: &str, ru: &str, en: &str) -> Localized {
     Localized {
         tm: Some(tm.to_owned()),
@@ -49,7 +52,7 @@ struct Category {
     key: &'static str,
     name: Localized,
     priority: i32,
-    colours: ([u8; 3], [u8; 3]),
+    colours: Gradient,
 }
 
 struct Plan {
@@ -59,7 +62,7 @@ struct Plan {
     priority: i32,
     price: f64,
     colour: &'static str,
-    colours: ([u8; 3], [u8; 3]),
+    colours: Gradient,
 }
 
 fn categories() -> [Category; 3] {
@@ -85,7 +88,7 @@ fn categories() -> [Category; 3] {
     ]
 }
 
-const BANNERS: [(&str, ([u8; 3], [u8; 3])); 2] = [
+const BANNERS: [(&str, Gradient); 2] = [
     ("banner:1", ([171, 71, 188], [74, 20, 140])),
     ("banner:2", ([239, 83, 80], [183, 28, 28])),
 ];
