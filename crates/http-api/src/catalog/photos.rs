@@ -10,8 +10,10 @@ use uuid::Uuid;
 use super::errors::INVALID_FIELD;
 use crate::error::ApiError;
 
-/// `multipart/form-data` with one image under `files` and the owner's `uuid`. Only describes
-/// the form in the OpenAPI document: the handlers stream the parts (`media::form`).
+// The form structs only describe the forms in the OpenAPI document: the handlers stream the
+// parts (`media::form`) instead of buffering a whole form, so nothing constructs them.
+
+/// One image under `files` and the `uuid` of the row it belongs to.
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub(crate) struct FilesForm {
@@ -22,8 +24,7 @@ pub(crate) struct FilesForm {
     uuid: Uuid,
 }
 
-/// `multipart/form-data` with one image under `file` and the owner's `uuid` (documentation
-/// only, as [`FilesForm`]).
+/// One image under `file` and the `uuid` of the row it belongs to.
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub(crate) struct FileForm {
@@ -33,8 +34,7 @@ pub(crate) struct FileForm {
     uuid: Uuid,
 }
 
-/// `multipart/form-data` with one image under `file`; the owner is in the path
-/// (documentation only, as [`FilesForm`]).
+/// One image under `file`; the row it belongs to is named in the path.
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub(crate) struct FileOnlyForm {
