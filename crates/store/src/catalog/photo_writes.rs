@@ -28,6 +28,7 @@ const PHOTO_COLUMNS: &str = "uuid, path, \"originalPath\", \"bannerId\", \"categ
                              \"subscriptionId\", \"brandsId\", \"modelsId\", \"createdAt\", \
                              \"updatedAt\"";
 
+/// The owner row, locked; only whether it came back matters.
 #[derive(QueryableByName)]
 struct Found {
     #[diesel(sql_type = SqlUuid)]
