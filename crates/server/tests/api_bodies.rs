@@ -28,7 +28,10 @@ where
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
             // Multipart uploads have their own refusals (api_catalog_photos.rs).
-            if op["requestBody"]["content"].get("application/json").is_some() {
+            if op["requestBody"]["content"]
+                .get("application/json")
+                .is_some()
+            {
                 let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
                 // Path parameters get a well-formed value, so only the body can be wrong.
                 let path = path
