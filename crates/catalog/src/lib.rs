@@ -6,11 +6,14 @@
 //! [`views`] as they are (their field names are the wire's). Writes go through
 //! [`CatalogAdmin`] and [`BrandSubscriptions`], which hold the rules (required fields, unique
 //! priorities, unknown ids) and tell the [`CatalogVersion`] that the catalog changed, so caches
-//! and the search index built from an older catalog are dropped.
+//! and the search index built from an older catalog are dropped. Photos go through
+//! [`CatalogPhotoService`]: the image is checked and stored by `alpha_media`, its row written
+//! through [`CatalogPhotos`].
 
 mod admin;
 mod errors;
 mod inputs;
+mod photos;
 mod ports;
 mod queries;
 mod search;
@@ -23,6 +26,10 @@ pub use errors::{CatalogError, Entity};
 pub use inputs::{
     BrandInput, BrandPatch, CategoryInput, CategoryPatch, Creator, Localized, ModelInput,
     ModelPatch, PlanInput, PlanPatch,
+};
+pub use photos::{
+    CatalogPhotoService, CatalogPhotos, NewPhoto, PhotoChange, PhotoError, PhotoOwner,
+    PhotoReplaced,
 };
 pub use ports::{CatalogReads, CatalogWrites, SearchSource, WriteOutcome};
 pub use queries::{BrandQuery, CategoryQuery, ModelQuery, Page, PlanOrder, PlanQuery, SortDir};

@@ -1,5 +1,7 @@
 //! Assembles the actix `App`: middleware, extractor limits, routes, docs, fallback.
 
+use std::path::PathBuf;
+
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
@@ -10,16 +12,20 @@ use utoipa_actix_web::{AppExt, scope};
 
 use crate::state::AppState;
 use crate::{
-    admin, auth, catalog, chat, cors, docs, extractors, health, not_found, openapi, otp, request_id,
+    admin, auth, catalog, chat, cors, docs, extractors, health, media, not_found, openapi, otp,
+    request_id,
 };
 
 /// Edge settings taken from configuration.
 #[derive(Debug, Clone)]
 pub struct HttpOptions {
-    /// Largest accepted request body.
+    /// Largest accepted JSON (or other buffered) request body. Photo uploads stream their
+    /// multipart bodies under their own caps (`media::form`), which this does not touch.
     pub body_limit_bytes: usize,
     /// Browser origins allowed by CORS (`*` for any).
     pub cors_allowed_origins: Vec<String>,
+    /// The upload folder (`uploads.dir`), served under `/uploads`; it must exist.
+    pub uploads_dir: PathBuf,
 }
 
 /// Builds the application; called once per actix worker.
@@ -56,6 +62,7 @@ pub fn build_app(
     with_request_limits(app, options.body_limit_bytes)
         .service(docs::redirect_to_ui)
         .service(docs::swagger_ui(doc))
+        .service(media::files::uploads(&options.uploads_dir))
         .default_service(web::to(move |req| {
             not_found::not_found(req, routes.clone())
         }))

@@ -61,7 +61,15 @@ impl Modify for BodyErrors {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         for item in openapi.paths.paths.values_mut() {
             for operation in operations_mut(item) {
-                if operation.request_body.is_none() {
+                // Multipart uploads document their own 400, 413 and 415 (`media::form`).
+                let takes_json = operation
+                    .request_body
+                    .as_ref()
+                    .is_some_and(|body| match body {
+                        RefOr::T(body) => body.content.contains_key("application/json"),
+                        RefOr::Ref(_) => false,
+                    });
+                if !takes_json {
                     continue;
                 }
                 let responses = &mut operation.responses;

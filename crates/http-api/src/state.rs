@@ -4,9 +4,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use alpha_auth::AuthService;
-use alpha_catalog::{BrandSubscriptions, CatalogAdmin, CatalogReads, SearchIndex};
+use alpha_catalog::{
+    BrandSubscriptions, CatalogAdmin, CatalogPhotoService, CatalogReads, SearchIndex,
+};
 use alpha_chat::ChatService;
 use alpha_kernel::{Health, PhonePolicy, RateLimiter};
+use alpha_media::ImageService;
 use alpha_otp::OtpService;
 use alpha_sms_dispatch::DeviceDirectory;
 use ipnet::IpNet;
@@ -47,6 +50,10 @@ pub struct AppState {
     pub search: Arc<SearchIndex>,
     /// Rendered public catalog answers.
     pub catalog_cache: Arc<crate::ResponseCache>,
+    /// Uploaded images: checked, re-encoded and stored with their variants.
+    pub images: Arc<ImageService>,
+    /// The photos of brands, models, categories, banners and plans.
+    pub catalog_photos: Arc<CatalogPhotoService>,
 }
 
 impl std::fmt::Debug for AppState {

@@ -10,8 +10,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use alpha_auth::{AuthConfig, AuthService, JwtTokenSigner, TellUserCodeDelivered};
-use alpha_catalog::{BrandSubscriptions, CatalogAdmin, CatalogVersion, SearchIndex};
+use alpha_catalog::{
+    BrandSubscriptions, CatalogAdmin, CatalogPhotoService, CatalogVersion, SearchIndex,
+};
 use alpha_chat::ChatService;
+use alpha_files::{BlockingImageProcessor, LocalDisk};
 use alpha_gateways::{
     ClientGateway, ClientGatewayConfig, ClientNotifier, SmsDevices, SmsGateway, SmsGatewayConfig,
 };
@@ -19,6 +22,7 @@ use alpha_http_api::{AppState, EdgePolicy, HttpOptions, IpLimit, ResponseCache};
 use alpha_kernel::{
     Clock, DisconnectEndedSessions, EventPublisher, EventSubscriber, PhonePolicy, RateLimiter,
 };
+use alpha_media::ImageService;
 use alpha_otp::{HmacCodeHasher, OsRngCodes, OtpConfig, OtpService, TestNumbers};
 use alpha_sms_dispatch::{DispatchConfig, Dispatcher};
 use alpha_store::pool::PgPool;
@@ -65,7 +69,7 @@ impl Application {
     /// Must run inside a tokio runtime (the socket adapters spawn their timers on it).
     ///
     /// Errors: an unparsable trusted-proxy entry (configuration validates these, so only a
-    /// programming error gets here).
+    /// programming error gets here); an upload folder that cannot be created.
     pub fn build(settings: &Settings, pool: PgPool, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         // Outbound halves of the socket adapters.
         let gateways = &settings.gateways;
@@ -137,9 +141,16 @@ impl Application {
         let client_gateway =
             ClientGateway::new(client_config, notifier.clone(), auth.clone(), chat.clone());
 
+        let images = Arc::new(image_service(settings)?);
         let catalog = Arc::new(PgCatalog::new(pool.clone()));
         let catalog_version = CatalogVersion::new();
         let state = AppState {
+            catalog_photos: Arc::new(CatalogPhotoService::new(
+                images.clone(),
+                catalog.clone(),
+                catalog_version.clone(),
+            )),
+            images,
             catalog: catalog.clone(),
             catalog_admin: Arc::new(CatalogAdmin::new(catalog.clone(), catalog_version.clone())),
             subscriptions: Arc::new(BrandSubscriptions::new(catalog.clone())),
@@ -163,6 +174,7 @@ impl Application {
             http: HttpOptions {
                 body_limit_bytes: settings.http.body_limit_bytes,
                 cors_allowed_origins: settings.http.cors_allowed_origins.clone(),
+                uploads_dir: settings.uploads.dir.clone(),
             },
             sms_gateway,
             dispatcher,
@@ -172,6 +184,18 @@ impl Application {
             clock,
         })
     }
+}
+
+/// Images stored under `uploads.dir`, processed on the blocking pool. The folder is created
+/// here: `/uploads` serves it, and a missing folder would only show as 404s on every image.
+pub fn image_service(settings: &Settings) -> anyhow::Result<ImageService> {
+    let root = &settings.uploads.dir;
+    std::fs::create_dir_all(root)
+        .with_context(|| format!("uploads.dir: cannot create {}", root.display()))?;
+    Ok(ImageService::new(
+        Arc::new(LocalDisk::new(root.clone())),
+        Arc::new(BlockingImageProcessor::new()),
+    ))
 }
 
 fn otp_service(

@@ -18,7 +18,7 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Load currencies, car brands and models (idempotent).
+    /// Load currencies, car brands and models, and with --demo a demo catalogue (idempotent).
     Seed(SeedArgs),
     /// Manage the phones that send OTP SMS.
     Device(DeviceArgs),
@@ -35,6 +35,10 @@ pub struct SeedArgs {
     /// catalogue is loaded.
     #[arg(long, value_name = "PATH")]
     pub data_file: Option<PathBuf>,
+    /// Also add demo categories, banners and premium plans with generated pictures (stored under
+    /// `uploads.dir`); only missing demo rows are added, real rows are never changed.
+    #[arg(long)]
+    pub demo: bool,
 }
 
 #[derive(Debug, Args)]

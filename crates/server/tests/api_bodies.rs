@@ -9,7 +9,7 @@ use alpha_testkit::TestDb;
 use api::{TestApp, call, login, settings, test_mode, with_bearer};
 use serde_json::{Value, json};
 
-/// (method, path) of every operation in the served document that declares a request body.
+/// (method, path) of every operation in the served document that declares a JSON request body.
 async fn body_taking_routes<S, B>(app: &S) -> Vec<(Method, String)>
 where
     S: actix_web::dev::Service<
@@ -27,7 +27,11 @@ where
     let mut routes = Vec::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
-            if op.get("requestBody").is_some() {
+            // Multipart uploads have their own refusals (api_catalog_photos.rs).
+            if op["requestBody"]["content"]
+                .get("application/json")
+                .is_some()
+            {
                 let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
                 // Path parameters get a well-formed value, so only the body can be wrong.
                 let path = path

@@ -18,6 +18,7 @@ fn options() -> HttpOptions {
     HttpOptions {
         body_limit_bytes: BODY_LIMIT,
         cors_allowed_origins: vec!["https://admin.example.tm".to_owned()],
+        uploads_dir: alpha_testkit::default_uploads_dir(),
     }
 }
 

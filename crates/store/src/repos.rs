@@ -1,7 +1,7 @@
 //! Every adapter of a domain port, in one list (each lives in its context's module):
 //! [`PgOtpRepo`] (`alpha_otp::OtpRepo`), [`PgUserRepo`] (`alpha_auth::UserRepo`),
 //! [`PgSessionRepo`] (`alpha_auth::SessionRepo`), [`PgChatRepo`] (`alpha_chat::ChatRepo`),
-//! [`PgCatalog`] (`alpha_catalog::{CatalogReads, CatalogWrites, SearchSource}`),
+//! [`PgCatalog`] (`alpha_catalog::{CatalogReads, CatalogWrites, CatalogPhotos, SearchSource}`),
 //! [`PgRateLimiter`] (`alpha_kernel::RateLimiter`), [`PgHealth`] (`alpha_kernel::Health`),
 //! [`PgDispatchRepo`] (`alpha_sms_dispatch::DispatchRepo`) and [`PgDeviceDirectory`]
 //! (`alpha_sms_dispatch::DeviceDirectory`). Each holds a clone of the shared pool and takes one

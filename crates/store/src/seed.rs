@@ -6,6 +6,7 @@
 mod builtin;
 mod catalog;
 mod currencies;
+pub mod demo;
 mod error;
 mod upsert;
 

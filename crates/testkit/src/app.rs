@@ -31,6 +31,13 @@ pub const CLIENT: &str = "198.51.100.20:40000";
 pub fn test_settings(overrides: &[(&str, &str)]) -> Settings {
     let mut env = BTreeMap::new();
     env.insert("APP_ENV".to_owned(), "test".to_owned());
+    // The default `uploads` is relative to the working directory, which for tests is the crate
+    // folder: `Application::build` would create it there. Tests that upload pass a folder of
+    // their own.
+    env.insert(
+        "ALPHA__UPLOADS__DIR".to_owned(),
+        default_uploads_dir().display().to_string(),
+    );
     for (k, v) in overrides {
         env.insert((*k).to_owned(), (*v).to_owned());
     }
@@ -39,6 +46,12 @@ pub fn test_settings(overrides: &[(&str, &str)]) -> Settings {
         Ok(settings) => settings,
         Err(e) => panic!("alpha-testkit: test settings: {e}"),
     }
+}
+
+/// The upload folder of tests that do not choose one: shared, and never written to (only the
+/// upload tests write files, each in its own temporary folder).
+pub fn default_uploads_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join("alpha-testkit").join("uploads")
 }
 
 /// Test numbers on and their codes echoed, as most API tests want.

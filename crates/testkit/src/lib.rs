@@ -15,7 +15,10 @@ mod sockets;
 mod template;
 mod url;
 
-pub use app::{CLIENT, TEST_MODE, TestApp, call, login, post_json, test_settings, with_bearer};
+pub use app::{
+    CLIENT, TEST_MODE, TestApp, call, default_uploads_dir, login, post_json, test_settings,
+    with_bearer,
+};
 pub use catalogue::{Catalogue, catalogue, catalogue_fixture};
 pub use db::TestDb;
 pub use server::{TEST_DATABASE_URL, embedded_cluster_dir};

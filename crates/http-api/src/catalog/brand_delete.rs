@@ -26,7 +26,9 @@ pub(crate) async fn delete(
     _admin: AdminUser,
     uuid: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    state.catalog_admin.delete_brand(uuid.into_inner()).await?;
+    let uuid = uuid.into_inner();
+    super::photos::drop_photo_of(&state, alpha_catalog::PhotoOwner::Brand, uuid).await?;
+    state.catalog_admin.delete_brand(uuid).await?;
     Ok(HttpResponse::Ok().json(Done {
         message: "Brand Successfully deleted",
     }))

@@ -25,9 +25,8 @@ pub(crate) async fn delete(
     _admin: AdminUser,
     uuid: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    state
-        .catalog_admin
-        .delete_category(uuid.into_inner())
-        .await?;
+    let uuid = uuid.into_inner();
+    super::photos::drop_photo_of(&state, alpha_catalog::PhotoOwner::Category, uuid).await?;
+    state.catalog_admin.delete_category(uuid).await?;
     Ok(HttpResponse::Ok().json(Done { message: "Deleted" }))
 }

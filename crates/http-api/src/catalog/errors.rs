@@ -1,7 +1,7 @@
 //! The catalog context's errors at the edge.
 
 use actix_web::http::StatusCode;
-use alpha_catalog::{CatalogError, Entity};
+use alpha_catalog::{CatalogError, Entity, PhotoError};
 
 use crate::error::ApiError;
 
@@ -48,6 +48,16 @@ impl From<CatalogError> for ApiError {
             )
             .with_legacy_fields(),
             CatalogError::Repo(repo) => ApiError::from_repo(&repo),
+        }
+    }
+}
+
+impl From<PhotoError> for ApiError {
+    fn from(err: PhotoError) -> Self {
+        match err {
+            PhotoError::NotFound(entity) => not_found(entity),
+            PhotoError::Media(media) => media.into(),
+            PhotoError::Repo(repo) => ApiError::from_repo(&repo),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The catalog: brands, models, categories, banners, premium plans, currencies, brand
-//! subscriptions and the brand/model search (CONTRACT §2.4–2.6, §2.13, §2.14, #42).
+//! subscriptions and the brand/model search (CONTRACT §2.4–2.6, §2.13, §2.14, #42), and the
+//! photos of those rows (§2.8 #53–#57, #62–#65; #33, #34).
 
 mod banner_create;
 mod banner_delete;
@@ -27,9 +28,21 @@ mod localized;
 mod model_create;
 mod model_delete;
 mod model_get;
+mod model_photo_delete;
+mod model_photo_upload;
 mod model_update;
 mod models_list;
 mod params;
+mod photo_banner_delete;
+mod photo_banner_put;
+mod photo_brand_delete;
+mod photo_brand_post;
+mod photo_category_put;
+mod photo_model_delete;
+mod photo_model_post;
+mod photo_plan_delete;
+mod photo_plan_put;
+mod photos;
 mod plan_create;
 mod plan_delete;
 mod plan_get;
@@ -58,6 +71,8 @@ pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'
         .service(brand_delete::delete)
         .service(models_list::list)
         .service(model_create::create)
+        .service(model_photo_upload::upload)
+        .service(model_photo_delete::delete)
         .service(model_get::get)
         .service(model_update::update)
         .service(model_delete::delete)
@@ -75,7 +90,16 @@ pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'
         .service(plan_get::get)
         .service(plan_update::update)
         .service(plan_delete::delete)
-        .service(currencies::list);
+        .service(currencies::list)
+        .service(photo_banner_put::upload)
+        .service(photo_banner_delete::delete)
+        .service(photo_category_put::upload)
+        .service(photo_plan_put::upload)
+        .service(photo_plan_delete::delete)
+        .service(photo_brand_post::upload)
+        .service(photo_brand_delete::delete)
+        .service(photo_model_post::upload)
+        .service(photo_model_delete::delete);
 }
 
 /// Categories and banners record the admin who made them; only the name is ever shown.

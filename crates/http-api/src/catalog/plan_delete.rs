@@ -25,7 +25,9 @@ pub(crate) async fn delete(
     _admin: AdminUser,
     uuid: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    state.catalog_admin.delete_plan(uuid.into_inner()).await?;
+    let uuid = uuid.into_inner();
+    super::photos::drop_photo_of(&state, alpha_catalog::PhotoOwner::Plan, uuid).await?;
+    state.catalog_admin.delete_plan(uuid).await?;
     Ok(HttpResponse::Ok().json(Done {
         message: "Subscription deleted successfully",
     }))

@@ -1,9 +1,19 @@
-//! `alpha-motors seed`.
+//! `alpha-motors seed [--demo]`.
 
+use std::io::Cursor;
+use std::sync::Arc;
+use std::time::Duration;
+
+use alpha_catalog::{CatalogPhotoService, CatalogVersion, PhotoOwner};
+use alpha_store::pool::{PoolSettings, build_pool};
+use alpha_store::repos::PgCatalog;
 use alpha_store::seed::CatalogSource;
+use alpha_store::seed::demo::DemoPicture;
 use anyhow::Context;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
+use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 
+use crate::application::image_service;
 use crate::cli::SeedArgs;
 use crate::config::Settings;
 use crate::database::Database;
@@ -20,7 +30,11 @@ pub async fn run(settings: &Settings, args: &SeedArgs) -> anyhow::Result<()> {
             db.url(),
             file.map_or(CatalogSource::BuiltIn, CatalogSource::File),
         )
-        .await
+        .await?;
+        if args.demo {
+            demo(settings, db.url()).await?;
+        }
+        Ok(())
     }
     .await;
     db.close().await?;
@@ -44,4 +58,68 @@ pub async fn load(url: &str, source: CatalogSource) -> anyhow::Result<()> {
         "seed finished"
     );
     Ok(())
+}
+
+/// Adds the missing demo rows, then draws and stores a picture for each demo row without one,
+/// through the same service as the upload routes (variants, files and row kept together).
+///
+/// Errors: the database, or an image that could not be stored.
+pub async fn demo(settings: &Settings, url: &str) -> anyhow::Result<()> {
+    let mut conn = AsyncPgConnection::establish(url)
+        .await
+        .context("connecting to the database for the demo seed")?;
+    let report = alpha_store::seed::demo::run(&mut conn)
+        .await
+        .context("seeding the demo catalogue")?;
+    let pool = build_pool(
+        url,
+        PoolSettings {
+            max_size: 1,
+            wait_timeout: Duration::from_secs(settings.database.pool_timeout_secs),
+            statement_timeout: Duration::from_millis(settings.database.statement_timeout_ms),
+        },
+    )
+    .context("building the connection pool")?;
+    let photos = CatalogPhotoService::new(
+        Arc::new(image_service(settings)?),
+        Arc::new(PgCatalog::new(pool)),
+        CatalogVersion::new(),
+    );
+    for picture in &report.pictures {
+        let bytes = draw(picture).context("drawing a demo picture")?;
+        let change = photos
+            .upload(picture.owner, picture.uuid, bytes)
+            .await
+            .with_context(|| format!("storing the picture of demo row {}", picture.uuid))?;
+        if let Some(error) = change.cleanup {
+            tracing::warn!(error = %error, "unused photo files could not all be removed");
+        }
+    }
+    tracing::info!(
+        rows_added = report.inserted,
+        pictures_added = report.pictures.len(),
+        "demo seed finished"
+    );
+    Ok(())
+}
+
+/// A diagonal gradient as a JPEG: wide for banners (the home carousel), square otherwise.
+fn draw(picture: &DemoPicture) -> anyhow::Result<Vec<u8>> {
+    let (width, height) = match picture.owner {
+        PhotoOwner::Banner => (1200, 500),
+        _ => (512, 512),
+    };
+    let span = f64::from(width + height - 2);
+    let pixels = RgbImage::from_fn(width, height, |x, y| {
+        let t = f64::from(x + y) / span;
+        let mix = |i: usize| {
+            let (a, b) = (f64::from(picture.from[i]), f64::from(picture.to[i]));
+            // In 0..=255 by construction: a blend of two bytes.
+            (a + (b - a) * t).round().clamp(0.0, 255.0) as u8
+        };
+        Rgb([mix(0), mix(1), mix(2)])
+    });
+    let mut out = Cursor::new(Vec::new());
+    DynamicImage::ImageRgb8(pixels).write_to(&mut out, ImageFormat::Jpeg)?;
+    Ok(out.into_inner())
 }

@@ -2,6 +2,7 @@
 //! plans), `convert_prices`, `brands_user`, and the catalog's rows of `photo` (those owned by a
 //! brand, model, category, banner or plan). [`PgCatalog`] implements the catalog's ports.
 
+mod photo_writes;
 mod photos;
 mod posts;
 mod reads;
@@ -11,7 +12,7 @@ mod writes;
 
 use crate::pool::PgPool;
 
-/// `alpha_catalog::{CatalogReads, CatalogWrites, SearchSource}` on PostgreSQL.
+/// `alpha_catalog::{CatalogReads, CatalogWrites, CatalogPhotos, SearchSource}` on PostgreSQL.
 #[derive(Clone)]
 pub struct PgCatalog {
     pool: PgPool,

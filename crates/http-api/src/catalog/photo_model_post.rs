@@ -1,0 +1,46 @@
+use actix_multipart::Multipart;
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use alpha_catalog::PhotoOwner;
+
+use super::photos::{FileForm, PhotoSaved, owner_uuid, settled};
+use crate::auth_user::AdminUser;
+use crate::error::{ApiError, ErrorBody};
+use crate::media::form::read_upload;
+use crate::state::AppState;
+
+/// Sets a model's icon, replacing the one it had (admin: the old API let any user do it, S6;
+/// CONTRACT #64).
+#[utoipa::path(
+    tag = "catalog",
+    security(("bearer" = [])),
+    request_body(content = inline(FileForm), content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "Stored", body = PhotoSaved),
+        (status = 400, description = "`NO_FILE`, `NOT_AN_IMAGE` (the file does not decode as a JPEG, PNG or WebP image, whatever its name or type), `IMAGE_TOO_LARGE` (more than 40 megapixels), `TOO_MANY_FILES`, `UNEXPECTED_FILE`, `INVALID_MULTIPART`, or `INVALID_FIELD` (`uuid` missing or not a UUID)", body = ErrorBody),
+        (status = 401, description = "Not logged in, or `USER_DELETED`", body = ErrorBody),
+        (status = 403, description = "`FORBIDDEN`: not an admin", body = ErrorBody),
+        (status = 404, description = "`MODEL_NOT_FOUND`", body = ErrorBody),
+        (status = 413, description = "`PAYLOAD_TOO_LARGE`: the file is larger than 5 MB", body = ErrorBody),
+        (status = 415, description = "`UNSUPPORTED_MEDIA_TYPE`: the body is not `multipart/form-data`", body = ErrorBody),
+    )
+)]
+#[post("/photo/models")]
+pub(crate) async fn upload(
+    state: web::Data<AppState>,
+    _admin: AdminUser,
+    req: HttpRequest,
+    form: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let upload = read_upload(&req, form, "file").await?;
+    let owner = owner_uuid(upload.uuid.as_deref())?;
+    let photo = settled(
+        state
+            .catalog_photos
+            .upload(PhotoOwner::Model, owner, upload.file)
+            .await?,
+    );
+    Ok(HttpResponse::Ok().json(PhotoSaved {
+        message: "OK",
+        uuid: photo,
+    }))
+}

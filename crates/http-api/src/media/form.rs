@@ -1,0 +1,140 @@
+//! One image and a few small text fields from a `multipart/form-data` body, streamed with hard
+//! caps: the app-wide body limit (`http.body_limit_bytes`, for JSON) does not apply to a
+//! multipart stream, so the limits here are the upload routes' own.
+
+use actix_multipart::{Field, Multipart, MultipartError};
+use actix_web::HttpRequest;
+use actix_web::error::PayloadError;
+use actix_web::http::StatusCode;
+use actix_web::http::header::CONTENT_LENGTH;
+use alpha_media::MAX_IMAGE_BYTES;
+use futures_util::StreamExt;
+
+use super::errors::{
+    INVALID_MULTIPART, NO_FILE, TOO_MANY_FILES, UNEXPECTED_FILE, UNSUPPORTED_MEDIA_TYPE,
+    file_too_large, payload_too_large,
+};
+use crate::error::ApiError;
+
+/// A text field (the owner's uuid) is a few dozen bytes.
+const MAX_TEXT_BYTES: usize = 1024;
+/// The whole body: one file, a few text fields and the part headers around them.
+const MAX_BODY_BYTES: usize = MAX_IMAGE_BYTES + 64 * 1024;
+
+/// What an upload form carried.
+#[derive(Debug)]
+pub(crate) struct Upload {
+    pub file: Vec<u8>,
+    /// The `uuid` text field, as sent.
+    pub uuid: Option<String>,
+}
+
+/// Reads the form: the file under `file_field` (a part with a file name under another field is
+/// refused rather than ignored, so a misnamed field is not answered "no file") and the `uuid`
+/// text field; other text fields are skipped, as the old API ignored them. Stops reading as soon
+/// as a cap is passed.
+///
+/// Errors: 415 `UNSUPPORTED_MEDIA_TYPE` (not multipart), 400 `INVALID_MULTIPART`, `NO_FILE`,
+/// `TOO_MANY_FILES`, `UNEXPECTED_FILE`, 413 `PAYLOAD_TOO_LARGE`.
+pub(crate) async fn read_upload(
+    req: &HttpRequest,
+    mut form: Multipart,
+    file_field: &str,
+) -> Result<Upload, ApiError> {
+    if declared_length(req).is_some_and(|n| n > MAX_BODY_BYTES) {
+        return Err(file_too_large());
+    }
+    let mut read = 0usize;
+    let mut file: Option<Vec<u8>> = None;
+    let mut uuid = None;
+    while let Some(field) = form.next().await {
+        let mut field = field.map_err(|e| multipart_error(&e))?;
+        let name = field.name().unwrap_or_default().to_owned();
+        let has_file_name = field
+            .content_disposition()
+            .and_then(|cd| cd.get_filename())
+            .is_some();
+        if name == file_field || has_file_name {
+            if name != file_field {
+                return Err(ApiError::bad_request(
+                    UNEXPECTED_FILE,
+                    format!("Unexpected file field `{name}`: send the image as `{file_field}`"),
+                ));
+            }
+            let bytes = read_field(&mut field, MAX_IMAGE_BYTES, &mut read).await?;
+            // Browsers send an empty part for a file input left empty.
+            if bytes.is_empty() {
+                continue;
+            }
+            if file.is_some() {
+                return Err(ApiError::bad_request(
+                    TOO_MANY_FILES,
+                    format!("Send one image in `{file_field}`"),
+                ));
+            }
+            file = Some(bytes);
+        } else {
+            let bytes = read_field(&mut field, MAX_TEXT_BYTES, &mut read).await?;
+            if name == "uuid" {
+                uuid = Some(String::from_utf8_lossy(&bytes).trim().to_owned());
+            }
+        }
+    }
+    let file = file.ok_or_else(|| ApiError::bad_request(NO_FILE, "No file provided"))?;
+    Ok(Upload { file, uuid })
+}
+
+/// The field's bytes, refusing more than `limit`, or than the body cap over all fields.
+async fn read_field(
+    field: &mut Field,
+    limit: usize,
+    read: &mut usize,
+) -> Result<Vec<u8>, ApiError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.next().await {
+        let chunk = chunk.map_err(|e| multipart_error(&e))?;
+        *read += chunk.len();
+        if bytes.len() + chunk.len() > limit {
+            return Err(if limit == MAX_IMAGE_BYTES {
+                file_too_large()
+            } else {
+                payload_too_large(format!(
+                    "The text field `{}` is longer than {limit} bytes",
+                    field.name().unwrap_or_default()
+                ))
+            });
+        }
+        if *read > MAX_BODY_BYTES {
+            return Err(file_too_large());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
+fn declared_length(req: &HttpRequest) -> Option<usize> {
+    req.headers()
+        .get(CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
+}
+
+fn multipart_error(err: &MultipartError) -> ApiError {
+    match err {
+        MultipartError::ContentTypeMissing
+        | MultipartError::ContentTypeParse
+        | MultipartError::ContentTypeIncompatible => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            UNSUPPORTED_MEDIA_TYPE,
+            "Expected a body with Content-Type: multipart/form-data",
+        )
+        .with_legacy_fields(),
+        MultipartError::Payload(PayloadError::Overflow) => file_too_large(),
+        other => ApiError::bad_request(
+            INVALID_MULTIPART,
+            format!("Malformed multipart/form-data body: {other}"),
+        ),
+    }
+}
