@@ -48,6 +48,48 @@ impl Modify for BearerAuth {
 /// `#[openapi(modifiers)]` above run before any path is collected.
 pub(crate) fn complete(doc: &mut utoipa::openapi::OpenApi) {
     BodyErrors.modify(doc);
+    UniqueOperationIds.modify(doc);
+}
+
+/// utoipa names an operation after its handler function, and every context has its `list`,
+/// `get` and `delete`; OpenAPI wants each id once. The id is the method and path instead:
+/// `GET /api/v1/brands/{uuid}` is `getBrandsUuid`.
+struct UniqueOperationIds;
+
+impl Modify for UniqueOperationIds {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in &mut openapi.paths.paths {
+            let words: String = path
+                .trim_start_matches("/api/v1")
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(capitalized)
+                .collect();
+            let methods = [
+                ("get", &mut item.get),
+                ("put", &mut item.put),
+                ("post", &mut item.post),
+                ("delete", &mut item.delete),
+                ("options", &mut item.options),
+                ("head", &mut item.head),
+                ("patch", &mut item.patch),
+                ("trace", &mut item.trace),
+            ];
+            for (method, operation) in methods {
+                if let Some(operation) = operation {
+                    operation.operation_id = Some(format!("{method}{words}"));
+                }
+            }
+        }
+    }
+}
+
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or_default()
 }
 
 /// The JSON body extractor's own answers, on every operation that reads a body: each handler

@@ -332,3 +332,22 @@ async fn the_served_document_matches_the_checked_in_snapshot() {
         path.display()
     );
 }
+
+#[actix_web::test]
+async fn every_operation_id_is_unique() {
+    let app = app().await;
+    let doc = document(&app).await;
+    let mut seen = std::collections::BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let Some(id) = operation.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            assert!(
+                seen.insert(id.to_owned()),
+                "{method} {path}: operationId {id} twice"
+            );
+        }
+    }
+    assert!(seen.len() > 40, "{seen:?}");
+}
