@@ -32,6 +32,9 @@ fn command(bin: &Path, cwd: &Path, env: &[(&str, String)]) -> Command {
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("APP_ENV", "development")
         .env("RUST_LOG", "info")
+        // The upload folder is state, like the database: outside the working folder, as a
+        // deployment puts it (the default `uploads` is relative to the working folder).
+        .env("UPLOAD_DIR", cwd.with_file_name("uploads"))
         .stdin(Stdio::null());
     for (k, v) in env {
         cmd.env(k, v);
