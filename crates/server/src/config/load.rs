@@ -112,17 +112,14 @@ pub fn load_from(dir: &Path, env: &BTreeMap<String, String>) -> Result<Settings,
 /// dropped), else the text as written. Spaces around a number or a boolean are dropped.
 fn typed(base: &Figment, key: &str, var: &str, text: &str) -> Result<Value, ConfigError> {
     let word = text.trim();
-    let refuse = |expected| {
-        ConfigError::invalid(
-            key,
-            format!("expected {expected}, got {word:?} (from env {var})"),
-        )
-    };
+    let got = format!("got {word:?} (from env {var})");
+    let refuse = |expected| ConfigError::invalid(key, format!("expected {expected}, {got}"));
+    let number = word
+        .bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| word.parse::<u64>().ok());
     match base.find_value(key) {
-        Ok(Value::Num(..)) if word.bytes().all(|b| b.is_ascii_digit()) => word
-            .parse::<u64>()
-            .map(Value::from)
-            .map_err(|_| refuse("a whole number")),
+        Ok(Value::Num(..)) if let Some(Some(n)) = number => Ok(n.into()),
         Ok(Value::Num(..)) => Err(refuse("a whole number")),
         Ok(Value::Bool(..)) => match word.to_ascii_lowercase().as_str() {
             "true" | "1" | "yes" | "on" => Ok(true.into()),
@@ -130,10 +127,7 @@ fn typed(base: &Figment, key: &str, var: &str, text: &str) -> Result<Value, Conf
             _ => Err(refuse("true/false/1/0/yes/no/on/off")),
         },
         Ok(Value::Array(..)) => {
-            let items = text
-                .split(',')
-                .map(str::trim)
-                .filter(|item| !item.is_empty());
+            let items = text.split(',').map(str::trim).filter(|i| !i.is_empty());
             Ok(items.collect::<Vec<_>>().into())
         }
         _ => Ok(text.into()),
@@ -146,10 +140,8 @@ struct Layer(String, Dict);
 impl Layer {
     /// `value` at the dotted `key`.
     fn one(name: impl Into<String>, key: &str, value: Value) -> Self {
-        let nested = key
-            .rsplit('.')
-            .fold(value, |v, k| Dict::from([(k.to_owned(), v)]).into());
-        Self(name.into(), nested.into_dict().unwrap_or_default())
+        let nested = figment::util::nest(key, value).into_dict();
+        Self(name.into(), nested.unwrap_or_default())
     }
 }
 
@@ -189,16 +181,10 @@ fn set<'a>(env: &'a BTreeMap<String, String>, var: &str) -> Option<&'a str> {
 
 /// How an operator can set `key`, for error messages: `ALPHA__HTTP__PORT or PORT`.
 pub(crate) fn env_names(key: &str) -> String {
-    let mut names = vec![format!(
-        "{ENV_PREFIX}{}",
-        key.replace('.', "__").to_ascii_uppercase()
-    )];
-    names.extend(
-        LEGACY
-            .iter()
-            .filter(|(_, k)| *k == key)
-            .map(|(var, _)| (*var).to_owned()),
-    );
+    let structured = key.replace('.', "__").to_ascii_uppercase();
+    let mut names = vec![format!("{ENV_PREFIX}{structured}")];
+    let legacy = LEGACY.iter().filter(|(_, k)| *k == key);
+    names.extend(legacy.map(|(var, _)| var.to_string()));
     if key == "database.url" {
         names.push(DB_PARTS.join("/"));
     }
@@ -259,18 +245,19 @@ fn encode(text: &str) -> String {
 /// Variables that are not UTF-8 are skipped unless we would read them, in which case silently
 /// dropping one (say, a password) would be worse than refusing to start.
 fn process_env() -> Result<BTreeMap<String, String>, ConfigError> {
+    let ours = |var: &str| {
+        let others = ["APP_ENV", "NODE_ENV", "ALPHA_CONFIG_DIR"];
+        let legacy = LEGACY.iter().any(|(name, _)| *name == var);
+        legacy || var.starts_with(ENV_PREFIX) || DB_PARTS.contains(&var) || others.contains(&var)
+    };
     let mut env = BTreeMap::new();
     for (name, value) in std::env::vars_os() {
-        let Some(name) = name.to_str() else { continue };
-        let ours = LEGACY.iter().any(|(var, _)| *var == name)
-            || (DB_PARTS
-                .iter()
-                .chain(&["APP_ENV", "NODE_ENV", "ALPHA_CONFIG_DIR"]))
-            .any(|v| *v == name)
-            || name.starts_with(ENV_PREFIX);
+        let name = name.to_string_lossy().into_owned();
         match value.into_string() {
-            Ok(value) => drop(env.insert(name.to_owned(), value)),
-            Err(_) if ours => return Err(ConfigError::set_by(name, name, "not valid UTF-8")),
+            Ok(value) => drop(env.insert(name, value)),
+            Err(_) if ours(&name) => {
+                return Err(ConfigError::set_by(&name, &name, "not valid UTF-8"));
+            }
             Err(_) => {}
         }
     }
