@@ -1,108 +1,262 @@
-//! Layering, later winning: the compiled-in `default.toml` < `default.toml` on disk <
-//! `<profile>.toml` (on disk, else compiled in) < old variable names < `ALPHA__SECTION__KEY`
-//! variables. The `config` crate merges the layers and deserializes [`Settings`].
+//! The layers, each a figment provider named as errors should name it: built-in defaults < the
+//! compiled-in `default.toml` < `default.toml` on disk < `<profile>.toml` (on disk, else compiled
+//! in) < old variable names < `ALPHA__SECTION__KEY` variables.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use config::builder::{ConfigBuilder, DefaultState};
-use config::{Config, Source, Value};
+use figment::providers::{Format, Toml};
+use figment::value::{Dict, Map, Value};
+use figment::{Figment, Metadata, Provider};
 
-use super::error::ConfigError;
-use super::legacy_env::{is_recognised, legacy_env};
-use super::profile::Profile;
-use super::secrets::DEV_SECRETS;
-use super::settings::Settings;
-use super::sources::{
-    ENV_PREFIX, built_in_defaults, built_in_profile, strict, structured_env, toml_file,
-};
-use super::validate::validate;
+use super::ConfigError;
+use super::checks::validate;
+use super::settings::{DEV_SECRETS, Profile, Settings};
 
-const CONFIG_DIR_VAR: &str = "ALPHA_CONFIG_DIR";
-const DEFAULT_CONFIG_DIR: &str = "config";
-const DOTENV_FILE: &str = ".env";
+/// Prefix of our structured variables: `ALPHA__HTTP__PORT` sets `http.port`.
+const ENV_PREFIX: &str = "ALPHA__";
+
+/// The files of `config/`, compiled in: a copied binary runs from any folder.
+fn built_in(profile: Option<Profile>) -> &'static str {
+    match profile {
+        None => include_str!("../../../../config/default.toml"),
+        Some(Profile::Development) => include_str!("../../../../config/development.toml"),
+        Some(Profile::Test) => include_str!("../../../../config/test.toml"),
+        Some(Profile::Production) => include_str!("../../../../config/production.toml"),
+    }
+}
+
+/// Old variable → the key it sets, so an existing `.env` keeps working unchanged.
+/// `TEST_OTP_NUMBERS` is the one that adds to its list instead of replacing it.
+#[rustfmt::skip]
+const LEGACY: &[(&str, &str)] = &[
+    ("PORT", "http.port"), ("CORS_ALLOWED_ORIGINS", "http.cors_allowed_origins"),
+    ("TRUSTED_PROXIES", "http.trusted_proxies"), ("DATABASE_URL", "database.url"),
+    ("PG_DATA_DIR", "database.embedded_dir"), ("SEED_ON_START", "database.seed_on_start"),
+    ("ACCESS_TOKEN_SECRET_KEY", "auth.access_secret"),
+    ("REFRESH_TOKEN_SECRET_KEY", "auth.refresh_secret"),
+    ("REFRESH_REUSE_GRACE_SECONDS", "auth.reuse_grace_secs"),
+    ("OTP_TTL_SECONDS", "otp.ttl_secs"), ("OTP_MAX_ATTEMPTS", "otp.max_attempts"),
+    ("OTP_PHONE_RATE_LIMIT_WINDOW_MS", "otp.phone_rate_limit_window_ms"),
+    ("OTP_PHONE_RATE_LIMIT_MAX", "otp.phone_rate_limit_max"), ("OTP_TEST_MODE", "otp.test_mode"),
+    ("OTP_TEST_ALLOW_IN_PROD", "otp.test_allow_in_prod"),
+    ("OTP_TEST_CODE_RESPONSE", "otp.test_code_response"), ("TEST_OTP_NUMBERS", "otp.test_numbers"),
+    ("TEST_OTP_NUMBERS_PROD", "otp.test_numbers_prod"), ("TEST_OTP_PREFIX", "otp.test_prefix"),
+    ("OTP_PEPPER", "otp.pepper"), ("SMS_DEVICE_AUTH_TOKEN", "sms.device_auth_token"),
+    ("SMS_DEFAULT_REGION", "sms.default_region"), ("SMS_OTP_TEMPLATE", "sms.otp_template"),
+    ("SMS_ACK_TIMEOUT_SECONDS", "sms.ack_timeout_secs"), ("SMS_MAX_ATTEMPTS", "sms.max_attempts"),
+    ("UPLOAD_DIR", "uploads.dir"), ("SEED_DATA_FILE", "seed.data_file"),
+    ("LOG_FORMAT", "log.format"), ("RUST_LOG", "log.filter"),
+];
+
+/// The parts the old backend built its connection from; any one of them switches off embedded mode.
+#[rustfmt::skip]
+const DB_PARTS: [&str; 5] =
+    ["DATABASE_HOST", "DATABASE_PORT", "DATABASE_USERNAME", "DATABASE_PASSWORD", "DATABASE"];
 
 /// Loads from the real process environment, `./.env` (never overriding a real variable) and the
 /// `config` directory (or `ALPHA_CONFIG_DIR`).
 pub fn load() -> Result<Settings, ConfigError> {
     let mut env = process_env()?;
-    merge_dotenv(Path::new(DOTENV_FILE), &mut env)?;
-    let dir = env
-        .get(CONFIG_DIR_VAR)
-        .filter(|dir| !dir.trim().is_empty())
-        .map_or_else(|| PathBuf::from(DEFAULT_CONFIG_DIR), PathBuf::from);
-    load_from(&dir, &env)
+    merge_dotenv(Path::new(".env"), &mut env)?;
+    let dir = set(&env, "ALPHA_CONFIG_DIR").unwrap_or("config").to_owned();
+    load_from(Path::new(&dir), &env)
 }
 
 /// Pure loading for tests and tools: reads only the files in `config_dir` and the given map.
-pub fn load_from(
-    config_dir: &Path,
-    env: &BTreeMap<String, String>,
-) -> Result<Settings, ConfigError> {
+pub fn load_from(dir: &Path, env: &BTreeMap<String, String>) -> Result<Settings, ConfigError> {
     let profile = Profile::from_env(env)?;
-    let (defaults, keys) = built_in_defaults()?;
+    // Values no file gives: the per-profile ones, should a profile file on disk leave them out,
+    // and outside production the development secrets (production must set its own).
+    let (production, seed) = (profile.is_production(), profile.is_development());
+    let format = if production { "json" } else { "pretty" };
+    let mut defaults = format!("log.format = {format:?}\ndatabase.seed_on_start = {seed}\n");
+    for (key, secret) in DEV_SECRETS.iter().filter(|_| !production) {
+        defaults += &format!("{key} = {secret:?}\n");
+    }
+    let base = Figment::from(toml("built-in defaults", &defaults)?)
+        .merge(toml("built-in config/default.toml", built_in(None))?);
     let profile_file = format!("{}.toml", profile.as_str());
-    let files = code_defaults(profile)?
-        .add_source(defaults)
-        .add_source(toml_file(config_dir, "default.toml", None, &keys)?)
-        .add_source(toml_file(
-            config_dir,
-            &profile_file,
-            Some(built_in_profile(profile)),
-            &keys,
-        )?)
-        .build()?;
-    let legacy = legacy_env(env, &keys, &files)?;
-    let mut merged = Config::builder()
-        .add_source(files)
-        .add_source(legacy)
-        .add_source(structured_env(env, &keys)?)
-        .build()?
-        .collect()?;
-    strict(&mut merged, &keys)?;
-    let mut settings: Settings = Value::from(merged.clone())
-        .try_deserialize()
-        .map_err(|err| ConfigError::from_config(err, &merged))?;
+    let mut figment = (base.clone())
+        .merge(toml_file(dir, "default.toml", "")?)
+        .merge(toml_file(dir, &profile_file, built_in(Some(profile)))?);
+    if set(env, "DATABASE_URL").is_none()
+        && let Some((url, vars)) = url_from_parts(env)?
+    {
+        let layer = Layer::one(format!("env {vars}"), "database.url", url.into());
+        figment = figment.merge(layer);
+    }
+    let legacy = LEGACY
+        .iter()
+        .map(|(var, key)| ((*var).to_owned(), (*key).to_owned()));
+    let structured = (env.keys()).filter_map(|var| {
+        let key = var.strip_prefix(ENV_PREFIX)?.replace("__", ".");
+        Some((var.clone(), key.to_ascii_lowercase()))
+    });
+    for (var, key) in legacy.chain(structured) {
+        let Some(text) = set(env, &var) else { continue };
+        let layer = Layer::one(format!("env {var}"), &key, typed(&base, &key, &var, text)?);
+        figment = match var.as_str() {
+            "TEST_OTP_NUMBERS" => figment.admerge(layer),
+            _ => figment.merge(layer),
+        };
+    }
+    let mut settings: Settings = figment.extract()?;
     settings.profile = profile;
-    validate(&settings)?;
+    validate(&settings, &figment)?;
     Ok(settings)
 }
 
-/// Values no file gives: the per-profile ones, should a profile file on disk leave them out, and
-/// outside production the development secrets (production must set its own).
-fn code_defaults(profile: Profile) -> Result<ConfigBuilder<DefaultState>, config::ConfigError> {
-    let log_format = if profile.is_production() {
-        "json"
-    } else {
-        "pretty"
-    };
-    let mut builder = Config::builder()
-        .set_default("database.seed_on_start", profile.is_development())?
-        .set_default("log.format", log_format)?;
-    if !profile.is_production() {
-        for (key, secret) in DEV_SECRETS {
-            builder = builder.set_default(key, secret)?;
+/// A variable's text as what the built-in defaults hold at `key`: a whole number (`yes` and
+/// `80.7` are refused, not converted or rounded), a boolean, a comma-separated list (blanks
+/// dropped), else the text as written. Spaces around a number or a boolean are dropped.
+fn typed(base: &Figment, key: &str, var: &str, text: &str) -> Result<Value, ConfigError> {
+    let word = text.trim();
+    let got = format!("got {word:?} (from env {var})");
+    let refuse = |expected| ConfigError::invalid(key, format!("expected {expected}, {got}"));
+    let number = word
+        .bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| word.parse::<u64>().ok());
+    match base.find_value(key) {
+        Ok(Value::Num(..)) if let Some(Some(n)) = number => Ok(n.into()),
+        Ok(Value::Num(..)) => Err(refuse("a whole number")),
+        Ok(Value::Bool(..)) => match word.to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "on" => Ok(true.into()),
+            "false" | "0" | "no" | "off" => Ok(false.into()),
+            _ => Err(refuse("true/false/1/0/yes/no/on/off")),
+        },
+        Ok(Value::Array(..)) => {
+            let items = text.split(',').map(str::trim).filter(|i| !i.is_empty());
+            Ok(items.collect::<Vec<_>>().into())
         }
+        _ => Ok(text.into()),
     }
-    Ok(builder)
+}
+
+/// Values under one name: a file's, or one variable's.
+struct Layer(String, Dict);
+
+impl Layer {
+    /// `value` at the dotted `key`.
+    fn one(name: impl Into<String>, key: &str, value: Value) -> Self {
+        let nested = figment::util::nest(key, value).into_dict();
+        Self(name.into(), nested.unwrap_or_default())
+    }
+}
+
+impl Provider for Layer {
+    fn metadata(&self) -> Metadata {
+        Metadata::named(self.0.clone())
+    }
+
+    fn data(&self) -> Result<Map<figment::Profile, Dict>, figment::Error> {
+        Ok(figment::Profile::Default.collect(self.1.clone()))
+    }
+}
+
+fn toml(name: &str, text: &str) -> Result<Layer, ConfigError> {
+    let dict = Toml::from_str(text).map_err(|err| ConfigError::file(name, err))?;
+    Ok(Layer(name.to_owned(), dict))
+}
+
+/// The file `name` in `dir`, else its compiled-in copy.
+fn toml_file(dir: &Path, name: &str, built_in: &str) -> Result<Layer, ConfigError> {
+    let path = dir.join(name);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => toml(&path.display().to_string(), &text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            toml(&format!("built-in config/{name}"), built_in)
+        }
+        Err(err) => Err(ConfigError::file(path, err)),
+    }
+}
+
+/// A variable's value, unless it is unset or blank (`.env` files carry `KEY=` placeholders).
+fn set<'a>(env: &'a BTreeMap<String, String>, var: &str) -> Option<&'a str> {
+    env.get(var)
+        .map(String::as_str)
+        .filter(|v| !v.trim().is_empty())
+}
+
+/// How an operator can set `key`, for error messages: `ALPHA__HTTP__PORT or PORT`.
+pub(crate) fn env_names(key: &str) -> String {
+    let structured = key.replace('.', "__").to_ascii_uppercase();
+    let mut names = vec![format!("{ENV_PREFIX}{structured}")];
+    let legacy = LEGACY.iter().filter(|(_, k)| *k == key);
+    names.extend(legacy.map(|(var, _)| var.to_string()));
+    if key == "database.url" {
+        names.push(DB_PARTS.join("/"));
+    }
+    names.join(" or ")
+}
+
+/// `postgres://user:password@host:port/db` from the old parts, with the old scripts' defaults
+/// for whatever is not set, and the variables used (`DATABASE_HOST+DATABASE_PASSWORD`).
+pub(crate) fn url_from_parts(
+    env: &BTreeMap<String, String>,
+) -> Result<Option<(String, String)>, ConfigError> {
+    let used: Vec<&str> = DB_PARTS
+        .into_iter()
+        .filter(|var| set(env, var).is_some())
+        .collect();
+    if used.is_empty() {
+        return Ok(None);
+    }
+    let part = |var, default| set(env, var).unwrap_or(default);
+    let port = part("DATABASE_PORT", "5432").trim();
+    if !port.parse::<u16>().is_ok_and(|port| port != 0) {
+        let reason = format!("expected a port number 1-65535, got {port:?}");
+        return Err(ConfigError::set_by("database.url", "DATABASE_PORT", reason));
+    }
+    let mut credentials = encode(part("DATABASE_USERNAME", "postgres"));
+    if let Some(password) = set(env, "DATABASE_PASSWORD") {
+        credentials = format!("{credentials}:{}", encode(password));
+    }
+    let host = url_host(part("DATABASE_HOST", "localhost").trim());
+    let database = encode(part("DATABASE", "alpha_motors"));
+    let url = format!("postgres://{credentials}@{host}:{port}/{database}");
+    Ok(Some((url, used.join("+"))))
+}
+
+/// A directory host (unix socket) must be percent-encoded and an IPv6 literal bracketed, or the
+/// URL parser would misread the slashes and colons.
+pub(crate) fn url_host(host: &str) -> String {
+    if host.starts_with('/') {
+        encode(host)
+    } else if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]")
+    } else {
+        host.to_owned()
+    }
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters: passwords routinely contain
+/// `@`, `/` or `:`, which would otherwise break the URL.
+fn encode(text: &str) -> String {
+    let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+    let encoded = text.bytes().map(|b| match unreserved(b) {
+        true => char::from(b).to_string(),
+        false => format!("%{b:02X}"),
+    });
+    encoded.collect()
 }
 
 /// Variables that are not UTF-8 are skipped unless we would read them, in which case silently
 /// dropping one (say, a password) would be worse than refusing to start.
 fn process_env() -> Result<BTreeMap<String, String>, ConfigError> {
+    let ours = |var: &str| {
+        let others = ["APP_ENV", "NODE_ENV", "ALPHA_CONFIG_DIR"];
+        let legacy = LEGACY.iter().any(|(name, _)| *name == var);
+        legacy || var.starts_with(ENV_PREFIX) || DB_PARTS.contains(&var) || others.contains(&var)
+    };
     let mut env = BTreeMap::new();
     for (name, value) in std::env::vars_os() {
-        let Some(name) = name.to_str() else { continue };
+        let name = name.to_string_lossy().into_owned();
         match value.into_string() {
-            Ok(value) => {
-                env.insert(name.to_owned(), value);
-            }
-            Err(_) if is_recognised(name) || name.starts_with(ENV_PREFIX) => {
-                return Err(ConfigError::Invalid {
-                    key: name.to_owned(),
-                    env: name.to_owned(),
-                    reason: "value is not valid UTF-8".into(),
-                });
+            Ok(value) => drop(env.insert(name, value)),
+            Err(_) if ours(&name) => {
+                return Err(ConfigError::set_by(&name, &name, "not valid UTF-8"));
             }
             Err(_) => {}
         }
@@ -112,45 +266,17 @@ fn process_env() -> Result<BTreeMap<String, String>, ConfigError> {
 
 /// Reads `.env` without touching the process environment (setting variables is unsafe once
 /// threads exist); real variables win, as with the old backend's dotenv.
-fn merge_dotenv(path: &Path, env: &mut BTreeMap<String, String>) -> Result<(), ConfigError> {
+pub(crate) fn merge_dotenv(
+    path: &Path,
+    env: &mut BTreeMap<String, String>,
+) -> Result<(), ConfigError> {
     let iter = match dotenvy::from_path_iter(path) {
-        Ok(iter) => iter,
-        Err(dotenvy::Error::Io(err)) if err.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(());
-        }
-        Err(err) => return Err(ConfigError::file(path, err)),
+        Err(dotenvy::Error::Io(err)) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        iter => iter.map_err(|err| ConfigError::file(path, err))?,
     };
     for item in iter {
         let (name, value) = item.map_err(|err| ConfigError::file(path, err))?;
         env.entry(name).or_insert(value);
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dotenv_adds_variables_but_never_overrides_real_ones() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(".env");
-        std::fs::write(&path, "PORT=9999\nOTP_PEPPER=\"from file\"\n# comment\n").unwrap();
-        let mut env = BTreeMap::from([("PORT".to_string(), "3000".to_string())]);
-        merge_dotenv(&path, &mut env).unwrap();
-        assert_eq!(env["PORT"], "3000");
-        assert_eq!(env["OTP_PEPPER"], "from file");
-    }
-
-    #[test]
-    fn missing_dotenv_is_fine_and_malformed_one_is_a_file_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut env = BTreeMap::new();
-        merge_dotenv(&dir.path().join(".env"), &mut env).unwrap();
-        assert!(env.is_empty());
-        let path = dir.path().join("bad.env");
-        std::fs::write(&path, "NOT A LINE\n").unwrap();
-        let err = merge_dotenv(&path, &mut env).unwrap_err();
-        assert!(matches!(err, ConfigError::File { .. }), "{err}");
-    }
 }

@@ -1,21 +1,86 @@
-//! The typed settings the rest of the server reads, deserialized from the merged layers. Secrets
-//! are `SecretString`, so the derived `Debug` prints `[REDACTED]` instead of their value, and
-//! `Serialize` (the startup summary) only says whether they are set. Unknown fields are refused
-//! so a typo is not silently ignored.
+//! The typed settings the rest of the server reads. Secrets are `SecretString`: the derived
+//! `Debug` prints `[REDACTED]`, and `Serialize` (the startup summary) only says whether they are
+//! set. Unknown fields are refused so a typo is not silently ignored.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use secrecy::SecretString;
-use serde::de::{Deserializer, Error as _};
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::{DeserializeOwned, Deserializer, Error as _, IntoDeserializer};
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::secrets::is_dev_default;
-
-pub use super::profile::Profile;
+use super::ConfigError;
 
 /// The numbers the old backend always treated as test numbers (CONTRACT §5.3).
 pub const DEFAULT_TEST_NUMBERS: [&str; 4] =
     ["99361999999", "99361999991", "99361999992", "99361999993"];
+
+/// Fixed development secrets, so `cargo run` works with nothing set. Their names say they are
+/// insecure, and production refuses every one of them wherever it appears.
+pub(crate) const DEV_ACCESS_SECRET: &str = "insecure-development-access-token-secret-do-not-deploy";
+pub(crate) const DEV_REFRESH_SECRET: &str =
+    "insecure-development-refresh-token-secret-do-not-deploy";
+pub(crate) const DEV_OTP_PEPPER: &str = "insecure-development-otp-pepper-do-not-deploy";
+pub(crate) const DEV_SECRETS: [(&str, &str); 3] = [
+    ("auth.access_secret", DEV_ACCESS_SECRET),
+    ("auth.refresh_secret", DEV_REFRESH_SECRET),
+    ("otp.pepper", DEV_OTP_PEPPER),
+];
+/// Below this an HS256 key is guessable offline from one captured token.
+pub(crate) const MIN_SECRET_BYTES: usize = 32;
+
+pub(crate) fn is_dev_default(secret: &SecretString) -> bool {
+    let exposed = secret.expose_secret();
+    DEV_SECRETS.iter().any(|(_, default)| *default == exposed)
+}
+
+pub(crate) fn is_short(secret: &SecretString) -> bool {
+    secret.expose_secret().len() < MIN_SECRET_BYTES
+}
+
+/// The deployment profile: it picks the profile file, and production turns on the strict checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    #[default]
+    Development,
+    Test,
+    Production,
+}
+
+impl Profile {
+    pub fn is_production(self) -> bool {
+        self == Self::Production
+    }
+    pub fn is_development(self) -> bool {
+        self == Self::Development
+    }
+
+    /// The name used for the profile file (`config/<name>.toml`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Development => "development",
+            Self::Test => "test",
+            Self::Production => "production",
+        }
+    }
+
+    /// `APP_ENV`, else `NODE_ENV` (an old `.env` sets it), else development; empty counts as
+    /// unset and the case is ignored (the old backend lower-cased NODE_ENV).
+    pub(crate) fn from_env(env: &BTreeMap<String, String>) -> Result<Self, ConfigError> {
+        let set = |var| Some((var, env.get(var)?.trim())).filter(|(_, v)| !v.is_empty());
+        let Some((var, value)) = set("APP_ENV").or_else(|| set("NODE_ENV")) else {
+            return Ok(Self::Development);
+        };
+        [Self::Development, Self::Test, Self::Production]
+            .into_iter()
+            .find(|profile| profile.as_str().eq_ignore_ascii_case(value))
+            .ok_or_else(|| {
+                let expected = "expected development, test or production";
+                ConfigError::set_by("profile", var, format!("unknown {value:?}; {expected}"))
+            })
+    }
+}
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -54,7 +119,7 @@ pub struct HttpSettings {
 #[serde(deny_unknown_fields)]
 pub struct DatabaseSettings {
     /// `None` means embedded mode: the server runs its own PostgreSQL under `embedded_dir`.
-    #[serde(serialize_with = "database_url")]
+    #[serde(default, serialize_with = "database_url")]
     pub url: Option<SecretString>,
     pub embedded_dir: PathBuf,
     pub embedded_db_name: String,
@@ -109,9 +174,9 @@ pub struct OtpSettings {
 #[serde(deny_unknown_fields)]
 pub struct SmsSettings {
     /// Shared token every device may register with; `None` leaves only per-device tokens.
-    #[serde(serialize_with = "optional_secret")]
+    #[serde(default, serialize_with = "optional_secret")]
     pub device_auth_token: Option<SecretString>,
-    #[serde(deserialize_with = "region")]
+    #[serde(deserialize_with = "lower_case")]
     pub default_region: String,
     /// `{code}` and `{ttl}` (minutes) are substituted.
     pub otp_template: String,
@@ -139,27 +204,16 @@ pub struct GatewaySettings {
 
 /// `pretty` or `json`, in any case (the old `LOG_FORMAT` was compared case-insensitively).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(try_from = "String", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
 pub enum LogFormat {
     Pretty,
     Json,
 }
 
-impl TryFrom<String> for LogFormat {
-    type Error = String;
-
-    fn try_from(text: String) -> Result<Self, String> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "pretty" => Ok(Self::Pretty),
-            "json" => Ok(Self::Json),
-            _ => Err(format!("expected pretty or json, got {text:?}")),
-        }
-    }
-}
-
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LogSettings {
+    #[serde(deserialize_with = "lower_case")]
     pub format: LogFormat,
     /// An `EnvFilter` directive string, e.g. `info,alpha_otp=debug`.
     pub filter: String,
@@ -186,16 +240,15 @@ pub struct UploadSettings {
     pub dir: PathBuf,
 }
 
-/// Numbers are compared as digits, so a `+` written out of habit is dropped; anything else that is
-/// not a digit would silently never match, so it is refused.
-fn phone_digits<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+/// Phone numbers are compared as digits, so a `+` written out of habit is dropped; anything else
+/// that is not a digit would silently never match, so it is refused.
+fn phone_digits<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     let mut numbers: Vec<String> = Vec::new();
-    for item in Vec::<String>::deserialize(deserializer)? {
+    for item in Vec::<String>::deserialize(d)? {
         let digits = item.trim().strip_prefix('+').unwrap_or(item.trim());
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(D::Error::custom(format!(
-                "{item:?} is not a phone number of digits"
-            )));
+            let reason = format!("{item:?} is not a phone number of digits");
+            return Err(D::Error::custom(reason));
         }
         if !numbers.iter().any(|n| n == digits) {
             numbers.push(digits.to_owned());
@@ -204,21 +257,20 @@ fn phone_digits<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String
     Ok(numbers)
 }
 
-fn trimmed<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    Ok(String::deserialize(deserializer)?.trim().to_owned())
+fn trimmed<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(String::deserialize(d)?.trim().to_owned())
 }
 
-/// Regions are lower case (`tm`) everywhere else; an old `.env` may say `TM`.
-fn region<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    Ok(trimmed(deserializer)?.to_ascii_lowercase())
+/// Regions (`tm`) and the log format are lower case everywhere else; an old `.env` may say `TM`.
+fn lower_case<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<T, D::Error> {
+    T::deserialize(IntoDeserializer::<D::Error>::into_deserializer(
+        trimmed(d)?.to_lowercase(),
+    ))
 }
 
 fn secret<S: Serializer>(secret: &SecretString, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(if is_dev_default(secret) {
-        "dev-default"
-    } else {
-        "set"
-    })
+    let default = is_dev_default(secret);
+    s.serialize_str(if default { "dev-default" } else { "set" })
 }
 
 fn optional_secret<S: Serializer>(secret: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
@@ -226,9 +278,6 @@ fn optional_secret<S: Serializer>(secret: &Option<SecretString>, s: S) -> Result
 }
 
 fn database_url<S: Serializer>(url: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(if url.is_some() {
-        "external (set)"
-    } else {
-        "embedded"
-    })
+    let set = url.is_some();
+    s.serialize_str(if set { "external (set)" } else { "embedded" })
 }

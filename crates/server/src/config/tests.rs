@@ -6,8 +6,13 @@ use std::path::{Path, PathBuf};
 
 use secrecy::ExposeSecret;
 
-use super::secrets::{DEV_ACCESS_SECRET, DEV_OTP_PEPPER, DEV_REFRESH_SECRET};
-use super::sources::{Keys, built_in_defaults};
+use secrecy::SecretString;
+
+use super::checks::{flat, is_ip_or_cidr};
+use super::load::{env_names, merge_dotenv, url_from_parts, url_host};
+use super::settings::{
+    DEV_ACCESS_SECRET, DEV_OTP_PEPPER, DEV_REFRESH_SECRET, DEV_SECRETS, is_dev_default, is_short,
+};
 use super::{ConfigError, DEFAULT_TEST_NUMBERS, LogFormat, Profile, Settings, load_from};
 
 const STRONG_ACCESS: &str = "access-0123456789abcdef0123456789abcdef";
@@ -46,8 +51,14 @@ fn prod_env(extra: &[(&str, &str)]) -> BTreeMap<String, String> {
     e
 }
 
-fn known_keys() -> Keys {
-    built_in_defaults().unwrap().1
+/// Every setting's `section.field` key with its default, read off the serialized settings (what
+/// the startup summary prints).
+fn known_keys() -> BTreeMap<String, serde_json::Value> {
+    let s = load_real(&env(&[])).unwrap();
+    flat(&s)
+        .into_iter()
+        .filter(|(key, _)| key.contains('.'))
+        .collect()
 }
 
 fn load_real(e: &BTreeMap<String, String>) -> Result<Settings, ConfigError> {
@@ -104,8 +115,8 @@ fn settings_fields(s: &Settings) -> BTreeSet<String> {
     fields
 }
 
-/// The accepted keys are default.toml's plus the few it leaves out. A field missing from them
-/// could never be set; a key with no field would pass the check and then be refused by serde.
+/// The keys the summary prints and the docs list are exactly the settings' fields: a field left
+/// out of them would be neither reported nor documented.
 #[test]
 fn known_keys_are_exactly_the_settings_fields() {
     let s = load_real(&env(&[])).unwrap();
@@ -602,4 +613,228 @@ fn spaces_around_numbers_and_booleans_are_dropped_but_not_around_secrets() {
     assert_eq!((s.http.port, s.otp.ttl_secs), (8080, 120));
     assert!(s.otp.test_mode && !s.database.migrate_on_start);
     assert_eq!(s.otp.pepper.expose_secret(), " pepper with spaces ");
+}
+
+// Unit tests of the parts.
+
+#[test]
+fn profile_defaults_to_development() {
+    assert_eq!(Profile::from_env(&env(&[])).unwrap(), Profile::Development);
+}
+
+#[test]
+fn app_env_wins_over_node_env() {
+    let e = env(&[("APP_ENV", "test"), ("NODE_ENV", "production")]);
+    assert_eq!(Profile::from_env(&e).unwrap(), Profile::Test);
+}
+
+#[test]
+fn node_env_is_case_insensitive() {
+    let e = env(&[("NODE_ENV", "Production")]);
+    assert!(Profile::from_env(&e).unwrap().is_production());
+}
+
+#[test]
+fn empty_app_env_falls_through_to_node_env() {
+    let e = env(&[("APP_ENV", ""), ("NODE_ENV", "test")]);
+    assert_eq!(Profile::from_env(&e).unwrap(), Profile::Test);
+}
+
+#[test]
+fn unknown_profile_is_refused_with_its_name_and_variable() {
+    let err = Profile::from_env(&env(&[("NODE_ENV", "staging")])).unwrap_err();
+    let shown = err.to_string();
+    assert!(shown.contains("\"staging\""), "{shown}");
+    assert!(shown.contains("NODE_ENV"), "{shown}");
+}
+
+#[test]
+fn dev_defaults_are_long_enough_not_to_warn_and_all_distinct() {
+    for (_, default) in DEV_SECRETS {
+        assert!(!is_short(&SecretString::from(default)), "{default}");
+        assert!(default.starts_with("insecure-"), "{default}");
+    }
+    assert_ne!(DEV_ACCESS_SECRET, DEV_REFRESH_SECRET);
+}
+
+#[test]
+fn any_dev_default_is_recognised() {
+    assert!(is_dev_default(&SecretString::from(DEV_OTP_PEPPER)));
+    assert!(!is_dev_default(&SecretString::from("something-else")));
+}
+
+#[test]
+fn parts_build_an_encoded_url_with_defaults() {
+    let parts = env(&[("DATABASE_HOST", "db"), ("DATABASE_PASSWORD", "p@ss/w:rd")]);
+    let (url, vars) = url_from_parts(&parts).unwrap().unwrap();
+    assert_eq!(
+        url,
+        "postgres://postgres:p%40ss%2Fw%3Ard@db:5432/alpha_motors"
+    );
+    assert_eq!(vars, "DATABASE_HOST+DATABASE_PASSWORD");
+    assert!(url_from_parts(&env(&[])).unwrap().is_none());
+}
+
+#[test]
+fn socket_dir_and_ipv6_hosts_are_made_url_safe() {
+    assert_eq!(url_host("/var/run/postgresql"), "%2Fvar%2Frun%2Fpostgresql");
+    assert_eq!(url_host("::1"), "[::1]");
+    assert_eq!(url_host("db.internal"), "db.internal");
+}
+
+#[test]
+fn bad_database_port_names_the_variable() {
+    let shown = err_of(&[("DATABASE_PORT", "x")]);
+    assert!(
+        shown.contains("DATABASE_PORT") && shown.contains("database.url"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn test_otp_numbers_extend_the_files_list() {
+    let s = load_real(&env(&[("TEST_OTP_NUMBERS", "1, 2,")])).unwrap();
+    assert_eq!(s.otp.test_numbers.len(), 6, "{:?}", s.otp.test_numbers);
+    assert_eq!(s.otp.test_numbers[4..], ["1", "2"]);
+}
+
+#[test]
+fn env_names_list_structured_then_legacy() {
+    assert_eq!(env_names("http.port"), "ALPHA__HTTP__PORT or PORT");
+    assert!(env_names("database.url").contains("DATABASE_HOST/DATABASE_PORT"));
+}
+
+#[test]
+fn dotenv_adds_variables_but_never_overrides_real_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(".env");
+    std::fs::write(&path, "PORT=9999\nOTP_PEPPER=\"from file\"\n# comment\n").unwrap();
+    let mut env = BTreeMap::from([("PORT".to_string(), "3000".to_string())]);
+    merge_dotenv(&path, &mut env).unwrap();
+    assert_eq!(env["PORT"], "3000");
+    assert_eq!(env["OTP_PEPPER"], "from file");
+}
+
+#[test]
+fn missing_dotenv_is_fine_and_malformed_one_is_a_file_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut env = BTreeMap::new();
+    merge_dotenv(&dir.path().join(".env"), &mut env).unwrap();
+    assert!(env.is_empty());
+    let path = dir.path().join("bad.env");
+    std::fs::write(&path, "NOT A LINE\n").unwrap();
+    let err = merge_dotenv(&path, &mut env).unwrap_err();
+    assert!(matches!(err, ConfigError::File { .. }), "{err}");
+}
+
+#[test]
+fn file_error_display_is_one_line() {
+    let err = ConfigError::file(
+        "config/x.toml",
+        "TOML parse error at line 1\n  |\n1 | a = \n  |    ^\n",
+    );
+    let shown = err.to_string();
+    assert!(!shown.contains('\n'), "{shown}");
+    assert!(shown.starts_with("configuration file config/x.toml: TOML parse error"));
+}
+
+#[test]
+fn invalid_display_names_key_and_env() {
+    let err = ConfigError::invalid("http.port", "must not be 0");
+    assert_eq!(
+        err.to_string(),
+        "invalid configuration `http.port` (env ALPHA__HTTP__PORT or PORT): must not be 0"
+    );
+}
+
+#[test]
+fn structured_variables_set_dotted_keys_and_errors_name_them() {
+    let s = load_real(&env(&[
+        ("ALPHA__HTTP__BODY_LIMIT_BYTES", "7"),
+        ("ALPHA__HTTP__PORT", " "),
+    ]))
+    .unwrap();
+    assert_eq!(s.http.body_limit_bytes, 7);
+    assert_eq!(s.http.port, 3080, "blank counts as unset");
+    let shown = err_of(&[("ALPHA__HTTP__BODY_LIMIT_BYTES", "x")]);
+    assert!(
+        shown.contains("(from env ALPHA__HTTP__BODY_LIMIT_BYTES)"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn list_variables_are_split_and_trimmed() {
+    let s = load_real(&env(&[(
+        "ALPHA__HTTP__CORS_ALLOWED_ORIGINS",
+        " https://a.tm , https://b.tm,",
+    )]))
+    .unwrap();
+    assert_eq!(
+        s.http.cors_allowed_origins,
+        ["https://a.tm", "https://b.tm"]
+    );
+}
+
+#[test]
+fn numbers_and_flags_are_read_strictly() {
+    for (var, text) in [
+        ("PORT", "+80"),
+        ("PORT", "-1"),
+        ("PORT", "99999"),
+        ("ALPHA__OTP__TTL_SECS", "1e3"),
+    ] {
+        let shown = err_of(&[(var, text)]);
+        assert!(shown.contains("`") && shown.contains(var), "{shown}");
+    }
+    let s = load_real(&env(&[("OTP_TEST_MODE", " ON"), ("SEED_ON_START", "No")])).unwrap();
+    assert!(s.otp.test_mode && !s.database.seed_on_start);
+    for text in ["1", "true"] {
+        let dir = dir_with(&[("development.toml", &format!("[http]\nport = {text:?}\n"))]);
+        assert!(
+            load_from(dir.path(), &env(&[])).is_err(),
+            "a TOML string is not a number"
+        );
+    }
+}
+
+#[test]
+fn a_file_on_disk_replaces_its_built_in_copy() {
+    let dir = dir_with(&[("development.toml", "[http]\nport = 83\n")]);
+    let s = load_from(dir.path(), &env(&[])).unwrap();
+    assert_eq!(s.http.port, 83);
+    assert!(
+        s.http.cors_allowed_origins.is_empty(),
+        "the built-in development.toml is not read"
+    );
+    assert!(s.database.seed_on_start, "the profile's own default stays");
+}
+
+#[test]
+fn a_value_outside_a_section_is_an_unknown_setting() {
+    let dir = dir_with(&[("default.toml", "port = 81\n")]);
+    let shown = load_from(dir.path(), &env(&[])).unwrap_err().to_string();
+    assert!(
+        shown.contains("`port`") && shown.contains("unknown setting"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn toml_syntax_error_is_one_line_and_names_the_file() {
+    let dir = dir_with(&[("development.toml", "[http\nport = \n")]);
+    let shown = load_from(dir.path(), &env(&[])).unwrap_err().to_string();
+    assert!(shown.contains("development.toml"), "{shown}");
+    assert!(!shown.contains('\n'), "{shown}");
+}
+
+#[test]
+fn ip_and_cidr_forms() {
+    assert!(is_ip_or_cidr("10.0.0.1"));
+    assert!(is_ip_or_cidr("10.0.0.0/8"));
+    assert!(is_ip_or_cidr("::1"));
+    assert!(is_ip_or_cidr("fd00::/8"));
+    assert!(!is_ip_or_cidr("10.0.0.0/33"));
+    assert!(!is_ip_or_cidr("proxy.local"));
+    assert!(!is_ip_or_cidr("10.0.0.1/"));
 }
