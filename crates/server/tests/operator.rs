@@ -229,6 +229,23 @@ async fn copied_binary_serves_from_an_empty_folder_and_operators_work_beside_it(
         support::get(server.port, "/readyz"),
         Some((200, _))
     ));
+    // A fresh development server shows a populated catalogue, pictures included.
+    for (path, rows) in [
+        ("/api/v1/categories?photo=true", 3),
+        ("/api/v1/banners", 2),
+        ("/api/v1/subscription", 3),
+    ] {
+        let (status, body) = support::get(server.port, path).unwrap();
+        assert_eq!(status, 200, "{path}: {body}");
+        let json = body
+            .split_once("\r\n\r\n")
+            .map_or(body.as_str(), |(_, b)| b);
+        assert_eq!(
+            json.matches("\"small\":\"uploads/").count(),
+            rows,
+            "{path}: {body}"
+        );
+    }
     // A client's mistake is one INFO line, not a WARN with a dump.
     assert!(matches!(
         support::get(server.port, "/api/v1/auth/me"),

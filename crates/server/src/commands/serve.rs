@@ -33,6 +33,11 @@ async fn serve(settings: &Settings, db: &Database) -> anyhow::Result<()> {
             .clone()
             .map_or(CatalogSource::BuiltIn, CatalogSource::File);
         super::seed::load(db.url(), source).await?;
+        // A fresh development server shows a populated home screen; the demo rows are only
+        // added where missing, so this never touches real ones.
+        if settings.profile.is_development() {
+            super::seed::demo(settings, db.url()).await?;
+        }
     }
 
     let pool = build_pool(
