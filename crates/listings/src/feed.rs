@@ -146,9 +146,10 @@ pub struct FeedIncludes {
     pub subscription: bool,
 }
 
-/// A valid feed query. Text filters are the user's text (the store escapes `%` and `_` before
-/// using them in `ILIKE`).
-#[derive(Debug, Clone, Default, PartialEq)]
+/// A valid feed query, built by [`FeedQuery::parse`] (the fields are public for the store to
+/// read; [`Default`] is the query with no parameter). Text filters are the user's text: the
+/// store escapes `%` and `_` before using them in `ILIKE`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct FeedQuery {
     pub offset: u32,
     pub limit: u32,
@@ -263,6 +264,37 @@ impl FeedQuery {
             },
             count_only: flag("countOnly", raw.count_only)?.unwrap_or(false),
         })
+    }
+}
+
+impl Default for FeedQuery {
+    fn default() -> Self {
+        Self {
+            offset: 0,
+            limit: Self::DEFAULT_LIMIT,
+            includes: FeedIncludes::default(),
+            status: None,
+            subscriptions: Vec::new(),
+            brands: Vec::new(),
+            models: Vec::new(),
+            category: None,
+            colors: Vec::new(),
+            year: None,
+            price: None,
+            min_engine_power: None,
+            max_milleage: None,
+            credit: None,
+            exchange: None,
+            transmission: None,
+            condition: None,
+            engine_type: None,
+            location: None,
+            region: None,
+            search: None,
+            sort_by: SortBy::default(),
+            sort_dir: SortDir::default(),
+            count_only: false,
+        }
     }
 }
 
@@ -422,6 +454,7 @@ mod tests {
     #[test]
     fn no_parameters_give_the_old_defaults_and_every_status() {
         let q = parse("").unwrap();
+        assert_eq!(q, FeedQuery::default());
         assert_eq!(q.offset, 0);
         assert_eq!(q.limit, 50);
         assert_eq!(q.status, None);

@@ -13,7 +13,7 @@ use crate::errors::ListingError;
 use crate::feed::{FeedIncludes, FeedQuery};
 use crate::inputs::{NewPost, PostChanges};
 use crate::ports::{MediaCleanup, PostPatch, PostRecord, PostRepo, Rates};
-use crate::types::{ConvertedPrice, CurrencyCode, Moderation, PostId, PostRefs};
+use crate::types::{ConvertedPrice, CurrencyCode, Moderation, PostId, PostRefs, Rate};
 use crate::views::{FeedPage, PostSnapshot, PostView};
 
 /// Who is asking.
@@ -223,11 +223,15 @@ impl ListingService {
         original: f64,
         currency: CurrencyCode,
     ) -> Result<ConvertedPrice, ListingError> {
-        let rate = self
-            .rates
-            .rate(&currency)
-            .await?
-            .ok_or_else(|| ListingError::UnknownCurrency(currency.to_string()))?;
+        // The base currency converts at 1 whether or not the table was seeded.
+        let rate = if currency == CurrencyCode::tmt() {
+            Rate::ONE
+        } else {
+            self.rates
+                .rate(&currency)
+                .await?
+                .ok_or_else(|| ListingError::UnknownCurrency(currency.to_string()))?
+        };
         Ok(ConvertedPrice::convert(original, currency, rate))
     }
 }

@@ -96,6 +96,8 @@ pub struct Rate(f64);
 impl Rate {
     /// Above this a stored rate is a typo (the rates are around 1–20 manat per unit).
     pub const MAX: f64 = 1_000_000.0;
+    /// The base currency's.
+    pub const ONE: Self = Self(1.0);
 
     /// `None` for zero, negative, non-finite or absurd rates: such a row cannot convert.
     pub fn new(tmt_per_unit: f64) -> Option<Self> {

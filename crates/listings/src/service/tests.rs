@@ -143,6 +143,18 @@ async fn create_converts_the_price_to_manat_and_starts_pending() {
 }
 
 #[tokio::test]
+async fn manat_converts_at_one_even_without_a_seeded_rate() {
+    let mut repo = MockPostRepo::new();
+    repo.expect_insert()
+        .withf(|r| r.price.price == 1500.0 && r.price.original_currency == CurrencyCode::tmt())
+        .times(1)
+        .returning(|_| Ok(()));
+    // An empty rates mock: asking it would panic.
+    let svc = service(repo, MockRates::new(), MockMediaCleanup::new());
+    svc.create(OWNER, new_post(1500.0, "TMT")).await.unwrap();
+}
+
+#[tokio::test]
 async fn create_reads_the_apps_dollar_sign_as_usd() {
     let mut repo = MockPostRepo::new();
     repo.expect_insert()
