@@ -1,0 +1,35 @@
+//! Listings domain: the rules of the marketplace's posts (CONTRACT §2.7, #40–49).
+//!
+//! The old API had almost none: anyone signed in could edit or delete any post and approve their
+//! own (S4), an edit did not convert the price and replaced the seller's contact details (B9), an
+//! unknown currency was taken at rate 1, a post could never get a category (B8), its photos stayed
+//! on disk after a delete (B11), the feed counted joined photo rows (B7) and junk query values
+//! became 500s. This crate holds those rules, free of HTTP and SQL:
+//!
+//! - [`FeedQuery`]: every filter of `GET /posts`, parsed from the raw query strings into a
+//!   validated value (a bad number, boolean, uuid or `sortBy` names its field);
+//! - [`NewPost`] and [`PostChanges`]: the create and update bodies, validated on construction;
+//! - [`ListingService`]: creation (price converted to TMT through [`Rates`], references checked,
+//!   moderation pending), updates and deletes by the owner or an admin only, moderation by admins
+//!   only, the reads that carry a rule;
+//! - the ports the store ([`PostRepo`], [`Rates`]) and the upload folder ([`MediaCleanup`])
+//!   implement.
+
+mod errors;
+mod feed;
+mod inputs;
+mod ports;
+mod service;
+mod types;
+pub mod views;
+
+pub use errors::ListingError;
+pub use feed::{FeedIncludes, FeedQuery, Range, RawFeedQuery, SortBy, SortDir};
+pub use inputs::{NewPost, NewPostInput, PostChanges, PostChangesInput, PostFields};
+pub use ports::{MediaCleanup, PostPatch, PostRecord, PostRepo, Rates};
+pub use service::{Actor, FeedAnswer, ListingService};
+pub use types::{
+    ConvertedPrice, CurrencyCode, Moderation, PersonalInfo, PostId, PostMedia, PostRefs, Rate,
+    Reference,
+};
+pub use views::{FeedPage, PostSnapshot, PostView};
