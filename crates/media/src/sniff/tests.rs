@@ -120,7 +120,7 @@ fn truncated_headers_are_refused_not_guessed() {
         Some(VideoContainer::Webm)
     );
     // A box that declares less than its own header.
-    let mut small = mp4.clone();
+    let mut small = mp4;
     small[..4].copy_from_slice(&8u32.to_be_bytes());
     assert_eq!(sniff_video(&small), None);
     // EBML with a size it cannot hold.
