@@ -40,7 +40,8 @@ pub use ports::{ImageProcessor, MediaStore};
 pub use process::{ProcessedImage, process};
 pub use service::ImageService;
 pub use sniff::{
-    MAX_PDF_BYTES, PDF_CONTENT_TYPE, PDF_EXTENSION, SNIFF_BYTES, VideoContainer, is_pdf, sniff_video,
+    MAX_PDF_BYTES, PDF_CONTENT_TYPE, PDF_EXTENSION, SNIFF_BYTES, VideoContainer, is_pdf,
+    sniff_video,
 };
 pub use stored_image::{StoredImage, VariantPaths};
 pub use upload_path::{PUBLIC_PREFIX, UploadPath, UploadPathError};
