@@ -67,9 +67,9 @@ where
     (status, headers, body)
 }
 
-fn header<'a>(headers: &'a header::HeaderMap, name: header::HeaderName) -> &'a str {
+fn header<'a>(headers: &'a header::HeaderMap, name: &header::HeaderName) -> &'a str {
     headers
-        .get(&name)
+        .get(name)
         .unwrap_or_else(|| panic!("no {name} in {headers:?}"))
         .to_str()
         .unwrap()
@@ -93,15 +93,18 @@ async fn stored_files_are_served_with_their_type_validators_and_a_year_of_cache(
         let (status, headers, body) = fetch(&app, get(&format!("/uploads/{relative}"))).await;
         assert_eq!(status, StatusCode::OK, "{relative}");
         assert_eq!(body, bytes, "{relative}");
-        assert_eq!(header(&headers, header::CONTENT_TYPE), content_type);
-        assert_eq!(header(&headers, header::CACHE_CONTROL), FOREVER);
-        assert_eq!(header(&headers, header::X_CONTENT_TYPE_OPTIONS), "nosniff");
-        assert_eq!(header(&headers, header::ACCEPT_RANGES), "bytes");
-        assert!(header(&headers, header::ETAG).starts_with('"'), "{relative}");
-        assert!(header(&headers, header::LAST_MODIFIED).ends_with("GMT"));
+        assert_eq!(header(&headers, &header::CONTENT_TYPE), content_type);
+        assert_eq!(header(&headers, &header::CACHE_CONTROL), FOREVER);
+        assert_eq!(header(&headers, &header::X_CONTENT_TYPE_OPTIONS), "nosniff");
+        assert_eq!(header(&headers, &header::ACCEPT_RANGES), "bytes");
+        assert!(
+            header(&headers, &header::ETAG).starts_with('"'),
+            "{relative}"
+        );
+        assert!(header(&headers, &header::LAST_MODIFIED).ends_with("GMT"));
         // Shown in place, as the old static mounts did (they sent no disposition at all).
         assert!(
-            header(&headers, header::CONTENT_DISPOSITION).starts_with("inline"),
+            header(&headers, &header::CONTENT_DISPOSITION).starts_with("inline"),
             "{relative}"
         );
     }
@@ -115,8 +118,8 @@ async fn media_serves_the_same_folder_so_video_public_urls_work() {
     let (status, headers, body) = fetch(&app, get("/media/video/x.mp4")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, video_bytes());
-    assert_eq!(header(&headers, header::CONTENT_TYPE), "video/mp4");
-    assert_eq!(header(&headers, header::CACHE_CONTROL), FOREVER);
+    assert_eq!(header(&headers, &header::CONTENT_TYPE), "video/mp4");
+    assert_eq!(header(&headers, &header::CACHE_CONTROL), FOREVER);
     let (status, _, body) = fetch(&app, get("/uploads/video/x.mp4")).await;
     assert_eq!((status, body), (StatusCode::OK, video_bytes()));
     let head = test::TestRequest::default()
@@ -126,8 +129,8 @@ async fn media_serves_the_same_folder_so_video_public_urls_work() {
     // for HEAD.
     let (status, headers, _) = fetch(&app, head).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(header(&headers, header::CONTENT_TYPE), "video/mp4");
-    assert_eq!(header(&headers, header::CACHE_CONTROL), FOREVER);
+    assert_eq!(header(&headers, &header::CONTENT_TYPE), "video/mp4");
+    assert_eq!(header(&headers, &header::CACHE_CONTROL), FOREVER);
 }
 
 #[actix_web::test]
@@ -148,16 +151,16 @@ async fn byte_ranges_let_a_player_seek() {
         assert_eq!(status, StatusCode::PARTIAL_CONTENT, "{mount} {range}");
         assert_eq!(body, video[from..=to], "{mount} {range}");
         assert_eq!(
-            header(&headers, header::CONTENT_RANGE),
+            header(&headers, &header::CONTENT_RANGE),
             format!("bytes {from}-{to}/10000")
         );
-        assert_eq!(header(&headers, header::CACHE_CONTROL), FOREVER);
-        assert_eq!(header(&headers, header::CONTENT_TYPE), "video/mp4");
+        assert_eq!(header(&headers, &header::CACHE_CONTROL), FOREVER);
+        assert_eq!(header(&headers, &header::CONTENT_TYPE), "video/mp4");
     }
     let req = get("/media/video/x.mp4").insert_header((header::RANGE, "bytes=20000-20010"));
     let (status, headers, _) = fetch(&app, req).await;
     assert_eq!(status, StatusCode::RANGE_NOT_SATISFIABLE);
-    assert_eq!(header(&headers, header::CONTENT_RANGE), "bytes */10000");
+    assert_eq!(header(&headers, &header::CONTENT_RANGE), "bytes */10000");
     assert!(headers.get(header::CACHE_CONTROL).is_none());
 }
 
@@ -167,15 +170,15 @@ async fn a_client_with_the_file_gets_304_without_the_bytes() {
     let app = t.http().await;
     put(&base, "brand/x.jpg", b"jpeg bytes");
     let (_, headers, _) = fetch(&app, get("/uploads/brand/x.jpg")).await;
-    let etag = header(&headers, header::ETAG).to_owned();
-    let modified = header(&headers, header::LAST_MODIFIED).to_owned();
+    let etag = header(&headers, &header::ETAG).to_owned();
+    let modified = header(&headers, &header::LAST_MODIFIED).to_owned();
 
     let req = get("/uploads/brand/x.jpg").insert_header((header::IF_NONE_MATCH, etag.clone()));
     let (status, headers, body) = fetch(&app, req).await;
     assert_eq!(status, StatusCode::NOT_MODIFIED);
     assert!(body.is_empty());
-    assert_eq!(header(&headers, header::ETAG), etag);
-    assert_eq!(header(&headers, header::CACHE_CONTROL), FOREVER);
+    assert_eq!(header(&headers, &header::ETAG), etag);
+    assert_eq!(header(&headers, &header::CACHE_CONTROL), FOREVER);
 
     let req = get("/uploads/brand/x.jpg").insert_header((header::IF_MODIFIED_SINCE, modified));
     let (status, _, body) = fetch(&app, req).await;
@@ -228,8 +231,8 @@ async fn nothing_outside_the_upload_folder_is_ever_served() {
             status == StatusCode::NOT_FOUND || status == StatusCode::BAD_REQUEST,
             "{uri}: {status} {text}"
         );
-        let json: serde_json::Value = serde_json::from_slice(&body)
-            .unwrap_or_else(|_| panic!("{uri}: not JSON: {text}"));
+        let json: serde_json::Value =
+            serde_json::from_slice(&body).unwrap_or_else(|_| panic!("{uri}: not JSON: {text}"));
         assert!(json["code"].is_string(), "{uri}: {json}");
         for leaked in [SECRET, "root:", "[package]", "half a video", "hidden\""] {
             assert!(!text.contains(leaked), "{uri} leaked {leaked:?}: {text}");
@@ -248,7 +251,7 @@ async fn only_reads_are_allowed() {
         .set_payload("overwrite");
     let (status, headers, body) = fetch(&app, req).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
-    assert_eq!(header(&headers, header::ALLOW), "GET, HEAD");
+    assert_eq!(header(&headers, &header::ALLOW), "GET, HEAD");
     let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(json["code"], "METHOD_NOT_ALLOWED");
     assert_eq!(
