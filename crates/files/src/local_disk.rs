@@ -5,7 +5,8 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use alpha_media::{MediaStore, StorageError, UploadPath};
-use uuid::Uuid;
+
+use crate::pending_file::temp_beside;
 
 /// Files under `root`, the upload folder (`uploads.dir`), which is also what `/uploads` serves.
 #[derive(Debug, Clone)]
@@ -54,18 +55,8 @@ impl MediaStore for LocalDisk {
 /// the complete new one, even after a crash. The temporary name starts with a dot and is
 /// removed if anything fails.
 fn write_atomically(target: &Path, bytes: &[u8]) -> io::Result<()> {
-    let (Some(dir), Some(name)) = (target.parent(), target.file_name()) else {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "a file path needs a folder and a name",
-        ));
-    };
+    let (dir, temp) = temp_beside(target)?;
     fs::create_dir_all(dir)?;
-    let temp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        Uuid::new_v4().simple()
-    ));
     let written = write_synced(&temp, bytes).and_then(|()| fs::rename(&temp, target));
     if written.is_err() {
         // Best effort: the write's own error is the one worth reporting.

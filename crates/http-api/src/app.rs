@@ -24,7 +24,8 @@ pub struct HttpOptions {
     pub body_limit_bytes: usize,
     /// Browser origins allowed by CORS (`*` for any).
     pub cors_allowed_origins: Vec<String>,
-    /// The upload folder (`uploads.dir`), served under `/uploads`; it must exist.
+    /// The upload folder (`uploads.dir`), served under `/uploads` and `/media`; it must exist
+    /// ([`served_root`](crate::served_root)), or both mounts serve nothing.
     pub uploads_dir: PathBuf,
 }
 
@@ -63,6 +64,7 @@ pub fn build_app(
         .service(docs::redirect_to_ui)
         .service(docs::swagger_ui(doc))
         .service(media::files::uploads(&options.uploads_dir))
+        .service(media::files::media(&options.uploads_dir))
         .default_service(web::to(move |req| {
             not_found::not_found(req, routes.clone())
         }))

@@ -28,5 +28,6 @@ pub use app::{HttpOptions, build_app, with_request_limits};
 pub use auth_user::{AdminUser, CurrentUser};
 pub use catalog::ResponseCache;
 pub use error::{ApiError, ErrorBody};
+pub use media::files::served_root;
 pub use openapi::ApiDoc;
 pub use state::{AppState, EdgePolicy, IpLimit};

@@ -1,4 +1,4 @@
-//! Media domain, images for now: an upload is proved to be an image by decoding it (the file
+//! Media domain. Images: an upload is proved to be an image by decoding it (the file
 //! name and declared type are never trusted), turned upright, re-encoded without its metadata,
 //! and stored with `small`/`medium`/`large` variants that are never upscaled.
 //!
@@ -6,6 +6,10 @@
 //! over two ports: [`ImageProcessor`], which runs [`process`] off the async workers, and
 //! [`MediaStore`], which keeps the files. Their adapters live in `alpha-files`
 //! (`BlockingImageProcessor`, `LocalDisk`): this crate has no async runtime.
+//!
+//! Videos and PDF documents are stored as uploaded once their first bytes prove what they are
+//! ([`sniff_video`], [`is_pdf`]); they stream to disk in the adapter, so only the checks live
+//! here.
 //!
 //! Paths: a [`MediaStore`] works with [`UploadPath`]s, relative to the upload folder
 //! (`brand/<uuid>.jpg`); the API and the database hold public paths (`uploads/brand/<uuid>.jpg`,
@@ -21,6 +25,7 @@ mod ports;
 mod process;
 mod resize;
 mod service;
+mod sniff;
 mod stored_image;
 mod upload_path;
 mod variant;
@@ -34,6 +39,10 @@ pub use limits::{MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS};
 pub use ports::{ImageProcessor, MediaStore};
 pub use process::{ProcessedImage, process};
 pub use service::ImageService;
+pub use sniff::{
+    MAX_PDF_BYTES, PDF_CONTENT_TYPE, PDF_EXTENSION, SNIFF_BYTES, VideoContainer, is_pdf,
+    sniff_video,
+};
 pub use stored_image::{StoredImage, VariantPaths};
 pub use upload_path::{PUBLIC_PREFIX, UploadPath, UploadPathError};
 pub use variant::Variant;

@@ -187,11 +187,15 @@ impl Application {
 }
 
 /// Images stored under `uploads.dir`, processed on the blocking pool. The folder is created
-/// here: `/uploads` serves it, and a missing folder would only show as 404s on every image.
+/// here: `/uploads` and `/media` serve it, and a missing folder would only show as 404s on every
+/// file. A value that does not name a folder (an empty one would mean the working directory to
+/// the file server) stops the start.
 pub fn image_service(settings: &Settings) -> anyhow::Result<ImageService> {
     let root = &settings.uploads.dir;
     std::fs::create_dir_all(root)
         .with_context(|| format!("uploads.dir: cannot create {}", root.display()))?;
+    alpha_http_api::served_root(root)
+        .with_context(|| format!("uploads.dir: cannot serve {:?}", root.display()))?;
     Ok(ImageService::new(
         Arc::new(LocalDisk::new(root.clone())),
         Arc::new(BlockingImageProcessor::new()),

@@ -1,31 +1,108 @@
-//! `GET /uploads/<kind>/<file>`: the upload folder as the old backend's static mount served it
-//! (CONTRACT §1.2, §1.13). Only files: no listing, no hidden names (the store's temporary files
-//! start with a dot), no `..` (actix-files refuses such segments before touching the disk).
+//! `GET /uploads/<kind>/<file>` and `GET /media/<kind>/<file>`: the upload folder as the old
+//! backend's two static mounts served it (CONTRACT §1.2, §1.13). Image paths are public paths
+//! (`uploads/brand/x.jpg`); a video's `publicUrl` is `/media/video/<file>`, its `url` relative to
+//! the same folder. Both mounts serve the same root, the same way:
+//!
+//! * only files: no listing, no hidden names (the store's temporary files start with a dot),
+//!   no `..` above the root, no `%2F` inside a segment (actix-files refuses these before
+//!   touching the disk);
+//! * byte ranges (`Range`, `206`, `416`), so players can seek in a video;
+//! * `ETag` and `Last-Modified` with conditional requests (`304`), and
+//!   `Cache-Control: public, max-age=31536000, immutable`: every stored name is fresh per upload
+//!   (a new upload gets a new name), so the bytes behind a name never change;
+//! * the content type from the extension (`image/jpeg`, `video/mp4`, `application/pdf`, ...),
+//!   shown inline as the old static mounts did, with `X-Content-Type-Options: nosniff`;
+//! * errors in the API's JSON shape.
+//!
 //! Not in the OpenAPI document: it serves files, not the JSON API.
 
-use std::path::Path;
+use std::io;
+use std::path::{Path, PathBuf};
 
 use actix_files::Files;
 use actix_web::body::MessageBody;
-use actix_web::dev::{HttpServiceFactory, ServiceResponse};
+use actix_web::dev::{HttpServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderValue};
-use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers};
+use actix_web::http::header::{self, DispositionType, HeaderValue};
+use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers, Next, from_fn};
 use actix_web::{ResponseError, web};
 
 use crate::error::ApiError;
 
 /// Where the app finds the public paths it is given (`uploads/...`).
 pub(crate) const MOUNT: &str = "/uploads";
+/// Where video `publicUrl`s point (`/media/video/<file>`).
+pub(crate) const MEDIA_MOUNT: &str = "/media";
 
-/// The upload folder under [`MOUNT`], its error answers in the API's JSON shape.
+/// Stored names are unique per upload, so a response may be kept for a year without asking.
+pub(crate) const CACHE_FOREVER: &str = "public, max-age=31536000, immutable";
+
+/// The upload folder under [`MOUNT`].
 pub(crate) fn uploads(root: &Path) -> impl HttpServiceFactory + use<> {
-    web::scope(MOUNT)
+    mount(MOUNT, root)
+}
+
+/// The same folder under [`MEDIA_MOUNT`].
+pub(crate) fn media(root: &Path) -> impl HttpServiceFactory + use<> {
+    mount(MEDIA_MOUNT, root)
+}
+
+/// The upload folder as the server should serve it: absolute and an existing folder.
+///
+/// actix-files serves whatever path it is given, and an empty or relative one resolves against
+/// the working directory; the server checks this at start-up and refuses to run without it.
+///
+/// Errors: the folder does not exist, cannot be resolved or is not a folder.
+pub fn served_root(root: &Path) -> io::Result<PathBuf> {
+    let resolved = root.canonicalize()?;
+    if resolved.is_dir() {
+        Ok(resolved)
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::NotADirectory,
+            format!("{} is not a folder", resolved.display()),
+        ))
+    }
+}
+
+fn mount(at: &'static str, root: &Path) -> impl HttpServiceFactory + use<> {
+    let served = served_root(root)
+        .inspect_err(|e| {
+            // Fails closed: nothing is served, every path answers the app's JSON 404.
+            tracing::error!(root = %root.display(), error = %e, "{at} serves nothing: no upload folder");
+        })
+        .ok();
+    web::scope(at)
         .wrap(ErrorHandlers::new().default_handler_client(json_error))
-        // Stored files are images the server encoded itself; the header keeps a browser from
-        // reading anything else into them.
+        // A stored file is only ever what its extension says; the header keeps a browser from
+        // reading anything else into it.
         .wrap(DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
-        .service(Files::new("", root))
+        .wrap(from_fn(cache_forever))
+        .configure(move |config| {
+            if let Some(dir) = served {
+                config.service(
+                    Files::new("", dir)
+                        // The old mounts sent no Content-Disposition: a PDF opens in the viewer.
+                        .mime_override(|_| DispositionType::Inline),
+                );
+            }
+        })
+}
+
+/// [`CACHE_FOREVER`] on a file or a part of one (`200`, `206`) and on `304`, never on errors.
+async fn cache_forever(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let mut res = next.call(req).await?;
+    let status = res.status();
+    if status.is_success() || status == StatusCode::NOT_MODIFIED {
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(CACHE_FOREVER),
+        );
+    }
+    Ok(res)
 }
 
 /// actix-files answers plain text (or nothing); the API answers JSON with a `code`. Other
@@ -58,3 +135,6 @@ fn json_error<B: MessageBody>(
         ServiceResponse::new(req, response).map_into_right_body(),
     ))
 }
+
+#[cfg(test)]
+mod tests;
