@@ -19,6 +19,7 @@ const NAME: &str = "alpha-testkit-watcher";
 
 const SCRIPT: &str = r#"
 dir=$1 linger_ms=$2
+rm -rf -- "$dir".removed.* 2>/dev/null
 any_alive() {
   alive=1
   for f in "$dir"/users/*; do
@@ -42,7 +43,10 @@ while :; do
     while [ -d "/proc/$pid" ] && [ "$i" -lt 150 ]; do sleep 0.2; i=$((i + 1)); done
     [ -d "/proc/$pid" ] && kill -QUIT "$pid" 2>/dev/null && sleep 2
   fi
-  rm -rf -- "$dir"
+  # Moved away first, still holding the lock: a process arriving now finds no folder at all
+  # (and starts afresh) rather than a half-deleted one.
+  gone="$dir.removed.$$"
+  mv -- "$dir" "$gone" && rm -rf -- "$gone"
   exit 0
 done
 "#;

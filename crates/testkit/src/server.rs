@@ -98,7 +98,13 @@ async fn join_cluster(cluster_dir: &Path) -> Result<PathBuf, String> {
     std::fs::write(&me, "").map_err(|e| format!("writing {}: {e}", me.display()))?;
 
     let pg_dir = cluster_dir.join("pg");
-    let data_dir = if running_url(&pg_dir, "postgres").is_some() {
+    let running = running_url(&pg_dir, "postgres").is_some();
+    if !running && pg_dir.exists() && !pg_dir.join("PG_VERSION").exists() {
+        // Left half-deleted by a killed watcher: under the lock nobody else uses it.
+        std::fs::remove_dir_all(&pg_dir)
+            .map_err(|e| format!("removing the broken {}: {e}", pg_dir.display()))?;
+    }
+    let data_dir = if running {
         pg_dir
             .canonicalize()
             .map_err(|e| format!("resolving {}: {e}", pg_dir.display()))?

@@ -123,3 +123,15 @@ fn database_url_is_never_used_by_the_tests() {
     assert!(run.stdout.contains(DIR_MARK), "{}", run.stdout);
     assert_removed_soon(&run.dir);
 }
+
+#[test]
+fn a_half_deleted_cluster_folder_is_started_afresh() {
+    let tmp = own_tmpdir();
+    // What a watcher killed in the middle of its removal leaves: a data folder without PG_VERSION.
+    let pg = tmp.path().join("alpha-testkit/cluster/pg");
+    std::fs::create_dir_all(pg.join("base")).unwrap();
+    std::fs::write(pg.join("postgresql.conf"), "").unwrap();
+    let run = run_child(tmp.path(), 0, &[]);
+    assert!(run.stdout.contains(DIR_MARK), "{}", run.stdout);
+    assert_removed_soon(&run.dir);
+}
