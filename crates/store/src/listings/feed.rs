@@ -1,12 +1,14 @@
 //! `GET /posts`: the filters of a [`FeedQuery`] as one WHERE clause with bound values, the page
 //! sorted by a whitelisted column with the uuid breaking ties, and the number of distinct posts
-//! matching (B7: not of joined photo rows). Related rows (`includes`) are not loaded yet.
+//! matching (B7: not of joined photo rows), computed without the related rows; those the
+//! query asks for are attached to the page afterwards.
 
 use alpha_kernel::RepoError;
 use alpha_listings::{FeedPage, FeedQuery, SortBy, SortDir};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::binds::{Bind, Binds};
+use super::includes::attach;
 use super::reads::Count;
 use super::rows::{POST_COLUMNS, PostRow};
 use crate::catalog::like_pattern;
@@ -153,8 +155,7 @@ pub(crate) async fn page(
         .load(conn)
         .await
         .map_err(db_error)?;
-    Ok(FeedPage {
-        count: total,
-        rows: rows.into_iter().map(|r| r.view(false)).collect(),
-    })
+    let mut rows: Vec<_> = rows.into_iter().map(|r| r.view(false)).collect();
+    attach(conn, &mut rows, query.includes.into()).await?;
+    Ok(FeedPage { count: total, rows })
 }

@@ -4,6 +4,7 @@
 
 mod binds;
 mod feed;
+mod includes;
 mod reads;
 mod rows;
 mod writes;

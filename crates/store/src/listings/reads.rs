@@ -1,13 +1,13 @@
-//! The reads of single posts and of a user's posts. Related rows (`includes`) are not loaded
-//! yet: every view carries the post row alone.
+//! The reads of single posts and of a user's posts, with the related rows each one sends.
 
 use alpha_kernel::RepoError;
-use alpha_listings::PostView;
+use alpha_listings::{FeedIncludes, PostView};
 use diesel::QueryableByName;
 use diesel::sql_types::{Array, Int8, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use super::includes::{Wanted, attach};
 use super::rows::{POST_COLUMNS, PostRow};
 use crate::error::db_error;
 
@@ -23,10 +23,12 @@ impl Count {
     }
 }
 
-/// One post, without `userId`.
+/// One post, without `userId`, always with its video, file, comments and category, plus the
+/// asked brand, model, photos and plan.
 pub(crate) async fn find(
     conn: &mut AsyncPgConnection,
     id: Uuid,
+    includes: FeedIncludes,
 ) -> Result<Option<PostView>, RepoError> {
     let rows: Vec<PostRow> = diesel::sql_query(format!(
         "SELECT {POST_COLUMNS} FROM posts p WHERE p.uuid = $1"
@@ -35,7 +37,16 @@ pub(crate) async fn find(
     .load(conn)
     .await
     .map_err(db_error)?;
-    Ok(rows.into_iter().next().map(|r| r.view(false)))
+    let mut views: Vec<PostView> = rows.into_iter().map(|r| r.view(false)).collect();
+    let wanted = Wanted {
+        category: true,
+        video: true,
+        file: true,
+        comments: true,
+        ..Wanted::from(includes)
+    };
+    attach(conn, &mut views, wanted).await?;
+    Ok(views.into_iter().next())
 }
 
 pub(crate) async fn count_all(conn: &mut AsyncPgConnection) -> Result<u64, RepoError> {
@@ -46,7 +57,7 @@ pub(crate) async fn count_all(conn: &mut AsyncPgConnection) -> Result<u64, RepoE
     Ok(row.get())
 }
 
-/// The owner's posts, every status, newest first, with `userId`.
+/// The owner's posts, every status, newest first, with `userId`, brand, model and photos.
 pub(crate) async fn mine(
     conn: &mut AsyncPgConnection,
     owner: Uuid,
@@ -59,13 +70,22 @@ pub(crate) async fn mine(
     .load(conn)
     .await
     .map_err(db_error)?;
-    Ok(rows.into_iter().map(|r| r.view(true)).collect())
+    let mut views: Vec<PostView> = rows.into_iter().map(|r| r.view(true)).collect();
+    let wanted = Wanted {
+        brand: true,
+        model: true,
+        photo: true,
+        ..Wanted::default()
+    };
+    attach(conn, &mut views, wanted).await?;
+    Ok(views)
 }
 
-/// The posts among `ids` that exist, newest first, with `userId`.
+/// The posts among `ids` that exist, newest first, with `userId` and the asked includes.
 pub(crate) async fn by_ids(
     conn: &mut AsyncPgConnection,
     ids: &[Uuid],
+    includes: FeedIncludes,
 ) -> Result<Vec<PostView>, RepoError> {
     if ids.is_empty() {
         return Ok(Vec::new());
@@ -78,5 +98,7 @@ pub(crate) async fn by_ids(
     .load(conn)
     .await
     .map_err(db_error)?;
-    Ok(rows.into_iter().map(|r| r.view(true)).collect())
+    let mut views: Vec<PostView> = rows.into_iter().map(|r| r.view(true)).collect();
+    attach(conn, &mut views, includes.into()).await?;
+    Ok(views)
 }

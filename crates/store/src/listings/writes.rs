@@ -302,10 +302,10 @@ impl PostRepo for PgListings {
     async fn find(
         &self,
         id: PostId,
-        _includes: FeedIncludes,
+        includes: FeedIncludes,
     ) -> Result<Option<PostView>, RepoError> {
         let mut conn = connection(&self.pool).await?;
-        super::reads::find(&mut conn, id.0).await
+        super::reads::find(&mut conn, id.0, includes).await
     }
 
     async fn count(&self) -> Result<u64, RepoError> {
@@ -321,10 +321,10 @@ impl PostRepo for PgListings {
     async fn by_ids(
         &self,
         ids: &[PostId],
-        _includes: FeedIncludes,
+        includes: FeedIncludes,
     ) -> Result<Vec<PostView>, RepoError> {
         let ids: Vec<Uuid> = ids.iter().map(|id| id.0).collect();
         let mut conn = connection(&self.pool).await?;
-        super::reads::by_ids(&mut conn, &ids).await
+        super::reads::by_ids(&mut conn, &ids, includes).await
     }
 }
