@@ -421,3 +421,81 @@ async fn rates_read_the_seeded_currencies() {
         None
     );
 }
+
+#[tokio::test]
+async fn feed_attaches_the_asked_related_rows_in_their_wire_shape() {
+    let (_db, repo, mut conn) = setup().await;
+    let mut post = record(TOYOTA, 10_000.0);
+    post.fields.refs.model = Some(CAMRY);
+    let id = insert(&repo, &post).await;
+    let bare = insert(&repo, &record(BMW, 20_000.0)).await;
+    let (first, second) = (Uuid::new_v4(), Uuid::new_v4());
+    conn.batch_execute(&format!(
+        "INSERT INTO photo (uuid, path, \"createdAt\") VALUES
+           ('{first}', '{{\"small\":\"uploads/posts/1.webp\"}}', now() - interval '1 minute'),
+           ('{second}', '{{\"small\":\"uploads/posts/2.webp\"}}', now());
+         INSERT INTO photo_posts (\"postId\", \"photoUuid\") VALUES ('{id}', '{second}'), ('{id}', '{first}');"
+    ))
+    .await
+    .unwrap();
+    let query = FeedQuery {
+        includes: FeedIncludes {
+            brand: true,
+            model: true,
+            photo: true,
+            ..FeedIncludes::default()
+        },
+        sort_by: alpha_listings::SortBy::Price,
+        sort_dir: alpha_listings::SortDir::Asc,
+        ..FeedQuery::default()
+    };
+    let page = repo.feed(&query).await.unwrap();
+    assert_eq!(page.count, 2);
+    let with = &page.rows[0];
+    assert_eq!(with.uuid, id.0);
+    assert_eq!(with.includes["brand"]["name"], "toyota");
+    assert_eq!(with.includes["model"]["name"], "camry");
+    let photos = with.includes["photo"].as_array().unwrap();
+    assert_eq!(photos.len(), 2);
+    assert_eq!(photos[0]["uuid"], first.to_string(), "oldest first");
+    assert_eq!(photos[0]["path"]["small"], "uploads/posts/1.webp");
+    assert_eq!(photos[0]["PhotoPosts"]["postId"], id.0.to_string());
+    assert!(
+        photos[0]["PhotoPosts"]["id"].is_string(),
+        "bigint as a string"
+    );
+    assert!(photos[0]["createdAt"].as_str().unwrap().ends_with('Z'));
+    let without = &page.rows[1];
+    assert_eq!(without.uuid, bare.0);
+    assert_eq!(without.includes["photo"], serde_json::json!([]));
+    assert_eq!(without.includes["model"], serde_json::Value::Null);
+    assert!(!without.includes.contains_key("category"), "not asked");
+}
+
+#[tokio::test]
+async fn find_always_carries_video_file_comments_and_category() {
+    let (_db, repo, mut conn) = setup().await;
+    let id = insert(&repo, &record(TOYOTA, 10_000.0)).await;
+    conn.batch_execute(&format!(
+        "INSERT INTO video (url, \"postId\") VALUES ('uploads/video/v.mp4', '{id}');
+         INSERT INTO comments (uuid, message, \"postId\") VALUES ('{}', 'nice', '{id}');",
+        Uuid::new_v4()
+    ))
+    .await
+    .unwrap();
+    let view = repo
+        .find(id, FeedIncludes::default())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(view.includes["video"]["url"], "video/v.mp4");
+    assert_eq!(view.includes["video"]["publicUrl"], "/media/video/v.mp4");
+    assert_eq!(view.includes["file"], serde_json::Value::Null);
+    assert_eq!(view.includes["category"], serde_json::Value::Null);
+    assert_eq!(view.includes["comments"][0]["message"], "nice");
+    assert!(!view.includes.contains_key("brand"));
+
+    let mine = repo.mine(UserId(OWNER)).await.unwrap();
+    assert_eq!(mine[0].includes["brand"]["name"], "toyota");
+    assert_eq!(mine[0].includes["photo"], serde_json::json!([]));
+}
