@@ -499,3 +499,137 @@ async fn find_always_carries_video_file_comments_and_category() {
     assert_eq!(mine[0].includes["brand"]["name"], "toyota");
     assert_eq!(mine[0].includes["photo"], serde_json::json!([]));
 }
+
+#[tokio::test]
+async fn feed_applies_the_remaining_filters_each_on_its_own() {
+    let (_db, repo, mut conn) = setup().await;
+    let hit = insert(&repo, &record(TOYOTA, 10_000.0)).await;
+    let miss = insert(&repo, &record(TOYOTA, 10_000.0)).await;
+    let plan = Uuid::new_v4();
+    let category = Uuid::new_v4();
+    conn.batch_execute(&format!(
+        "INSERT INTO subscriptions (uuid, name, description) VALUES ('{plan}', '{{}}', '{{}}');
+         INSERT INTO categories (uuid, name, creator) VALUES ('{category}', '{{}}', '{{}}');
+         UPDATE posts SET \"modelsId\" = '{CAMRY}', \"subscriptionId\" = '{plan}',
+           \"categoryId\" = '{category}', color = 'red', year = 2020, \"enginePower\" = 3.5,
+           milleage = 1000, credit = true, exchange = true, transmission = 'auto',
+           condition = 'new', \"engineType\" = 'petrol', location = 'Mary 50%',
+           \"personalInfo\" = '{{\"region\":\"Balkan_West\"}}'
+         WHERE uuid = '{hit}';
+         UPDATE posts SET year = 2000, \"enginePower\" = 1.2, milleage = 900000, credit = false,
+           exchange = false, transmission = 'manual', condition = 'used',
+           \"engineType\" = 'diesel', location = 'Mary 500',
+           \"personalInfo\" = '{{\"region\":\"BalkanXWest\"}}'
+         WHERE uuid = '{miss}';"
+    ))
+    .await
+    .unwrap();
+    let cases: Vec<(&str, FeedQuery)> = vec![
+        (
+            "subFilter",
+            FeedQuery {
+                subscriptions: vec![plan],
+                ..FeedQuery::default()
+            },
+        ),
+        (
+            "modelFilter",
+            FeedQuery {
+                models: vec![CAMRY],
+                ..FeedQuery::default()
+            },
+        ),
+        (
+            "categoryFilter",
+            FeedQuery {
+                category: Some(category),
+                ..FeedQuery::default()
+            },
+        ),
+        (
+            "color",
+            FeedQuery {
+                colors: vec!["red".into(), "blue".into()],
+                ..FeedQuery::default()
+            },
+        ),
+        (
+            "year",
+            FeedQuery {
+                year: Some(Range {
+                    min: 2010,
+                    max: 2100,
+                }),
+                ..FeedQuery::default()
+            },
+        ),
+        (
+            "enginePower",
+            FeedQuery {
+                min_engine_power: Some(3.0),
+                ..FeedQuery::default()
+            },
+        ),
+        (
+            "milleage",
+            FeedQuery {
+                max_milleage: Some(5000.0),
+                ..FeedQuery::default()
+            },
+        ),
+        (
+            "credit",
+            FeedQuery {
+                credit: Some(true),
+                ..FeedQuery::default()
+            },
+        ),
+        (
+            "exchange",
+            FeedQuery {
+                exchange: Some(true),
+                ..FeedQuery::default()
+            },
+        ),
+        (
+            "transmission",
+            FeedQuery {
+                transmission: Some("auto".into()),
+                ..FeedQuery::default()
+            },
+        ),
+        (
+            "condition",
+            FeedQuery {
+                condition: Some("new".into()),
+                ..FeedQuery::default()
+            },
+        ),
+        (
+            "engineType",
+            FeedQuery {
+                engine_type: Some("petrol".into()),
+                ..FeedQuery::default()
+            },
+        ),
+        (
+            "location",
+            FeedQuery {
+                location: Some("MARY 50%".into()),
+                ..FeedQuery::default()
+            },
+        ),
+        (
+            "region",
+            FeedQuery {
+                region: Some("balkan_w".into()),
+                ..FeedQuery::default()
+            },
+        ),
+    ];
+    for (name, query) in cases {
+        let page = repo.feed(&query).await.unwrap();
+        assert_eq!(ids(&page.rows), vec![hit.0], "{name}");
+        assert_eq!(page.count, 1, "{name}");
+    }
+}
