@@ -1,5 +1,5 @@
 //! PostgreSQL adapter: schema, migrations, connection pool, seeds, and one module per context
-//! (`otp`, `auth`, `catalog`, `chat`, `sms_dispatch`, `rate_limit`, `health`), each owning its tables.
+//! (`otp`, `auth`, `catalog`, `listings`, `chat`, `sms_dispatch`, `rate_limit`, `health`), each owning its tables.
 
 pub mod auth;
 pub mod catalog;
@@ -7,6 +7,7 @@ pub mod chat;
 mod enums;
 mod error;
 pub mod health;
+pub mod listings;
 pub mod migrate;
 pub mod otp;
 pub mod pool;

@@ -2,8 +2,9 @@
 //! [`PgOtpRepo`] (`alpha_otp::OtpRepo`), [`PgUserRepo`] (`alpha_auth::UserRepo`),
 //! [`PgSessionRepo`] (`alpha_auth::SessionRepo`), [`PgChatRepo`] (`alpha_chat::ChatRepo`),
 //! [`PgCatalog`] (`alpha_catalog::{CatalogReads, CatalogWrites, CatalogPhotos, SearchSource}`),
-//! [`PgRateLimiter`] (`alpha_kernel::RateLimiter`), [`PgHealth`] (`alpha_kernel::Health`),
-//! [`PgDispatchRepo`] (`alpha_sms_dispatch::DispatchRepo`) and [`PgDeviceDirectory`]
+//! [`PgListings`] (`alpha_listings::{PostRepo, Rates}`), [`PgRateLimiter`]
+//! (`alpha_kernel::RateLimiter`), [`PgHealth`] (`alpha_kernel::Health`), [`PgDispatchRepo`]
+//! (`alpha_sms_dispatch::DispatchRepo`) and [`PgDeviceDirectory`]
 //! (`alpha_sms_dispatch::DeviceDirectory`). Each holds a clone of the shared pool and takes one
 //! connection per call.
 //!
@@ -14,6 +15,7 @@ pub use crate::auth::{AdminRow, PgSessionRepo, PgUserRepo};
 pub use crate::catalog::PgCatalog;
 pub use crate::chat::PgChatRepo;
 pub use crate::health::PgHealth;
+pub use crate::listings::PgListings;
 pub use crate::otp::PgOtpRepo;
 pub use crate::rate_limit::PgRateLimiter;
 pub use crate::sms_dispatch::{PgDeviceDirectory, PgDispatchRepo};
