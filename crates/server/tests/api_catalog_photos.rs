@@ -880,3 +880,26 @@ struct Count {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     n: i64,
 }
+
+#[actix_web::test]
+async fn an_overlong_text_field_is_a_malformed_form() {
+    let (t, _base) = app().await;
+    let app = t.http().await;
+    let admin = t.admin(&app, ADMIN).await;
+    let long = "x".repeat(2000);
+    let (status, body, _) = call(
+        &app,
+        upload(
+            Method::POST,
+            "/api/v1/photo/brand",
+            &admin,
+            &[text("uuid", &long), file("file", "a.jpg", jpeg(50, 50))],
+        ),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("INVALID_FIELD")),
+        "{body}"
+    );
+}

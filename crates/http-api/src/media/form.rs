@@ -12,8 +12,9 @@ use futures_util::StreamExt;
 
 use super::errors::{
     INVALID_MULTIPART, NO_FILE, TOO_MANY_FILES, UNEXPECTED_FILE, UNSUPPORTED_MEDIA_TYPE,
-    file_too_large, payload_too_large,
+    file_too_large,
 };
+use crate::catalog::errors::INVALID_FIELD;
 use crate::error::ApiError;
 
 /// A text field (the owner's uuid) is a few dozen bytes.
@@ -95,13 +96,17 @@ async fn read_field(
         let chunk = chunk.map_err(|e| multipart_error(&e))?;
         *read += chunk.len();
         if bytes.len() + chunk.len() > limit {
+            // An overlong text field is a malformed form, not a body too large to take.
             return Err(if limit == MAX_IMAGE_BYTES {
                 file_too_large()
             } else {
-                payload_too_large(format!(
-                    "The text field `{}` is longer than {limit} bytes",
-                    field.name().unwrap_or_default()
-                ))
+                ApiError::bad_request(
+                    INVALID_FIELD,
+                    format!(
+                        "The text field `{}` is longer than {limit} bytes",
+                        field.name().unwrap_or_default()
+                    ),
+                )
             });
         }
         if *read > MAX_BODY_BYTES {
