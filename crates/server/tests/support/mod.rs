@@ -33,6 +33,9 @@ pub fn command(log: &Path) -> Command {
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("APP_ENV", "development")
         .env("RUST_LOG", "info")
+        // Beside the log, in the test's temporary folder: a development server writes demo
+        // pictures there, and the checkout is not the place for them.
+        .env("UPLOAD_DIR", log.with_file_name("uploads"))
         .stdin(Stdio::null())
         .stdout(Stdio::from(std::fs::File::create(log).unwrap()))
         .stderr(Stdio::from(
