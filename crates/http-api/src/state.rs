@@ -9,6 +9,7 @@ use alpha_catalog::{
 };
 use alpha_chat::ChatService;
 use alpha_kernel::{Health, PhonePolicy, RateLimiter};
+use alpha_listings::ListingService;
 use alpha_media::ImageService;
 use alpha_otp::OtpService;
 use alpha_sms_dispatch::DeviceDirectory;
@@ -54,6 +55,8 @@ pub struct AppState {
     pub images: Arc<ImageService>,
     /// The photos of brands, models, categories, banners and plans.
     pub catalog_photos: Arc<CatalogPhotoService>,
+    /// The marketplace's posts.
+    pub listings: Arc<ListingService>,
 }
 
 impl std::fmt::Debug for AppState {

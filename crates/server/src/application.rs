@@ -22,18 +22,20 @@ use alpha_http_api::{AppState, EdgePolicy, HttpOptions, IpLimit, ResponseCache};
 use alpha_kernel::{
     Clock, DisconnectEndedSessions, EventPublisher, EventSubscriber, PhonePolicy, RateLimiter,
 };
+use alpha_listings::ListingService;
 use alpha_media::ImageService;
 use alpha_otp::{HmacCodeHasher, OsRngCodes, OtpConfig, OtpService, TestNumbers};
 use alpha_sms_dispatch::{DispatchConfig, Dispatcher};
 use alpha_store::pool::PgPool;
 use alpha_store::repos::{
-    PgCatalog, PgChatRepo, PgDeviceDirectory, PgDispatchRepo, PgHealth, PgOtpRepo, PgRateLimiter,
-    PgSessionRepo, PgUserRepo,
+    PgCatalog, PgChatRepo, PgDeviceDirectory, PgDispatchRepo, PgHealth, PgListings, PgOtpRepo,
+    PgRateLimiter, PgSessionRepo, PgUserRepo,
 };
 use anyhow::Context;
 use secrecy::ExposeSecret;
 
 use crate::config::Settings;
+use crate::media_cleanup::ImageCleanup;
 
 /// Bounds how long another instance's catalog edits stay out of this instance's search index.
 const CATALOG_INDEX_MAX_AGE: Duration = Duration::from_secs(30);
@@ -144,7 +146,14 @@ impl Application {
         let images = Arc::new(image_service(settings)?);
         let catalog = Arc::new(PgCatalog::new(pool.clone()));
         let catalog_version = CatalogVersion::new();
+        let posts = Arc::new(PgListings::new(pool.clone()));
+        let listings = Arc::new(ListingService::new(
+            posts.clone(),
+            posts,
+            Arc::new(ImageCleanup(images.clone())),
+        ));
         let state = AppState {
+            listings,
             catalog_photos: Arc::new(CatalogPhotoService::new(
                 images.clone(),
                 catalog.clone(),

@@ -8,6 +8,7 @@ pub mod config;
 pub mod database;
 pub mod events;
 pub mod logging;
+pub mod media_cleanup;
 pub mod shutdown;
 
 use std::process::ExitCode;
