@@ -12,8 +12,8 @@ use utoipa_actix_web::{AppExt, scope};
 
 use crate::state::AppState;
 use crate::{
-    admin, auth, catalog, chat, cors, docs, extractors, health, media, not_found, openapi, otp,
-    request_id,
+    admin, auth, catalog, chat, cors, docs, extractors, health, listings, media, not_found,
+    openapi, otp, request_id,
 };
 
 /// Edge settings taken from configuration.
@@ -54,6 +54,7 @@ pub fn build_app(
                 .configure(auth::routes)
                 .configure(chat::routes)
                 .configure(catalog::routes)
+                .configure(listings::routes)
                 .configure(admin::routes),
         )
         .split_for_parts();

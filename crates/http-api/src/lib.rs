@@ -15,6 +15,7 @@ mod error;
 mod extractors;
 mod health;
 mod ip_limit;
+pub(crate) mod listings;
 mod media;
 mod not_found;
 mod openapi;

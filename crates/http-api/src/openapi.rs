@@ -22,6 +22,7 @@ use utoipa::{Modify, OpenApi};
         (name = "otp", description = "Phone login: send and verify one-time codes"),
         (name = "auth", description = "Tokens, sessions and the logged-in user's profile"),
         (name = "admin", description = "Operator routes; admin role required"),
+        (name = "posts", description = "The marketplace's posts: the feed, a seller's posts, create, edit, delete"),
         (name = "chat", description = "Chat history; live messages use the client gateway on :3090"),
     )
 )]

@@ -32,7 +32,7 @@ mod model_photo_delete;
 mod model_photo_upload;
 mod model_update;
 mod models_list;
-mod params;
+pub(crate) mod params;
 mod photo_banner_delete;
 mod photo_banner_put;
 mod photo_brand_delete;

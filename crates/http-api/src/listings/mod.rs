@@ -1,0 +1,47 @@
+//! The marketplace's posts (CONTRACT §2.7, #40–#49; #42 `add_rate` lives in the catalog).
+
+mod body;
+pub(crate) mod errors;
+mod post_create;
+mod post_delete;
+mod post_get;
+mod post_update;
+mod posts_count;
+mod posts_feed;
+mod posts_list;
+mod posts_me;
+mod schema;
+
+use actix_web::guard::GuardContext;
+use alpha_auth::Role;
+use alpha_listings::Actor;
+
+use crate::auth_user::CurrentUser;
+
+/// The context's endpoints, mounted under `/api/v1` by `app.rs`. Fixed paths come before the
+/// `{uuid}` ones they would otherwise match.
+pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
+    cfg.service(posts_feed::feed)
+        .service(post_create::create)
+        .service(posts_count::count)
+        .service(posts_me::me)
+        .service(posts_list::list)
+        .service(post_get::get)
+        .service(post_update::update)
+        .service(post_delete::delete);
+}
+
+/// `/posts/{uuid}` must not answer for the fixed paths beside it (`/posts/me`, ...): a method
+/// those paths do not have gets 405 from the fallback, not a malformed-uuid 400.
+pub(crate) fn not_a_fixed_post_path(ctx: &GuardContext<'_>) -> bool {
+    const FIXED: [&str; 4] = ["count", "me", "list", "add_rate"];
+    let last = ctx.head().uri.path().rsplit('/').next().unwrap_or_default();
+    !FIXED.contains(&last)
+}
+
+fn actor(user: &CurrentUser) -> Actor {
+    Actor {
+        user: user.0.id,
+        admin: user.0.role == Role::Admin,
+    }
+}

@@ -1,0 +1,62 @@
+use actix_web::{HttpResponse, get, web};
+use alpha_listings::{FeedIncludes, PostId};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use super::schema::PostDoc;
+use crate::catalog::params;
+use crate::error::{ApiError, ErrorBody};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PostQuery {
+    /// Include the post's `brand`.
+    #[serde(default, deserialize_with = "params::flag")]
+    #[param(value_type = Option<String>, pattern = r"^(true|false|1|0)?$")]
+    pub brand: Option<bool>,
+    /// Include the post's `model`.
+    #[serde(default, deserialize_with = "params::flag")]
+    #[param(value_type = Option<String>, pattern = r"^(true|false|1|0)?$")]
+    pub model: Option<bool>,
+    /// Include the post's `photo` array.
+    #[serde(default, deserialize_with = "params::flag")]
+    #[param(value_type = Option<String>, pattern = r"^(true|false|1|0)?$")]
+    pub photo: Option<bool>,
+    /// Include the post's premium plan as `subscription`.
+    #[serde(default, deserialize_with = "params::flag")]
+    #[param(value_type = Option<String>, pattern = r"^(true|false|1|0)?$")]
+    pub subscription: Option<bool>,
+}
+
+/// One post, whatever its moderation status, always with `video`, `file`, `comments` and
+/// `category`.
+#[utoipa::path(
+    tag = "posts",
+    params(("uuid" = Uuid, Path, description = "The post"), PostQuery),
+    responses(
+        (status = 200, description = "The post", body = PostDoc),
+        (status = 400, description = "`INVALID_PATH_PARAMETER` or `INVALID_QUERY`", body = ErrorBody),
+        (status = 404, description = "`POST_NOT_FOUND`", body = ErrorBody),
+    )
+)]
+#[get("/posts/{uuid}", guard = "super::not_a_fixed_post_path")]
+pub(crate) async fn get(
+    state: web::Data<AppState>,
+    uuid: web::Path<Uuid>,
+    query: web::Query<PostQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let includes = FeedIncludes {
+        brand: query.brand.unwrap_or(false),
+        model: query.model.unwrap_or(false),
+        photo: query.photo.unwrap_or(false),
+        category: true,
+        subscription: query.subscription.unwrap_or(false),
+    };
+    let post = state
+        .listings
+        .get(PostId(uuid.into_inner()), includes)
+        .await?;
+    Ok(HttpResponse::Ok().json(post))
+}
