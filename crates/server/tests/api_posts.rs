@@ -245,3 +245,59 @@ async fn bad_bodies_and_feed_queries_are_400_naming_the_field() {
     .await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
 }
+
+#[actix_web::test]
+async fn the_feed_filters_and_sorts_as_the_app_asks() {
+    let t = seeded().await;
+    let app = t.http().await;
+    let (owner, _) = t.login(&app, "99361999991").await;
+    let admin = t.admin(&app, "99361999999").await;
+    let mut made = Vec::new();
+    for (brand, price, year) in [("toyota", 10_000, 2010), ("bmw", 30_000, 2020)] {
+        let body = json!({"brandsId": v5(&format!("brand:{brand}")), "price": price, "year": year});
+        let (status, created, _) = call(
+            &app,
+            authed(Method::POST, "/api/v1/posts", &owner, Some(body)),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let uuid = created["uuid"].as_str().unwrap().to_owned();
+        let (status, _, _) = call(
+            &app,
+            authed(
+                Method::PUT,
+                &format!("/api/v1/posts/{uuid}"),
+                &admin,
+                Some(json!({"status": true})),
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        made.push(uuid);
+    }
+    let (toyota, bmw) = (made[0].as_str(), made[1].as_str());
+
+    let (_, feed, _) = call(
+        &app,
+        get("/api/v1/posts?status=true&sortBy=price&sortAs=asc"),
+    )
+    .await;
+    assert_eq!(uuids(&feed), [toyota, bmw], "{feed}");
+    let (_, feed, _) = call(&app, get("/api/v1/posts?status=true&sortBy=year")).await;
+    assert_eq!(uuids(&feed), [bmw, toyota], "{feed}");
+    let uri = format!(
+        "/api/v1/posts?status=true&brandFilter[]={}",
+        v5("brand:bmw")
+    );
+    let (_, feed, _) = call(&app, get(&uri)).await;
+    assert_eq!(uuids(&feed), [bmw], "{feed}");
+    let (_, feed, _) = call(&app, get("/api/v1/posts?status=true&minPrice=20000")).await;
+    assert_eq!(uuids(&feed), [bmw], "{feed}");
+    let (_, feed, _) = call(&app, get("/api/v1/posts?status=true&limit=1&offset=1")).await;
+    assert_eq!(uuids(&feed), [toyota], "{feed}");
+    assert_eq!(feed["count"], 2);
+    // Unknown keys are ignored, as before; empty values count as absent.
+    let (status, feed, _) = call(&app, get("/api/v1/posts?comment=true&limit=&status=true")).await;
+    assert_eq!(status, StatusCode::OK, "{feed}");
+    assert_eq!(feed["count"], 2);
+}

@@ -54,8 +54,8 @@ pub struct FeedParams {
     /// Between 0 and 2100.
     #[param(value_type = Option<String>, pattern = r"^\s*(\+?0*([0-9]{1,3}|1[0-9]{3}|20[0-9]{2}|2100))?\s*$")]
     max_year: Option<String>,
-    /// On the price in TMT.
-    #[param(value_type = Option<String>, pattern = r"^\s*(\+?([0-9]{1,12}(\.[0-9]*)?|\.[0-9]+))?\s*$")]
+    /// On the price in TMT; alone it ranges up to 2,000,000,000 (hence at most 9 digits here).
+    #[param(value_type = Option<String>, pattern = r"^\s*(\+?([0-9]{1,9}(\.[0-9]*)?|\.[0-9]+))?\s*$")]
     min_price: Option<String>,
     #[param(value_type = Option<String>, pattern = r"^\s*(\+?([0-9]{1,12}(\.[0-9]*)?|\.[0-9]+))?\s*$")]
     max_price: Option<String>,
