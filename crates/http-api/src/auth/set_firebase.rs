@@ -43,9 +43,11 @@ pub(crate) async fn set_firebase(
     user: CurrentUser,
     body: JsonObject<SetFirebaseBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let token = body.token.as_deref().map(str::trim).unwrap_or_default();
-    // PostgreSQL text cannot hold NUL: refused here rather than failing as a 500 in the store.
-    if token.is_empty() || token.chars().count() > MAX_TOKEN_LEN || token.contains('\0') {
+    let sent = body.token.as_deref().unwrap_or_default();
+    let token = sent.trim();
+    // The length counts the token as sent, as the schema does. PostgreSQL text cannot hold NUL:
+    // refused here rather than failing as a 500 in the store.
+    if token.is_empty() || sent.chars().count() > MAX_TOKEN_LEN || token.contains('\0') {
         return Err(ApiError::bad_request(
             INVALID_FIREBASE_TOKEN,
             "token must be a non-empty string of at most 255 characters, without NUL",

@@ -10,10 +10,12 @@ use crate::error::{ApiError, ErrorBody};
 use crate::extractors::JsonObject;
 use crate::state::AppState;
 
+const MAX_UUIDS: usize = 200;
+
 /// The app's favourites.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct PostIds {
-    /// At most 200 distinct posts.
+    /// At most 200 entries.
     #[schema(max_items = 200)]
     pub uuids: Vec<Uuid>,
     /// Include each post's `brand` (the app sends `"true"`).
@@ -44,6 +46,13 @@ pub(crate) async fn list(
     body: JsonObject<PostIds>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
+    // The schema's limit counts the list as sent, duplicates included.
+    if body.uuids.len() > MAX_UUIDS {
+        return Err(ApiError::bad_request(
+            super::errors::INVALID_FIELD,
+            format!("uuids may hold at most {MAX_UUIDS} entries"),
+        ));
+    }
     let includes = FeedIncludes {
         brand: body.brand.unwrap_or(false),
         model: body.model.unwrap_or(false),
