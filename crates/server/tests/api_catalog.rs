@@ -6,27 +6,10 @@ mod api;
 
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::test;
-use alpha_store::seed::{CatalogSource, run as seed};
-use alpha_testkit::{TestDb, catalogue_fixture, post_json};
-use api::{TestApp, call, settings, test_mode, with_bearer};
+use alpha_testkit::post_json;
+use api::{TestApp, authed, call, get, seeded, v5};
 use diesel_async::SimpleAsyncConnection;
 use serde_json::{Value, json};
-
-async fn seeded() -> TestApp {
-    let t = TestApp::on(TestDb::new().await, settings(&test_mode())).await;
-    let mut conn = t.db().conn().await;
-    seed(&mut conn, &CatalogSource::File(catalogue_fixture()))
-        .await
-        .unwrap();
-    t
-}
-
-fn get(uri: &str) -> actix_http::Request {
-    test::TestRequest::get()
-        .uri(uri)
-        .peer_addr(alpha_testkit::CLIENT.parse().unwrap())
-        .to_request()
-}
 
 fn names(body: &Value) -> Vec<&str> {
     body.as_array()
@@ -36,20 +19,7 @@ fn names(body: &Value) -> Vec<&str> {
         .collect()
 }
 
-fn authed(method: Method, uri: &str, token: &str, body: Option<Value>) -> actix_http::Request {
-    let req = with_bearer(method, uri, token);
-    match body {
-        Some(body) => req.set_json(body).to_request(),
-        None => req.to_request(),
-    }
-}
-
 const TOYOTA: &str = "brand:toyota";
-
-/// The v5 uuid the seed gives a brand or model name (CONTRACT §1.11).
-fn v5(name: &str) -> String {
-    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, name.as_bytes()).to_string()
-}
 
 #[actix_web::test]
 async fn brands_list_as_the_app_reads_it() {

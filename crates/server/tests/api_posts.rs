@@ -6,39 +6,8 @@ mod api;
 
 use actix_web::http::{Method, StatusCode};
 use actix_web::test;
-use alpha_store::seed::{CatalogSource, run as seed};
-use alpha_testkit::{TestDb, catalogue_fixture};
-use api::{TestApp, call, settings, test_mode, with_bearer};
+use api::{authed, call, get, seeded, v5};
 use serde_json::{Value, json};
-
-async fn seeded() -> TestApp {
-    let t = TestApp::on(TestDb::new().await, settings(&test_mode())).await;
-    let mut conn = t.db().conn().await;
-    seed(&mut conn, &CatalogSource::File(catalogue_fixture()))
-        .await
-        .unwrap();
-    t
-}
-
-fn get(uri: &str) -> actix_http::Request {
-    test::TestRequest::get()
-        .uri(uri)
-        .peer_addr(alpha_testkit::CLIENT.parse().unwrap())
-        .to_request()
-}
-
-fn authed(method: Method, uri: &str, token: &str, body: Option<Value>) -> actix_http::Request {
-    let req = with_bearer(method, uri, token);
-    match body {
-        Some(body) => req.set_json(body).to_request(),
-        None => req.to_request(),
-    }
-}
-
-/// The v5 uuid the seed gives a brand or model name (CONTRACT §1.11).
-fn v5(name: &str) -> String {
-    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, name.as_bytes()).to_string()
-}
 
 fn uuids(body: &Value) -> Vec<&str> {
     body["rows"]

@@ -29,3 +29,40 @@ pub fn post_json(uri: &str, body: &Value, from: &str) -> Request {
         .set_json(body)
         .to_request()
 }
+
+/// The application over a database seeded with the fixture catalogue (toyota, bmw, lada,
+/// mercedes-benz; 8 models), test numbers on.
+pub async fn seeded() -> TestApp {
+    let t = TestApp::on(alpha_testkit::TestDb::new().await, settings(&test_mode())).await;
+    let mut conn = t.db().conn().await;
+    let fixture = alpha_store::seed::CatalogSource::File(alpha_testkit::catalogue_fixture());
+    alpha_store::seed::run(&mut conn, &fixture).await.unwrap();
+    t
+}
+
+/// An anonymous GET from the test client's address.
+pub fn get(uri: &str) -> Request {
+    test::TestRequest::get()
+        .uri(uri)
+        .peer_addr(alpha_testkit::CLIENT.parse().unwrap())
+        .to_request()
+}
+
+/// A request with a bearer token, with a JSON body when given.
+pub fn authed(
+    method: actix_web::http::Method,
+    uri: &str,
+    token: &str,
+    body: Option<Value>,
+) -> Request {
+    let req = with_bearer(method, uri, token);
+    match body {
+        Some(body) => req.set_json(body).to_request(),
+        None => req.to_request(),
+    }
+}
+
+/// The v5 uuid the seed gives a brand or model name (CONTRACT §1.11).
+pub fn v5(name: &str) -> String {
+    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, name.as_bytes()).to_string()
+}
