@@ -17,6 +17,7 @@
 
 mod errors;
 mod feed;
+mod feed_counts;
 mod inputs;
 mod ports;
 mod service;
@@ -25,6 +26,7 @@ pub mod views;
 
 pub use errors::ListingError;
 pub use feed::{FeedIncludes, FeedQuery, Range, RawFeedQuery, SortBy, SortDir};
+pub use feed_counts::FeedCounts;
 pub use inputs::{NewPost, NewPostInput, PostChanges, PostChangesInput, PostFields};
 pub use ports::{MediaCleanup, PostPatch, PostRecord, PostRepo, Rates};
 pub use service::{Actor, FeedAnswer, ListingService};

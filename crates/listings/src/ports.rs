@@ -9,7 +9,7 @@ use crate::types::{
     ConvertedPrice, CurrencyCode, Moderation, PersonalInfo, PostId, PostMedia, PostRefs, Rate,
     Reference,
 };
-use crate::views::{FeedPage, PostSnapshot, PostView};
+use crate::views::{PostSnapshot, PostView};
 
 /// A post to insert, every value decided by the service.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,10 +61,10 @@ pub trait PostRepo: Send + Sync {
     /// returns the files those rows named; `None` when the post is gone.
     async fn delete(&self, id: PostId) -> Result<Option<PostMedia>, RepoError>;
 
-    /// One page of the feed, and the number of distinct posts matching (B7).
-    async fn feed(&self, query: &FeedQuery) -> Result<FeedPage, RepoError>;
+    /// One page of the feed (its rows only: the count is [`PostRepo::feed_count`]).
+    async fn feed(&self, query: &FeedQuery) -> Result<Vec<PostView>, RepoError>;
 
-    /// Only the number of distinct posts matching (`countOnly`).
+    /// The number of distinct posts matching the filters, whatever the includes (B7).
     async fn feed_count(&self, query: &FeedQuery) -> Result<u64, RepoError>;
 
     /// One post without `userId`, always with video, file, comments and category, plus the

@@ -5,12 +5,14 @@
 //! rate on create and on every edit of price or currency (B9).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use alpha_kernel::UserId;
 use uuid::Uuid;
 
 use crate::errors::ListingError;
 use crate::feed::{FeedIncludes, FeedQuery};
+use crate::feed_counts::FeedCounts;
 use crate::inputs::{NewPost, PostChanges};
 use crate::ports::{MediaCleanup, PostPatch, PostRecord, PostRepo, Rates};
 use crate::types::{ConvertedPrice, CurrencyCode, Moderation, PostId, PostRefs, Rate};
@@ -34,6 +36,7 @@ pub struct ListingService {
     posts: Arc<dyn PostRepo>,
     rates: Arc<dyn Rates>,
     media: Arc<dyn MediaCleanup>,
+    counts: FeedCounts,
 }
 
 impl ListingService {
@@ -49,7 +52,15 @@ impl ListingService {
             posts,
             rates,
             media,
+            counts: FeedCounts::new(FeedCounts::DEFAULT_TTL),
         }
+    }
+
+    /// Reuses a feed's match count for `ttl` ([`FeedCounts`]); zero counts every time.
+    #[must_use]
+    pub fn with_count_ttl(mut self, ttl: Duration) -> Self {
+        self.counts = FeedCounts::new(ttl);
+        self
     }
 
     /// Creates `owner`'s post, pending moderation, its price converted to manat.
@@ -69,6 +80,7 @@ impl ListingService {
             moderation: Moderation::Pending,
         };
         self.posts.insert(&record).await?;
+        self.counts.clear();
         Ok(id)
     }
 
@@ -130,6 +142,7 @@ impl ListingService {
             return Ok(());
         }
         if self.posts.update(id, &patch).await? {
+            self.counts.clear();
             Ok(())
         } else {
             Err(ListingError::NotFound)
@@ -143,6 +156,7 @@ impl ListingService {
         let post = self.snapshot(id).await?;
         authorize(actor, &post)?;
         let media = self.posts.delete(id).await?.ok_or(ListingError::NotFound)?;
+        self.counts.clear();
         if !media.is_empty() {
             self.media.remove(&media).await;
         }
@@ -151,11 +165,19 @@ impl ListingService {
 
     /// Errors: `Repo`.
     pub async fn feed(&self, query: &FeedQuery) -> Result<FeedAnswer, ListingError> {
+        let count = match self.counts.get(query) {
+            Some(count) => count,
+            None => {
+                let count = self.posts.feed_count(query).await?;
+                self.counts.put(query, count);
+                count
+            }
+        };
         if query.count_only {
-            Ok(FeedAnswer::Count(self.posts.feed_count(query).await?))
-        } else {
-            Ok(FeedAnswer::Page(self.posts.feed(query).await?))
+            return Ok(FeedAnswer::Count(count));
         }
+        let rows = self.posts.feed(query).await?;
+        Ok(FeedAnswer::Page(FeedPage { count, rows }))
     }
 
     /// Any status: a link to a pending post still opens (as before).

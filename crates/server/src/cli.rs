@@ -18,7 +18,8 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Load currencies, car brands and models, and with --demo a demo catalogue (idempotent).
+    /// Load currencies, car brands and models; with --demo a demo catalogue, with --demo-posts N
+    /// demo listings (idempotent).
     Seed(SeedArgs),
     /// Manage the phones that send OTP SMS.
     Device(DeviceArgs),
@@ -39,6 +40,11 @@ pub struct SeedArgs {
     /// `uploads.dir`); only missing demo rows are added, real rows are never changed.
     #[arg(long)]
     pub demo: bool,
+    /// Also make sure demo posts number 0..N exist: approved listings across the seeded brands
+    /// and models, sharing a pool of generated pictures. Running again with the same N adds
+    /// nothing; a larger N adds the missing ones; a smaller N removes nothing.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub demo_posts: Option<u32>,
 }
 
 #[derive(Debug, Args)]

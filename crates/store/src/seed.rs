@@ -7,6 +7,7 @@ mod builtin;
 mod catalog;
 mod currencies;
 pub mod demo;
+pub mod demo_posts;
 mod error;
 mod upsert;
 

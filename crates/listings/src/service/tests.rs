@@ -635,12 +635,8 @@ async fn count_only_asks_the_count_alone() {
     assert_eq!(svc.feed(&query).await.unwrap(), FeedAnswer::Count(7));
 
     let mut repo = MockPostRepo::new();
-    repo.expect_feed().times(1).returning(|_| {
-        Ok(FeedPage {
-            count: 3,
-            rows: vec![],
-        })
-    });
+    repo.expect_feed_count().times(1).returning(|_| Ok(3));
+    repo.expect_feed().times(1).returning(|_| Ok(vec![]));
     let svc = service(repo, rates(), MockMediaCleanup::new());
     let answer = svc.feed(&FeedQuery::default()).await.unwrap();
     assert_eq!(
@@ -650,6 +646,34 @@ async fn count_only_asks_the_count_alone() {
             rows: vec![]
         })
     );
+}
+
+#[tokio::test]
+async fn a_count_is_reused_for_the_next_page_until_a_post_changes() {
+    let mut repo = MockPostRepo::new();
+    // Counted once for the three reads before the delete, once after it.
+    repo.expect_feed_count().times(2).returning(|_| Ok(3));
+    repo.expect_feed().times(3).returning(|_| Ok(vec![]));
+    repo.expect_snapshot()
+        .returning(|_| Ok(Some(snapshot(Moderation::Approved))));
+    repo.expect_delete()
+        .returning(|_| Ok(Some(PostMedia::default())));
+    let svc = service(repo, rates(), MockMediaCleanup::new());
+    let first = FeedQuery::default();
+    let second = FeedQuery {
+        offset: 20,
+        ..FeedQuery::default()
+    };
+    let count_only = FeedQuery {
+        count_only: true,
+        ..FeedQuery::default()
+    };
+    svc.feed(&first).await.unwrap();
+    svc.feed(&second).await.unwrap();
+    assert_eq!(svc.feed(&count_only).await.unwrap(), FeedAnswer::Count(3));
+    svc.delete(owner(), POST).await.unwrap();
+    assert_eq!(svc.feed(&count_only).await.unwrap(), FeedAnswer::Count(3));
+    svc.feed(&second).await.unwrap();
 }
 
 #[tokio::test]

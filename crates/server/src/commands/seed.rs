@@ -1,14 +1,16 @@
-//! `alpha-motors seed [--demo]`.
+//! `alpha-motors seed [--demo] [--demo-posts N]`.
 
 use std::io::Cursor;
 use std::sync::Arc;
 use std::time::Duration;
 
 use alpha_catalog::{CatalogPhotoService, CatalogVersion, PhotoOwner};
+use alpha_media::{ImageKind, VariantPaths};
 use alpha_store::pool::{PoolSettings, build_pool};
 use alpha_store::repos::PgCatalog;
 use alpha_store::seed::CatalogSource;
 use alpha_store::seed::demo::DemoPicture;
+use alpha_store::seed::demo_posts as posts_seed;
 use anyhow::Context;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
@@ -33,6 +35,9 @@ pub async fn run(settings: &Settings, args: &SeedArgs) -> anyhow::Result<()> {
         .await?;
         if args.demo {
             demo(settings, db.url()).await?;
+        }
+        if let Some(n) = args.demo_posts {
+            demo_posts(settings, db.url(), n as usize).await?;
         }
         Ok(())
     }
@@ -103,17 +108,61 @@ pub async fn demo(settings: &Settings, url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Makes sure demo posts `0..n` exist. The pool pictures they share are drawn and stored first,
+/// through the same image service as uploads; a picture whose row another run recorded
+/// meanwhile has its files discarded.
+///
+/// Errors: no catalogue seeded, the database, or an image that could not be stored.
+pub async fn demo_posts(settings: &Settings, url: &str, n: usize) -> anyhow::Result<()> {
+    let mut conn = AsyncPgConnection::establish(url)
+        .await
+        .context("connecting to the database for the demo posts")?;
+    let images = image_service(settings)?;
+    for picture in posts_seed::missing_pictures(&mut conn).await? {
+        let bytes = gradient((1024, 768), picture.from, picture.to)
+            .context("drawing a demo post picture")?;
+        let stored = images
+            .store(ImageKind::Post, bytes)
+            .await
+            .context("storing a demo post picture")?;
+        let VariantPaths {
+            small,
+            medium,
+            large,
+        } = stored.paths();
+        let paths = serde_json::json!({"small": small, "medium": medium, "large": large});
+        if !posts_seed::record_picture(&mut conn, picture.uuid, &paths, &stored.original_path())
+            .await?
+        {
+            images.discard(&stored).await?;
+        }
+    }
+    let report = posts_seed::run(&mut conn, n)
+        .await
+        .context("seeding the demo posts")?;
+    tracing::info!(
+        inserted = report.inserted,
+        total = report.total,
+        "demo posts finished"
+    );
+    Ok(())
+}
+
 /// A diagonal gradient as a JPEG: wide for banners (the home carousel), square otherwise.
 fn draw(picture: &DemoPicture) -> anyhow::Result<Vec<u8>> {
-    let (width, height) = match picture.owner {
+    let size = match picture.owner {
         PhotoOwner::Banner => (1200, 500),
         _ => (512, 512),
     };
+    gradient(size, picture.from, picture.to)
+}
+
+fn gradient((width, height): (u32, u32), from: [u8; 3], to: [u8; 3]) -> anyhow::Result<Vec<u8>> {
     let span = f64::from(width + height - 2);
     let pixels = RgbImage::from_fn(width, height, |x, y| {
         let t = f64::from(x + y) / span;
         let mix = |i: usize| {
-            let (a, b) = (f64::from(picture.from[i]), f64::from(picture.to[i]));
+            let (a, b) = (f64::from(from[i]), f64::from(to[i]));
             // In 0..=255 by construction: a blend of two bytes.
             (a + (b - a) * t).round().clamp(0.0, 255.0) as u8
         };

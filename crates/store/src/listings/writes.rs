@@ -3,8 +3,8 @@
 
 use alpha_kernel::{RepoError, UserId};
 use alpha_listings::{
-    FeedIncludes, FeedPage, FeedQuery, Moderation, PostId, PostMedia, PostPatch, PostRecord,
-    PostRefs, PostRepo, PostSnapshot, PostView, Reference,
+    FeedIncludes, FeedQuery, Moderation, PostId, PostMedia, PostPatch, PostRecord, PostRefs,
+    PostRepo, PostSnapshot, PostView, Reference,
 };
 use diesel::QueryableByName;
 use diesel::sql_types::{Bool, Float8, Int4, Json, Jsonb, Nullable, Text, Uuid as SqlUuid};
@@ -289,7 +289,7 @@ impl PostRepo for PgListings {
             .map_err(db_error)
     }
 
-    async fn feed(&self, query: &FeedQuery) -> Result<FeedPage, RepoError> {
+    async fn feed(&self, query: &FeedQuery) -> Result<Vec<PostView>, RepoError> {
         let mut conn = connection(&self.pool).await?;
         super::feed::page(&mut conn, query).await
     }

@@ -142,7 +142,7 @@ fn json(value: &impl serde::Serialize) -> serde_json::Value {
     serde_json::to_value(value).unwrap_or_default()
 }
 
-fn database(step: &'static str) -> impl FnOnce(diesel::result::Error) -> SeedError {
+pub(super) fn database(step: &'static str) -> impl FnOnce(diesel::result::Error) -> SeedError {
     move |source| SeedError::Database { step, source }
 }
 

@@ -30,6 +30,10 @@ pub enum SeedError {
         problem: ContentError,
     },
 
+    /// Demo posts need the brand/model catalogue, which `seed` loads first.
+    #[error("no car model with a brand is seeded: load the catalogue before demo posts")]
+    NoModels,
+
     #[error("database error while {step}")]
     Database {
         step: &'static str,
