@@ -48,6 +48,10 @@ bench-auth seconds="20" connections="32":
 bench-catalog seconds="20" connections="32":
     bench/catalog-load.sh {{seconds}} {{connections}}
 
+# Load benchmark of the listings over demo posts (release build, embedded database, wrk, curl): [seconds] [connections] [posts]
+bench-posts seconds="20" connections="32" posts="100000":
+    bench/posts-load.sh {{seconds}} {{connections}} {{posts}}
+
 # Simulated SMS device on the gateway (:3091 /sms): prints each SMS and acks it; also `cargo device-sim`.
 device-sim *ARGS:
     cargo run -p alpha-device-sim -- {{ARGS}}

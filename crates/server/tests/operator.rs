@@ -246,6 +246,24 @@ async fn copied_binary_serves_from_an_empty_folder_and_operators_work_beside_it(
             "{path}: {body}"
         );
     }
+    // ... and a live feed of approved demo posts with their pictures.
+    let (status, body) = support::get(
+        server.port,
+        "/api/v1/posts?countOnly=true&status=true",
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert!(body.ends_with("{\"count\":60}"), "{body}");
+    let (status, body) = support::get(
+        server.port,
+        "/api/v1/posts?limit=20&brand=true&model=true&photo=true&status=true",
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.matches("\"small\":\"uploads/posts/").count() >= 20,
+        "every post of the page shows a picture: {body}"
+    );
     // A client's mistake is one INFO line, not a WARN with a dump.
     assert!(matches!(
         support::get(server.port, "/api/v1/auth/me"),

@@ -119,7 +119,7 @@ pub async fn demo_posts(settings: &Settings, url: &str, n: usize) -> anyhow::Res
         .context("connecting to the database for the demo posts")?;
     let images = image_service(settings)?;
     for picture in posts_seed::missing_pictures(&mut conn).await? {
-        let bytes = gradient((1024, 768), picture.from, picture.to)
+        let bytes = gradient((800, 600), picture.from, picture.to)
             .context("drawing a demo post picture")?;
         let stored = images
             .store(ImageKind::Post, bytes)

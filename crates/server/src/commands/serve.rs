@@ -22,6 +22,9 @@ pub async fn run(settings: &Settings) -> anyhow::Result<()> {
     result.and(closed)
 }
 
+/// Demo posts a development server makes sure of at start: three pages of the app's feed.
+const DEVELOPMENT_DEMO_POSTS: usize = 60;
+
 async fn serve(settings: &Settings, db: &Database) -> anyhow::Result<()> {
     if settings.database.migrate_on_start {
         super::migrate::apply(db.url()).await?;
@@ -33,10 +36,11 @@ async fn serve(settings: &Settings, db: &Database) -> anyhow::Result<()> {
             .clone()
             .map_or(CatalogSource::BuiltIn, CatalogSource::File);
         super::seed::load(db.url(), source).await?;
-        // A fresh development server shows a populated home screen; the demo rows are only
-        // added where missing, so this never touches real ones.
+        // A fresh development server shows a populated home screen and a live feed; the demo
+        // rows are only added where missing, so this never touches real ones.
         if settings.profile.is_development() {
             super::seed::demo(settings, db.url()).await?;
+            super::seed::demo_posts(settings, db.url(), DEVELOPMENT_DEMO_POSTS).await?;
         }
     }
 
