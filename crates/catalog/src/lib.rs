@@ -22,14 +22,14 @@ mod version;
 pub mod views;
 
 pub use admin::CatalogAdmin;
+pub use alpha_media::PhotoChange;
 pub use errors::{CatalogError, Entity};
 pub use inputs::{
     BrandInput, BrandPatch, CategoryInput, CategoryPatch, Creator, Localized, ModelInput,
     ModelPatch, PlanInput, PlanPatch,
 };
 pub use photos::{
-    CatalogPhotoService, CatalogPhotos, NewPhoto, PhotoChange, PhotoError, PhotoOwner,
-    PhotoReplaced,
+    CatalogPhotoService, CatalogPhotos, NewPhoto, PhotoError, PhotoOwner, PhotoReplaced,
 };
 pub use ports::{CatalogReads, CatalogWrites, SearchSource, WriteOutcome};
 pub use queries::{BrandQuery, CategoryQuery, ModelQuery, Page, PlanOrder, PlanQuery, SortDir};

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use alpha_kernel::RepoError;
-use alpha_media::{ImageKind, ImageService, MediaError};
+use alpha_media::{ImageKind, ImageService, MediaError, PhotoChange};
 use uuid::Uuid;
 
 use crate::errors::Entity;
@@ -108,14 +108,6 @@ pub enum PhotoError {
     Media(#[from] MediaError),
     #[error(transparent)]
     Repo(#[from] RepoError),
-}
-
-/// What a change did. The change itself succeeded; `cleanup` is set when unused files could not
-/// all be removed, which the caller logs (the rows no longer point at them).
-#[derive(Debug)]
-pub struct PhotoChange<T> {
-    pub value: T,
-    pub cleanup: Option<MediaError>,
 }
 
 /// Uploads and deletes of catalog photos.

@@ -9,7 +9,7 @@ use alpha_catalog::{
 };
 use alpha_chat::ChatService;
 use alpha_kernel::{Health, PhonePolicy, RateLimiter};
-use alpha_listings::ListingService;
+use alpha_listings::{ListingService, PostPhotoService};
 use alpha_media::ImageService;
 use alpha_otp::OtpService;
 use alpha_sms_dispatch::DeviceDirectory;
@@ -57,6 +57,8 @@ pub struct AppState {
     pub catalog_photos: Arc<CatalogPhotoService>,
     /// The marketplace's posts.
     pub listings: Arc<ListingService>,
+    /// The posts' photos.
+    pub post_photos: Arc<PostPhotoService>,
 }
 
 impl std::fmt::Debug for AppState {

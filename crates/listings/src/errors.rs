@@ -2,6 +2,7 @@
 //! and one stable code.
 
 use alpha_kernel::RepoError;
+use alpha_media::MediaError;
 
 use crate::types::Reference;
 
@@ -23,6 +24,15 @@ pub enum ListingError {
     /// A brand, model, category or plan id that does not exist (400); `field` is the body field.
     #[error("{} does not exist", .0.field())]
     UnknownReference(Reference),
+    /// No post photo has this uuid (404).
+    #[error("Photo Not Found")]
+    PhotoNotFound,
+    /// The post would have more photos than it may (400).
+    #[error("a post has at most {max} photos")]
+    TooManyPhotos { max: usize },
+    /// The upload was refused (not an image, too big) or its files could not be written.
+    #[error(transparent)]
+    Media(#[from] MediaError),
     #[error(transparent)]
     Repo(#[from] RepoError),
 }
@@ -41,7 +51,12 @@ impl ListingError {
             Self::Invalid { field, .. } => Some(field),
             Self::UnknownCurrency(_) => Some("currency"),
             Self::UnknownReference(r) => Some(r.field()),
-            Self::NotFound | Self::Forbidden | Self::Repo(_) => None,
+            Self::NotFound
+            | Self::Forbidden
+            | Self::PhotoNotFound
+            | Self::TooManyPhotos { .. }
+            | Self::Media(_)
+            | Self::Repo(_) => None,
         }
     }
 }

@@ -12,22 +12,29 @@
 //! - [`ListingService`]: creation (price converted to TMT through [`Rates`], references checked,
 //!   moderation pending), updates and deletes by the owner or an admin only, moderation by admins
 //!   only, the reads that carry a rule;
-//! - the ports the store ([`PostRepo`], [`Rates`]) and the upload folder ([`MediaCleanup`])
+//! - [`PostPhotoService`]: a post's photos, added and deleted by the owner or an admin only,
+//!   all or none, through `alpha_media`'s checks;
+//! - the ports the store ([`PostRepo`], [`Rates`], [`PostPhotos`]) and the upload folder ([`MediaCleanup`])
 //!   implement.
 
 mod errors;
 mod feed;
 mod feed_counts;
 mod inputs;
+mod photos;
 mod ports;
 mod service;
 mod types;
+
+#[cfg(test)]
+mod test_support;
 pub mod views;
 
 pub use errors::ListingError;
 pub use feed::{FeedIncludes, FeedQuery, Range, RawFeedQuery, SortBy, SortDir};
 pub use feed_counts::FeedCounts;
 pub use inputs::{NewPost, NewPostInput, PostChanges, PostChangesInput, PostFields};
+pub use photos::{Attached, NewPostPhoto, PostPhotoService, PostPhotos};
 pub use ports::{MediaCleanup, PostPatch, PostRecord, PostRepo, Rates};
 pub use service::{Actor, FeedAnswer, ListingService};
 pub use types::{

@@ -259,7 +259,7 @@ impl ListingService {
 }
 
 /// The owner or an admin; a post whose owner is gone belongs to the admins.
-fn authorize(actor: Actor, post: &PostSnapshot) -> Result<(), ListingError> {
+pub(crate) fn authorize(actor: Actor, post: &PostSnapshot) -> Result<(), ListingError> {
     if actor.admin || post.owner == Some(actor.user) {
         Ok(())
     } else {

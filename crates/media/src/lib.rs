@@ -21,6 +21,7 @@ mod errors;
 mod jpeg_end;
 mod kind;
 mod limits;
+mod photo_change;
 mod ports;
 mod process;
 mod resize;
@@ -33,9 +34,13 @@ mod variant;
 #[cfg(test)]
 mod test_images;
 
+#[cfg(any(test, feature = "fakes"))]
+pub mod fakes;
+
 pub use errors::{MediaError, StorageError};
 pub use kind::ImageKind;
 pub use limits::{MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS};
+pub use photo_change::PhotoChange;
 pub use ports::{ImageProcessor, MediaStore};
 pub use process::{ProcessedImage, process};
 pub use service::ImageService;

@@ -55,7 +55,7 @@ impl fmt::Debug for ProcessedImage {
 /// Checks that `bytes` are a JPEG, PNG or WebP image by decoding them (the content decides,
 /// never a name or a declared type), applies the EXIF orientation, and re-encodes it without
 /// metadata (JPEG, or PNG when it has transparent pixels) with its `small`/`medium`/`large`
-/// variants, none wider than the original. CPU-bound: up to a second or so for a big photo.
+/// variants, none larger than the original. CPU-bound: up to a second or so for a big photo.
 ///
 /// Errors: [`MediaError::FileTooLarge`], [`MediaError::NotAnImage`], [`MediaError::TooLarge`],
 /// [`MediaError::Processing`].
@@ -91,7 +91,7 @@ pub fn process(bytes: &[u8]) -> Result<ProcessedImage, MediaError> {
     })
 }
 
-/// The last image made, with its encoding: a variant as wide as the original is the same file.
+/// The last image made, with its encoding: a variant the original's size is the same file.
 struct Encoded {
     image: DynamicImage,
     bytes: Vec<u8>,

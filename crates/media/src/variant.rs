@@ -10,8 +10,10 @@ pub enum Variant {
 impl Variant {
     pub const ALL: [Self; 3] = [Self::Small, Self::Medium, Self::Large];
 
-    /// The widths the legacy backend made (CONTRACT §1.13).
-    pub const fn target_width(self) -> u32 {
+    /// The longest side of this variant. The legacy backend set the width alone (CONTRACT
+    /// §1.13), which made a portrait photo's `small` copy 256 px wide and hundreds of pixels
+    /// tall; bounding the long side keeps every variant within a square of this size.
+    pub const fn target_long_side(self) -> u32 {
         match self {
             Self::Small => 256,
             Self::Medium => 512,
@@ -28,19 +30,23 @@ impl Variant {
         }
     }
 
-    /// This variant's size for an original of `width` × `height`: the target width, or the
-    /// original's when it is narrower, because an upscaled copy is only a bigger file with no
-    /// more detail. The height keeps the aspect ratio, rounded, and is at least one pixel.
+    /// This variant's size for an original of `width` × `height`: scaled so that the long side
+    /// is the target, or the original's size when its long side is already shorter, because
+    /// an upscaled copy is only a bigger file with no more detail. The short side keeps the
+    /// aspect ratio, rounded, and is at least one pixel.
     pub fn size_for(self, width: u32, height: u32) -> (u32, u32) {
-        let new_width = self.target_width().min(width);
-        if new_width == width {
+        let long = width.max(height);
+        let target = self.target_long_side();
+        if long <= target {
             return (width, height);
         }
-        let scaled =
-            (u64::from(height) * u64::from(new_width) + u64::from(width) / 2) / u64::from(width);
-        // Never more than `height`, since new_width < width.
-        let new_height = u32::try_from(scaled).unwrap_or(height).max(1);
-        (new_width, new_height)
+        let scale = |side: u32| {
+            let scaled =
+                (u64::from(side) * u64::from(target) + u64::from(long) / 2) / u64::from(long);
+            // Never more than `side`, since target < long.
+            u32::try_from(scaled).unwrap_or(side).max(1)
+        };
+        (scale(width), scale(height))
     }
 }
 
@@ -56,15 +62,25 @@ mod tests {
     }
 
     #[test]
+    fn tall_originals_shrink_by_their_height() {
+        assert_eq!(Variant::Small.size_for(3000, 4000), (192, 256));
+        assert_eq!(Variant::Medium.size_for(3000, 4000), (384, 512));
+        assert_eq!(Variant::Large.size_for(3000, 4000), (768, 1024));
+    }
+
+    #[test]
     fn narrow_originals_are_never_upscaled() {
         assert_eq!(Variant::Small.size_for(300, 200), (256, 171));
         assert_eq!(Variant::Medium.size_for(300, 200), (300, 200));
         assert_eq!(Variant::Large.size_for(300, 200), (300, 200));
         assert_eq!(Variant::Large.size_for(1024, 10), (1024, 10));
+        assert_eq!(Variant::Small.size_for(100, 100), (100, 100));
+        assert_eq!(Variant::Small.size_for(200, 300), (171, 256));
     }
 
     #[test]
     fn very_flat_originals_keep_at_least_one_pixel_of_height() {
         assert_eq!(Variant::Small.size_for(40_000, 3), (256, 1));
+        assert_eq!(Variant::Small.size_for(3, 40_000), (1, 256));
     }
 }

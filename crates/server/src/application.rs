@@ -22,7 +22,7 @@ use alpha_http_api::{AppState, EdgePolicy, HttpOptions, IpLimit, ResponseCache};
 use alpha_kernel::{
     Clock, DisconnectEndedSessions, EventPublisher, EventSubscriber, PhonePolicy, RateLimiter,
 };
-use alpha_listings::ListingService;
+use alpha_listings::{ListingService, PostPhotoService};
 use alpha_media::ImageService;
 use alpha_otp::{HmacCodeHasher, OsRngCodes, OtpConfig, OtpService, TestNumbers};
 use alpha_sms_dispatch::{DispatchConfig, Dispatcher};
@@ -149,11 +149,13 @@ impl Application {
         let posts = Arc::new(PgListings::new(pool.clone()));
         let listings = Arc::new(ListingService::new(
             posts.clone(),
-            posts,
+            posts.clone(),
             Arc::new(ImageCleanup(images.clone())),
         ));
+        let post_photos = Arc::new(PostPhotoService::new(posts.clone(), posts, images.clone()));
         let state = AppState {
             listings,
+            post_photos,
             catalog_photos: Arc::new(CatalogPhotoService::new(
                 images.clone(),
                 catalog.clone(),

@@ -6,13 +6,12 @@
 mod api;
 
 use std::io::Cursor;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::test;
-use alpha_store::seed::{CatalogSource, run as seed};
-use alpha_testkit::{TestDb, catalogue_fixture};
-use api::{TestApp, call, settings, test_mode, with_bearer};
+use api::upload::{BOUNDARY, Part, anonymous, app, file, files, text, upload, uploads};
+use api::{call, with_bearer};
 use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage, Rgba, RgbaImage};
 use serde_json::{Value, json};
@@ -20,47 +19,6 @@ use tempfile::TempDir;
 
 const ADMIN: &str = "99361999999";
 const USER: &str = "99361999991";
-
-/// The application over the fixture catalogue, with its upload folder at `<base>/uploads`;
-/// `<base>` also holds `secret.txt`, which `/uploads` must never serve.
-async fn app() -> (TestApp, TempDir) {
-    let base = tempfile::tempdir().unwrap();
-    std::fs::write(base.path().join("secret.txt"), "not for the web").unwrap();
-    let uploads = base.path().join("uploads");
-    let mut overrides: Vec<(&str, &str)> = test_mode();
-    overrides.push(("ALPHA__UPLOADS__DIR", uploads.to_str().unwrap()));
-    let t = TestApp::on(TestDb::new().await, settings(&overrides)).await;
-    let mut conn = t.db().conn().await;
-    seed(&mut conn, &CatalogSource::File(catalogue_fixture()))
-        .await
-        .unwrap();
-    (t, base)
-}
-
-fn uploads(base: &TempDir) -> PathBuf {
-    base.path().join("uploads")
-}
-
-/// Every file under `dir`, relative, sorted.
-fn files(dir: &Path) -> Vec<String> {
-    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(root, &path, out);
-            } else {
-                out.push(path.strip_prefix(root).unwrap().display().to_string());
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(dir, dir, &mut out);
-    out.sort();
-    out
-}
 
 fn encoded(image: &DynamicImage, format: ImageFormat) -> Vec<u8> {
     let mut out = Cursor::new(Vec::new());
@@ -80,78 +38,6 @@ fn transparent_png() -> Vec<u8> {
         Rgba([20, 120, 220, if x < 150 { 255 } else { 0 }])
     });
     encoded(&DynamicImage::ImageRgba8(logo), ImageFormat::Png)
-}
-
-/// One part of a `multipart/form-data` body: a file when it has a file name.
-struct Part<'a> {
-    name: &'a str,
-    file_name: Option<&'a str>,
-    content_type: &'a str,
-    bytes: Vec<u8>,
-}
-
-fn file<'a>(name: &'a str, file_name: &'a str, bytes: Vec<u8>) -> Part<'a> {
-    Part {
-        name,
-        file_name: Some(file_name),
-        content_type: "image/jpeg",
-        bytes,
-    }
-}
-
-fn text<'a>(name: &'a str, value: &str) -> Part<'a> {
-    Part {
-        name,
-        file_name: None,
-        content_type: "text/plain",
-        bytes: value.as_bytes().to_vec(),
-    }
-}
-
-const BOUNDARY: &str = "alpha-test-7d3f0c";
-
-/// The body as RFC 7578 lays it out, written by hand so the test does not trust a client
-/// library's encoder.
-fn multipart(parts: &[Part<'_>]) -> Vec<u8> {
-    let mut body = Vec::new();
-    for part in parts {
-        body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
-        let disposition = match part.file_name {
-            Some(file_name) => format!(
-                "Content-Disposition: form-data; name=\"{}\"; filename=\"{file_name}\"\r\n",
-                part.name
-            ),
-            None => format!("Content-Disposition: form-data; name=\"{}\"\r\n", part.name),
-        };
-        body.extend_from_slice(disposition.as_bytes());
-        body.extend_from_slice(format!("Content-Type: {}\r\n\r\n", part.content_type).as_bytes());
-        body.extend_from_slice(&part.bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    body
-}
-
-fn upload(method: Method, uri: &str, token: &str, parts: &[Part<'_>]) -> actix_http::Request {
-    with_bearer(method, uri, token)
-        .insert_header((
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        ))
-        .set_payload(multipart(parts))
-        .to_request()
-}
-
-fn anonymous(method: Method, uri: &str, parts: &[Part<'_>]) -> actix_http::Request {
-    test::TestRequest::default()
-        .method(method)
-        .uri(uri)
-        .insert_header((
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        ))
-        .set_payload(multipart(parts))
-        .to_request()
 }
 
 fn get(uri: &str) -> actix_http::Request {

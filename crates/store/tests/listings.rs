@@ -8,8 +8,9 @@ use std::time::Duration;
 
 use alpha_kernel::UserId;
 use alpha_listings::{
-    ConvertedPrice, CurrencyCode, FeedIncludes, FeedQuery, Moderation, PersonalInfo, PostFields,
-    PostId, PostPatch, PostRecord, PostRefs, PostRepo, Range, Rate, Rates, Reference,
+    Attached, ConvertedPrice, CurrencyCode, FeedIncludes, FeedQuery, Moderation, NewPostPhoto,
+    PersonalInfo, PostFields, PostId, PostPatch, PostPhotos, PostRecord, PostRefs, PostRepo, Range,
+    Rate, Rates, Reference,
 };
 use alpha_store::pool::{PoolSettings, build_pool};
 use alpha_store::repos::PgListings;
@@ -112,11 +113,11 @@ async fn insert_round_trips_through_snapshot_find_mine_and_by_ids() {
     assert_eq!(snap.original_currency.as_deref(), Some("TMT"));
     assert_eq!(snap.personal_info, post.personal_info);
 
-    let view = repo
-        .find(id, FeedIncludes::default())
-        .await
-        .unwrap()
-        .unwrap();
+    let includes = FeedIncludes {
+        photo: true,
+        ..FeedIncludes::default()
+    };
+    let view = repo.find(id, includes).await.unwrap().unwrap();
     assert_eq!(view.uuid, id.0);
     assert_eq!(view.brands_id, Some(TOYOTA));
     assert_eq!(view.price, Some(15_000.0));
@@ -490,11 +491,11 @@ async fn find_always_carries_video_file_comments_and_category() {
     ))
     .await
     .unwrap();
-    let view = repo
-        .find(id, FeedIncludes::default())
-        .await
-        .unwrap()
-        .unwrap();
+    let includes = FeedIncludes {
+        photo: true,
+        ..FeedIncludes::default()
+    };
+    let view = repo.find(id, includes).await.unwrap().unwrap();
     assert_eq!(view.includes["video"]["url"], "video/v.mp4");
     assert_eq!(view.includes["video"]["publicUrl"], "/media/video/v.mp4");
     assert_eq!(view.includes["file"], serde_json::Value::Null);
@@ -639,4 +640,108 @@ async fn feed_applies_the_remaining_filters_each_on_its_own() {
         assert_eq!(ids(&page), vec![hit.0], "{name}");
         assert_eq!(repo.feed_count(&query).await.unwrap(), 1, "{name}");
     }
+}
+
+fn new_photo() -> NewPostPhoto {
+    let uuid = Uuid::new_v4();
+    NewPostPhoto {
+        uuid,
+        small: format!("uploads/posts/small_{uuid}.jpg"),
+        medium: format!("uploads/posts/medium_{uuid}.jpg"),
+        large: format!("uploads/posts/large_{uuid}.jpg"),
+        original_path: format!("uploads/posts/{uuid}.jpg"),
+    }
+}
+
+#[tokio::test]
+async fn photos_attach_all_together_within_the_posts_cap() {
+    let (_db, repo, mut conn) = setup().await;
+    let id = insert(&repo, &record(TOYOTA, 15_000.0)).await;
+    let (a, b, c) = (new_photo(), new_photo(), new_photo());
+
+    let done = repo
+        .attach_photos(id, &[a.clone(), b.clone()], 3)
+        .await
+        .unwrap();
+    assert_eq!(done, Attached::Done);
+    let full = repo
+        .attach_photos(id, &[c.clone(), new_photo()], 3)
+        .await
+        .unwrap();
+    assert_eq!(full, Attached::Full, "2 + 2 > 3");
+    let gone = repo
+        .attach_photos(PostId(Uuid::new_v4()), &[c.clone()], 3)
+        .await
+        .unwrap();
+    assert_eq!(gone, Attached::PostGone);
+
+    assert_eq!(
+        count(&mut conn, "SELECT count(*) AS n FROM photo").await,
+        2,
+        "refused batches write nothing"
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            &format!(
+                "SELECT count(*) AS n FROM photo_posts WHERE \"postId\" = '{}'",
+                id.0
+            )
+        )
+        .await,
+        2
+    );
+    // The feed reads the paths back in the shape the app expects.
+    let includes = FeedIncludes {
+        photo: true,
+        ..FeedIncludes::default()
+    };
+    let view = repo.find(id, includes).await.unwrap().unwrap();
+    let photos = view.includes["photo"].as_array().unwrap();
+    assert_eq!(photos.len(), 2);
+    assert!(
+        photos.iter().any(|p| p["path"]["small"] == a.small.as_str()
+            && p["originalPath"] == a.original_path.as_str())
+    );
+}
+
+#[tokio::test]
+async fn a_photo_deletes_with_its_links_and_only_post_photos_are_found() {
+    let (_db, repo, mut conn) = setup().await;
+    let id = insert(&repo, &record(TOYOTA, 15_000.0)).await;
+    let photo = new_photo();
+    repo.attach_photos(id, std::slice::from_ref(&photo), 30)
+        .await
+        .unwrap();
+    let brand_icon = Uuid::new_v4();
+    conn.batch_execute(&format!(
+        "INSERT INTO photo (uuid, path, \"brandsId\") VALUES ('{brand_icon}', '{{}}', '{TOYOTA}');"
+    ))
+    .await
+    .unwrap();
+
+    assert_eq!(repo.post_of_photo(photo.uuid).await.unwrap(), Some(id));
+    assert_eq!(repo.post_of_photo(brand_icon).await.unwrap(), None);
+    assert_eq!(repo.post_of_photo(Uuid::new_v4()).await.unwrap(), None);
+
+    let mut paths = repo.delete_photo(photo.uuid).await.unwrap().unwrap();
+    paths.sort();
+    let mut expected = vec![
+        photo.small.clone(),
+        photo.medium.clone(),
+        photo.large.clone(),
+        photo.original_path.clone(),
+    ];
+    expected.sort();
+    assert_eq!(paths, expected);
+    assert_eq!(repo.delete_photo(photo.uuid).await.unwrap(), None);
+    assert_eq!(
+        count(&mut conn, "SELECT count(*) AS n FROM photo_posts").await,
+        0
+    );
+    assert_eq!(
+        count(&mut conn, "SELECT count(*) AS n FROM photo").await,
+        1,
+        "the brand icon stays"
+    );
 }

@@ -1,55 +1,9 @@
 #![allow(clippy::unwrap_used)]
 
-use std::collections::BTreeSet;
-use std::sync::Mutex;
-
-use alpha_media::{ImageProcessor, MediaStore, ProcessedImage, StorageError, UploadPath};
+use alpha_media::fakes::{FakeProcessor, MemoryStore};
+use alpha_media::{MediaStore, UploadPath};
 
 use super::*;
-
-/// Files kept in memory, so a test sees what was written and removed.
-#[derive(Default)]
-struct MemoryStore(Mutex<BTreeSet<String>>);
-
-impl MemoryStore {
-    fn files(&self) -> BTreeSet<String> {
-        self.0.lock().unwrap().clone()
-    }
-}
-
-#[async_trait::async_trait]
-impl MediaStore for MemoryStore {
-    async fn put(&self, path: &UploadPath, _bytes: Vec<u8>) -> Result<(), StorageError> {
-        self.0.lock().unwrap().insert(path.to_string());
-        Ok(())
-    }
-
-    async fn delete(&self, path: &UploadPath) -> Result<(), StorageError> {
-        self.0.lock().unwrap().remove(path.as_str());
-        Ok(())
-    }
-}
-
-/// Accepts anything starting with `IMG`; the real checks are `alpha_media`'s to test.
-struct FakeProcessor;
-
-#[async_trait::async_trait]
-impl ImageProcessor for FakeProcessor {
-    async fn process(&self, bytes: Vec<u8>) -> Result<ProcessedImage, MediaError> {
-        if !bytes.starts_with(b"IMG") {
-            return Err(MediaError::NotAnImage);
-        }
-        Ok(ProcessedImage {
-            extension: "jpg",
-            original: bytes.clone(),
-            small: bytes.clone(),
-            medium: bytes.clone(),
-            large: bytes,
-            width: 10,
-            height: 10,
-        })
-    }
-}
 
 fn service(repo: MockCatalogPhotos) -> (CatalogPhotoService, Arc<MemoryStore>, CatalogVersion) {
     let store = Arc::new(MemoryStore::default());

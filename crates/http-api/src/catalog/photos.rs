@@ -2,13 +2,14 @@
 //! reply that carries the photo, and the log line for files that could not be removed.
 
 use alpha_catalog::views::PhotoView;
-use alpha_catalog::{PhotoChange, PhotoError, PhotoOwner};
+use alpha_catalog::{PhotoError, PhotoOwner};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::errors::INVALID_FIELD;
 use crate::error::ApiError;
+pub(crate) use crate::media::cleanup::settled;
+pub(crate) use crate::media::form::owner_uuid;
 use crate::state::AppState;
 
 // The form structs only describe the forms in the OpenAPI document: the handlers stream the
@@ -49,21 +50,6 @@ pub(crate) struct FileOnlyForm {
 pub struct PhotoSaved {
     pub message: &'static str,
     pub uuid: PhotoView,
-}
-
-/// The `uuid` field of the form: required, a UUID.
-pub(crate) fn owner_uuid(field: Option<&str>) -> Result<Uuid, ApiError> {
-    let text = field.ok_or_else(|| ApiError::bad_request(INVALID_FIELD, "uuid is required"))?;
-    Uuid::parse_str(text).map_err(|_| ApiError::bad_request(INVALID_FIELD, "uuid must be a UUID"))
-}
-
-/// The change's value. Files it could not remove are only logged: the rows no longer name
-/// them, and the request did what it was asked.
-pub(crate) fn settled<T>(change: PhotoChange<T>) -> T {
-    if let Some(error) = change.cleanup {
-        tracing::warn!(error = %error, "unused photo files could not all be removed");
-    }
-    change.value
 }
 
 /// Removes the photo of a row about to be deleted, with its files: the foreign key would only

@@ -1,7 +1,11 @@
-//! The marketplace's posts (CONTRACT §2.7, #40–#49; #42 `add_rate` lives in the catalog).
+//! The marketplace's posts (CONTRACT §2.7, #40–#49; #42 `add_rate` lives in the catalog) and
+//! their photos (§2.8, #50–#52).
 
 mod body;
 pub(crate) mod errors;
+mod photo_post_delete;
+mod photo_post_upload;
+mod photo_posts_put;
 mod post_create;
 mod post_delete;
 mod post_get;
@@ -28,7 +32,10 @@ pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'
         .service(posts_list::list)
         .service(post_get::get)
         .service(post_update::update)
-        .service(post_delete::delete);
+        .service(post_delete::delete)
+        .service(photo_posts_put::add_many)
+        .service(photo_post_upload::add_one)
+        .service(photo_post_delete::delete);
 }
 
 /// `/posts/{uuid}` must not answer for the fixed paths beside it (`/posts/me`, ...): a method

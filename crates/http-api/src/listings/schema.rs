@@ -90,3 +90,41 @@ pub struct PostSaved {
 pub struct PostDeleted {
     pub message: &'static str,
 }
+
+/// `{message, photos}`: the uuids of the photos added, in the order sent (the old API answered
+/// `{message}` alone).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PhotosAdded {
+    pub message: &'static str,
+    pub photos: Vec<Uuid>,
+}
+
+/// `{message}` alone.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PhotoDeleted {
+    pub message: &'static str,
+}
+
+// The form structs only describe the forms in the OpenAPI document: the handlers stream the
+// parts (`media::form`), so nothing constructs them.
+
+/// Images under `files` (one part per image) and the post's `uuid`, sent before the files or
+/// after them.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct PostPhotosForm {
+    /// Up to 10 JPEG, PNG or WebP images of at most 5 MB each.
+    #[schema(value_type = Vec<String>, content_media_type = "application/octet-stream")]
+    files: Vec<Vec<u8>>,
+    uuid: Uuid,
+}
+
+/// One image under `file` and the post's `uuid`.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct PostPhotoForm {
+    /// A JPEG, PNG or WebP image of at most 5 MB.
+    #[schema(value_type = String, content_media_type = "application/octet-stream")]
+    file: Vec<u8>,
+    uuid: Uuid,
+}

@@ -9,6 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::CONTENT_LENGTH;
 use alpha_media::MAX_IMAGE_BYTES;
 use futures_util::StreamExt;
+use uuid::Uuid;
 
 use super::errors::{
     INVALID_MULTIPART, NO_FILE, TOO_MANY_FILES, UNEXPECTED_FILE, UNSUPPORTED_MEDIA_TYPE,
@@ -19,13 +20,22 @@ use crate::error::ApiError;
 
 /// A text field (the owner's uuid) is a few dozen bytes.
 const MAX_TEXT_BYTES: usize = 1024;
-/// The whole body: one file, a few text fields and the part headers around them.
-const MAX_BODY_BYTES: usize = MAX_IMAGE_BYTES + 64 * 1024;
+/// Room for a few text fields and the part headers around the files.
+const FORM_OVERHEAD_BYTES: usize = 64 * 1024;
 
 /// What an upload form carried.
 #[derive(Debug)]
 pub(crate) struct Upload {
     pub file: Vec<u8>,
+    /// The `uuid` text field, as sent.
+    pub uuid: Option<String>,
+}
+
+/// What a form of several images carried.
+#[derive(Debug)]
+pub(crate) struct Uploads {
+    /// In the order sent; never empty.
+    pub files: Vec<Vec<u8>>,
     /// The `uuid` text field, as sent.
     pub uuid: Option<String>,
 }
@@ -39,14 +49,29 @@ pub(crate) struct Upload {
 /// `TOO_MANY_FILES`, `UNEXPECTED_FILE`, 413 `PAYLOAD_TOO_LARGE`.
 pub(crate) async fn read_upload(
     req: &HttpRequest,
-    mut form: Multipart,
+    form: Multipart,
     file_field: &str,
 ) -> Result<Upload, ApiError> {
-    if declared_length(req).is_some_and(|n| n > MAX_BODY_BYTES) {
+    let Uploads { mut files, uuid } = read_uploads(req, form, file_field, 1).await?;
+    let file = files.pop().unwrap_or_default();
+    Ok(Upload { file, uuid })
+}
+
+/// Like [`read_upload`], for up to `max_files` images under `file_field`, each up to 5 MB.
+///
+/// Errors: those of [`read_upload`]; `TOO_MANY_FILES` past `max_files`.
+pub(crate) async fn read_uploads(
+    req: &HttpRequest,
+    mut form: Multipart,
+    file_field: &str,
+    max_files: usize,
+) -> Result<Uploads, ApiError> {
+    let max_body = max_files * MAX_IMAGE_BYTES + FORM_OVERHEAD_BYTES;
+    if declared_length(req).is_some_and(|n| n > max_body) {
         return Err(file_too_large());
     }
     let mut read = 0usize;
-    let mut file: Option<Vec<u8>> = None;
+    let mut files: Vec<Vec<u8>> = Vec::new();
     let mut uuid = None;
     while let Some(field) = form.next().await {
         let mut field = field.map_err(|e| multipart_error(&e))?;
@@ -62,33 +87,46 @@ pub(crate) async fn read_upload(
                     format!("Unexpected file field `{name}`: send the image as `{file_field}`"),
                 ));
             }
-            let bytes = read_field(&mut field, MAX_IMAGE_BYTES, &mut read).await?;
+            let bytes = read_field(&mut field, MAX_IMAGE_BYTES, max_body, &mut read).await?;
             // Browsers send an empty part for a file input left empty.
             if bytes.is_empty() {
                 continue;
             }
-            if file.is_some() {
+            if files.len() == max_files {
                 return Err(ApiError::bad_request(
                     TOO_MANY_FILES,
-                    format!("Send one image in `{file_field}`"),
+                    if max_files == 1 {
+                        format!("Send one image in `{file_field}`")
+                    } else {
+                        format!("Send at most {max_files} images in `{file_field}`")
+                    },
                 ));
             }
-            file = Some(bytes);
+            files.push(bytes);
         } else {
-            let bytes = read_field(&mut field, MAX_TEXT_BYTES, &mut read).await?;
+            let bytes = read_field(&mut field, MAX_TEXT_BYTES, max_body, &mut read).await?;
             if name == "uuid" {
                 uuid = Some(String::from_utf8_lossy(&bytes).trim().to_owned());
             }
         }
     }
-    let file = file.ok_or_else(|| ApiError::bad_request(NO_FILE, "No file provided"))?;
-    Ok(Upload { file, uuid })
+    if files.is_empty() {
+        return Err(ApiError::bad_request(NO_FILE, "No file provided"));
+    }
+    Ok(Uploads { files, uuid })
 }
 
-/// The field's bytes, refusing more than `limit`, or than the body cap over all fields.
+/// The `uuid` field of the form: required, a UUID.
+pub(crate) fn owner_uuid(field: Option<&str>) -> Result<Uuid, ApiError> {
+    let text = field.ok_or_else(|| ApiError::bad_request(INVALID_FIELD, "uuid is required"))?;
+    Uuid::parse_str(text).map_err(|_| ApiError::bad_request(INVALID_FIELD, "uuid must be a UUID"))
+}
+
+/// The field's bytes, refusing more than `limit`, or than `max_body` over all fields.
 async fn read_field(
     field: &mut Field,
     limit: usize,
+    max_body: usize,
     read: &mut usize,
 ) -> Result<Vec<u8>, ApiError> {
     let mut bytes = Vec::new();
@@ -109,7 +147,7 @@ async fn read_field(
                 )
             });
         }
-        if *read > MAX_BODY_BYTES {
+        if *read > max_body {
             return Err(file_too_large());
         }
         bytes.extend_from_slice(&chunk);

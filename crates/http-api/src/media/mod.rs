@@ -4,6 +4,7 @@
 //! (`uploads/brand/<id>.jpg`) it is handed, and under `/media` ([`files::media`]), where video
 //! `publicUrl`s point.
 
+pub(crate) mod cleanup;
 pub(crate) mod errors;
 pub(crate) mod files;
 pub(crate) mod form;

@@ -2,59 +2,18 @@
 
 use std::sync::{Arc, Mutex};
 
-use alpha_kernel::{RepoError, UserId};
+use alpha_kernel::RepoError;
 use mockall::predicate::eq;
 use uuid::Uuid;
 
 use super::*;
 use crate::inputs::{NewPostInput, PostChangesInput, PostFields};
 use crate::ports::{MockMediaCleanup, MockPostRepo, MockRates};
+use crate::test_support::*;
 use crate::types::{PersonalInfo, PostMedia, Rate, Reference};
-
-const OWNER: UserId = UserId(Uuid::from_u128(1));
-const STRANGER: UserId = UserId(Uuid::from_u128(2));
-const ADMIN: UserId = UserId(Uuid::from_u128(3));
-const POST: PostId = PostId(Uuid::from_u128(10));
-
-fn owner() -> Actor {
-    Actor {
-        user: OWNER,
-        admin: false,
-    }
-}
-
-fn stranger() -> Actor {
-    Actor {
-        user: STRANGER,
-        admin: false,
-    }
-}
-
-fn admin() -> Actor {
-    Actor {
-        user: ADMIN,
-        admin: true,
-    }
-}
 
 fn usd() -> CurrencyCode {
     CurrencyCode::parse("USD").unwrap()
-}
-
-fn snapshot(moderation: Moderation) -> PostSnapshot {
-    PostSnapshot {
-        id: POST,
-        owner: Some(OWNER),
-        moderation,
-        original_price: Some(1000.0),
-        original_currency: Some("USD".into()),
-        personal_info: Some(PersonalInfo {
-            name: Some("Aman".into()),
-            location: Some("Ashgabat".into()),
-            phone: Some("+99361000000".into()),
-            region: Some("Local".into()),
-        }),
-    }
 }
 
 /// Known rates: TMT 1, USD 19.5, CNY 2.7; anything else has none.
@@ -73,14 +32,6 @@ fn rates() -> MockRates {
 
 fn service(repo: MockPostRepo, rates: MockRates, media: MockMediaCleanup) -> ListingService {
     ListingService::new(Arc::new(repo), Arc::new(rates), Arc::new(media))
-}
-
-fn repo_with(post: Option<PostSnapshot>) -> MockPostRepo {
-    let mut repo = MockPostRepo::new();
-    repo.expect_snapshot()
-        .with(eq(POST))
-        .returning(move |_| Ok(post.clone()));
-    repo
 }
 
 /// A repo holding `post` that records the patch it is given.

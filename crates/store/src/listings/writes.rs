@@ -51,7 +51,7 @@ struct Found {
 }
 
 #[derive(QueryableByName)]
-struct PhotoPaths {
+pub(super) struct PhotoPaths {
     #[diesel(sql_type = Nullable<Jsonb>)]
     path: Option<serde_json::Value>,
     #[diesel(sql_type = Nullable<Text>, column_name = "originalPath")]
@@ -71,7 +71,7 @@ fn json(value: Option<&alpha_listings::PersonalInfo>) -> Option<serde_json::Valu
 
 /// The variants of each deleted photo's `path` object and its original. Legacy rows may hold
 /// anything in `path`; only strings are paths.
-fn photo_paths(rows: Vec<PhotoPaths>, out: &mut Vec<String>) {
+pub(super) fn photo_paths(rows: Vec<PhotoPaths>, out: &mut Vec<String>) {
     for row in rows {
         if let Some(serde_json::Value::Object(variants)) = row.path {
             out.extend(
