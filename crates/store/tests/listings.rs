@@ -670,7 +670,7 @@ async fn photos_attach_all_together_within_the_posts_cap() {
         .unwrap();
     assert_eq!(full, Attached::Full, "2 + 2 > 3");
     let gone = repo
-        .attach_photos(PostId(Uuid::new_v4()), &[c.clone()], 3)
+        .attach_photos(PostId(Uuid::new_v4()), std::slice::from_ref(&c), 3)
         .await
         .unwrap();
     assert_eq!(gone, Attached::PostGone);
