@@ -1,23 +1,5 @@
-//! A counter that moves whenever an admin changes the catalog. Readers that keep something
-//! derived from the catalog (rendered responses, the search index) compare the number they built
-//! it at with the current one.
+//! The catalog's [`Version`](alpha_kernel::Version): it moves whenever an admin changes the
+//! catalog, which makes rendered answers and the search index stale.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-
-#[derive(Debug, Clone, Default)]
-pub struct CatalogVersion(Arc<AtomicU64>);
-
-impl CatalogVersion {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    pub fn current(&self) -> u64 {
-        self.0.load(Ordering::Acquire)
-    }
-
-    pub fn bump(&self) {
-        self.0.fetch_add(1, Ordering::AcqRel);
-    }
-}
+/// Moves on every catalog write made through this instance.
+pub type CatalogVersion = alpha_kernel::Version;

@@ -22,13 +22,14 @@ mod openapi;
 mod otp;
 mod request_id;
 mod request_log;
+mod response_cache;
 mod state;
 mod text_schema;
 
 pub use app::{HttpOptions, build_app, with_request_limits};
 pub use auth_user::{AdminUser, CurrentUser};
-pub use catalog::ResponseCache;
 pub use error::{ApiError, ErrorBody};
 pub use media::files::served_root;
 pub use openapi::ApiDoc;
+pub use response_cache::{CachePolicy, ResponseCache};
 pub use state::{AppState, EdgePolicy, IpLimit};

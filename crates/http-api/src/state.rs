@@ -59,6 +59,8 @@ pub struct AppState {
     pub listings: Arc<ListingService>,
     /// The posts' photos.
     pub post_photos: Arc<PostPhotoService>,
+    /// Rendered feed pages and post pages.
+    pub listings_cache: Arc<crate::ResponseCache>,
 }
 
 impl std::fmt::Debug for AppState {

@@ -11,6 +11,7 @@ mod page;
 mod phone;
 mod rate_limit;
 mod repo_error;
+mod version;
 mod wire_time;
 
 pub use clock::{Clock, FakeClock, SystemClock};
@@ -26,4 +27,5 @@ pub use page::{PageRequest, Paged};
 pub use phone::{DEFAULT_EXTRA_MOBILE_PREFIXES, Phone, PhoneError, PhonePolicy};
 pub use rate_limit::{RateDecision, RateLimiter};
 pub use repo_error::RepoError;
+pub use version::Version;
 pub use wire_time::iso_millis;

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use alpha_kernel::RepoError;
+use alpha_kernel::{RepoError, Version};
 use alpha_media::{ImageKind, ImageService, PhotoChange, StoredImage};
 use uuid::Uuid;
 
@@ -78,6 +78,7 @@ pub struct PostPhotoService {
     posts: Arc<dyn PostRepo>,
     photos: Arc<dyn PostPhotos>,
     images: Arc<ImageService>,
+    version: Version,
 }
 
 impl std::fmt::Debug for PostPhotoService {
@@ -100,7 +101,15 @@ impl PostPhotoService {
             posts,
             photos,
             images,
+            version: Version::new(),
         }
+    }
+
+    /// Moves `version` on at every change, for the readers that keep rendered posts.
+    #[must_use]
+    pub fn with_version(mut self, version: Version) -> Self {
+        self.version = version;
+        self
     }
 
     /// Adds `files` to a post as its owner or an admin, all or none, and returns the new
@@ -157,6 +166,7 @@ impl PostPhotoService {
             }
         }
 
+        self.version.bump();
         if !actor.admin && snapshot.moderation != Moderation::Pending {
             let back_to_review = PostPatch {
                 moderation: Some(Moderation::Pending),
@@ -189,6 +199,7 @@ impl PostPhotoService {
             .delete_photo(photo)
             .await?
             .ok_or(ListingError::PhotoNotFound)?;
+        self.version.bump();
         let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
         Ok(PhotoChange {
             value: (),

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use alpha_kernel::UserId;
+use alpha_kernel::{UserId, Version};
 use uuid::Uuid;
 
 use crate::errors::ListingError;
@@ -37,6 +37,7 @@ pub struct ListingService {
     rates: Arc<dyn Rates>,
     media: Arc<dyn MediaCleanup>,
     counts: FeedCounts,
+    version: Version,
 }
 
 impl ListingService {
@@ -53,7 +54,15 @@ impl ListingService {
             rates,
             media,
             counts: FeedCounts::new(FeedCounts::DEFAULT_TTL),
+            version: Version::new(),
         }
+    }
+
+    /// Moves `version` on at every write, for the readers that keep rendered posts.
+    #[must_use]
+    pub fn with_version(mut self, version: Version) -> Self {
+        self.version = version;
+        self
     }
 
     /// Reuses a feed's match count for `ttl` ([`FeedCounts`]); zero counts every time.
@@ -80,7 +89,7 @@ impl ListingService {
             moderation: Moderation::Pending,
         };
         self.posts.insert(&record).await?;
-        self.counts.clear();
+        self.written();
         Ok(id)
     }
 
@@ -142,7 +151,7 @@ impl ListingService {
             return Ok(());
         }
         if self.posts.update(id, &patch).await? {
-            self.counts.clear();
+            self.written();
             Ok(())
         } else {
             Err(ListingError::NotFound)
@@ -156,7 +165,7 @@ impl ListingService {
         let post = self.snapshot(id).await?;
         authorize(actor, &post)?;
         let media = self.posts.delete(id).await?.ok_or(ListingError::NotFound)?;
-        self.counts.clear();
+        self.written();
         if !media.is_empty() {
             self.media.remove(&media).await;
         }
@@ -224,6 +233,12 @@ impl ListingService {
             return Ok(Vec::new());
         }
         Ok(self.posts.by_ids(&unique, includes).await?)
+    }
+
+    /// After every write: what was counted or rendered before it may be wrong now.
+    fn written(&self) {
+        self.counts.clear();
+        self.version.bump();
     }
 
     async fn snapshot(&self, id: PostId) -> Result<PostSnapshot, ListingError> {

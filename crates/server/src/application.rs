@@ -18,9 +18,10 @@ use alpha_files::{BlockingImageProcessor, LocalDisk};
 use alpha_gateways::{
     ClientGateway, ClientGatewayConfig, ClientNotifier, SmsDevices, SmsGateway, SmsGatewayConfig,
 };
-use alpha_http_api::{AppState, EdgePolicy, HttpOptions, IpLimit, ResponseCache};
+use alpha_http_api::{AppState, CachePolicy, EdgePolicy, HttpOptions, IpLimit, ResponseCache};
 use alpha_kernel::{
     Clock, DisconnectEndedSessions, EventPublisher, EventSubscriber, PhonePolicy, RateLimiter,
+    Version,
 };
 use alpha_listings::{ListingService, PostPhotoService};
 use alpha_media::ImageService;
@@ -147,15 +148,24 @@ impl Application {
         let catalog = Arc::new(PgCatalog::new(pool.clone()));
         let catalog_version = CatalogVersion::new();
         let posts = Arc::new(PgListings::new(pool.clone()));
-        let listings = Arc::new(ListingService::new(
-            posts.clone(),
-            posts.clone(),
-            Arc::new(ImageCleanup(images.clone())),
-        ));
-        let post_photos = Arc::new(PostPhotoService::new(posts.clone(), posts, images.clone()));
+        // Every listings write moves this on, so rendered feed and post pages go stale at once.
+        let listings_version = Version::new();
+        let listings = Arc::new(
+            ListingService::new(
+                posts.clone(),
+                posts.clone(),
+                Arc::new(ImageCleanup(images.clone())),
+            )
+            .with_version(listings_version.clone()),
+        );
+        let post_photos = Arc::new(
+            PostPhotoService::new(posts.clone(), posts, images.clone())
+                .with_version(listings_version.clone()),
+        );
         let state = AppState {
             listings,
             post_photos,
+            listings_cache: Arc::new(ResponseCache::new(listings_version, CachePolicy::LISTINGS)),
             catalog_photos: Arc::new(CatalogPhotoService::new(
                 images.clone(),
                 catalog.clone(),
@@ -171,7 +181,7 @@ impl Application {
                 clock.clone(),
                 CATALOG_INDEX_MAX_AGE,
             )),
-            catalog_cache: Arc::new(ResponseCache::new(catalog_version)),
+            catalog_cache: Arc::new(ResponseCache::new(catalog_version, CachePolicy::CATALOG)),
             chat,
             sms_devices: directory,
             health: Arc::new(PgHealth::new(pool.clone())),

@@ -15,8 +15,6 @@ mod brand_update;
 mod brands_by_uuids;
 mod brands_list;
 mod brands_search;
-mod cache;
-pub use cache::ResponseCache;
 mod categories_list;
 mod category_create;
 mod category_delete;

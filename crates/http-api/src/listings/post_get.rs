@@ -1,4 +1,4 @@
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use alpha_listings::{FeedIncludes, PostId};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -31,12 +31,14 @@ pub struct PostQuery {
 }
 
 /// One post, whatever its moderation status, always with `video`, `file`, `comments` and
-/// `category`.
+/// `category`. Rendered once and reused until a post changes (up to 5 s for changes made
+/// through another server instance), with an `ETag` and `Cache-Control: no-cache`.
 #[utoipa::path(
     tag = "posts",
     params(("uuid" = Uuid, Path, description = "The post"), PostQuery),
     responses(
         (status = 200, description = "The post", body = PostDoc),
+        (status = 304, description = "Unchanged since the `ETag` in `If-None-Match`"),
         (status = 400, description = "`INVALID_PATH_PARAMETER` or `INVALID_QUERY`", body = ErrorBody),
         (status = 404, description = "`POST_NOT_FOUND`", body = ErrorBody),
     )
@@ -44,6 +46,7 @@ pub struct PostQuery {
 #[get("/posts/{uuid}", guard = "super::not_a_fixed_post_path")]
 pub(crate) async fn get(
     state: web::Data<AppState>,
+    req: HttpRequest,
     uuid: web::Path<Uuid>,
     query: web::Query<PostQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -54,9 +57,9 @@ pub(crate) async fn get(
         category: true,
         subscription: query.subscription.unwrap_or(false),
     };
-    let post = state
-        .listings
-        .get(PostId(uuid.into_inner()), includes)
-        .await?;
-    Ok(HttpResponse::Ok().json(post))
+    let id = PostId(uuid.into_inner());
+    state
+        .listings_cache
+        .respond(&req, || state.listings.get(id, includes))
+        .await
 }

@@ -1,5 +1,5 @@
-use actix_web::{HttpResponse, get, web};
-use alpha_listings::{FeedAnswer, FeedQuery, RawFeedQuery};
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use alpha_listings::{FeedAnswer, FeedPage, FeedQuery, RawFeedQuery};
 use serde::Serialize;
 use utoipa::IntoParams;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
@@ -135,24 +135,46 @@ fn text_array() -> Schema {
         .into()
 }
 
-/// The feed (public): a page of posts with the asked related rows, or their count alone.
+/// What the feed answers, as sent.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Reply {
+    Count { count: u64 },
+    Page(FeedPage),
+}
+
+/// The feed (public): a page of posts with the asked related rows, or their count alone. An
+/// answer is rendered once and reused until a post changes (up to 5 s for changes made through
+/// another server instance); it carries an `ETag`, and `Cache-Control: no-cache` so clients
+/// revalidate.
 #[utoipa::path(
     tag = "posts",
     params(FeedParams),
     responses(
         (status = 200, description = "`{count, rows}`, or `{count}` with `countOnly`", body = FeedReply),
+        (status = 304, description = "Unchanged since the `ETag` in `If-None-Match`"),
         (status = 400, description = "`INVALID_FIELD` naming the parameter, or `INVALID_QUERY`", body = ErrorBody),
     )
 )]
 #[get("/posts")]
 pub(crate) async fn feed(
     state: web::Data<AppState>,
+    req: HttpRequest,
     pairs: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, ApiError> {
     let raw = RawFeedQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
     let query = FeedQuery::parse(raw)?;
-    Ok(match state.listings.feed(&query).await? {
-        FeedAnswer::Count(count) => HttpResponse::Ok().json(serde_json::json!({ "count": count })),
-        FeedAnswer::Page(page) => HttpResponse::Ok().json(page),
-    })
+    state
+        .listings_cache
+        .respond(&req, || async {
+            state
+                .listings
+                .feed(&query)
+                .await
+                .map(|answer| match answer {
+                    FeedAnswer::Count(count) => Reply::Count { count },
+                    FeedAnswer::Page(page) => Reply::Page(page),
+                })
+        })
+        .await
 }

@@ -1,12 +1,12 @@
 //! The related rows a read asked for, in their wire shape (CONTRACT §1.16), attached to each
-//! post's `includes`: one query per kind of row for the whole page, keyed by post uuid.
+//! post's `includes`: one query for the whole page and every kind of row, keyed by post uuid.
 
 use std::collections::HashMap;
 
 use alpha_kernel::RepoError;
 use alpha_listings::{FeedIncludes, PostView};
 use diesel::QueryableByName;
-use diesel::sql_types::{Array, Json, Uuid as SqlUuid};
+use diesel::sql_types::{Array, Json, Text, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::Value;
 use uuid::Uuid;
@@ -59,6 +59,8 @@ fn photo_object(alias: &str) -> String {
 
 #[derive(QueryableByName)]
 struct Related {
+    #[diesel(sql_type = Text)]
+    key: String,
     #[diesel(sql_type = SqlUuid)]
     post: Uuid,
     #[diesel(sql_type = Json)]
@@ -197,27 +199,49 @@ pub(crate) async fn attach(
         ("file", wanted.file),
         ("comments", wanted.comments),
     ];
-    for (key, _) in keys.into_iter().filter(|(_, on)| *on) {
-        let (sql, list) = sql_of(key);
-        let rows: Vec<Related> = diesel::sql_query(sql)
-            .bind::<Array<SqlUuid>, _>(&ids)
-            .load(conn)
-            .await
-            .map_err(db_error)?;
-        let mut by_post: HashMap<Uuid, Value> =
-            rows.into_iter().map(|r| (r.post, r.value)).collect();
-        for view in views.iter_mut() {
-            let value = by_post.remove(&view.uuid).unwrap_or(if list {
+    let wanted: Vec<(&str, bool)> = keys
+        .into_iter()
+        .filter(|(_, on)| *on)
+        .map(|(key, _)| (key, sql_of(key).1))
+        .collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    // One round trip for every kind of row: each query tagged with its key, in one UNION ALL.
+    let sql = wanted
+        .iter()
+        .map(|(key, _)| {
+            format!(
+                "SELECT '{key}' AS key, post, value FROM ({}) AS {key}_rows",
+                sql_of(key).0
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    let rows: Vec<Related> = diesel::sql_query(sql)
+        .bind::<Array<SqlUuid>, _>(&ids)
+        .load(conn)
+        .await
+        .map_err(db_error)?;
+    let mut found: HashMap<(&str, Uuid), Value> = HashMap::with_capacity(rows.len());
+    for row in rows {
+        if let Some((key, _)) = wanted.iter().find(|(key, _)| *key == row.key) {
+            found.insert((key, row.post), row.value);
+        }
+    }
+    for view in views.iter_mut() {
+        for (key, list) in &wanted {
+            let value = found.remove(&(*key, view.uuid)).unwrap_or(if *list {
                 Value::Array(Vec::new())
             } else {
                 Value::Null
             });
-            let value = if key == "video" {
+            let value = if *key == "video" {
                 with_public_url(value)
             } else {
                 value
             };
-            view.includes.insert(key.to_owned(), value);
+            view.includes.insert((*key).to_owned(), value);
         }
     }
     Ok(())

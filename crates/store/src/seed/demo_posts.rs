@@ -160,9 +160,10 @@ pub async fn run(conn: &mut AsyncPgConnection, n: usize) -> Result<DemoPostsRepo
         }
     }
     if report.inserted > 0 {
-        // Fresh statistics, so the feed's plans fit the new rows at once rather than after
-        // autovacuum gets round to them.
-        diesel::sql_query("ANALYZE posts, photo_posts")
+        // Fresh statistics and visibility map, so the feed's plans fit the new rows, and its
+        // index-only scans skip the table, at once rather than after autovacuum gets round to
+        // them. VACUUM cannot run in a transaction: the batches above are committed.
+        diesel::sql_query("VACUUM (ANALYZE) posts, photo_posts")
             .execute(conn)
             .await
             .map_err(database("analysing the posts"))?;

@@ -1,0 +1,173 @@
+//! Public reads rendered once per data version and request URI, sent with an `ETag`, so a
+//! client that asks again gets `304 Not Modified`.
+//!
+//! Each cache follows one context's [`Version`]: every write through this instance moves it
+//! on, which makes every rendered answer stale at once. An answer is also dropped after its
+//! policy's `entry_max_age`, since another server instance's writes do not move this
+//! instance's version (and the catalog's `post=true` listings change without a catalog write).
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::hash::{Hash, Hasher};
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse};
+use alpha_kernel::Version;
+use serde::Serialize;
+
+use crate::error::ApiError;
+
+/// How long answers live, for clients and here, and how much is kept.
+#[derive(Debug, Clone, Copy)]
+pub struct CachePolicy {
+    /// Clients may reuse an answer this long without asking; after that they revalidate. Zero
+    /// sends `no-cache`: they revalidate every time.
+    pub client_max_age_secs: u32,
+    /// How stale an answer may get through changes this instance did not make.
+    pub entry_max_age: Duration,
+    /// Distinct URIs are unbounded; past this many answers, or this many bytes of them, the
+    /// cache starts over.
+    pub max_entries: usize,
+    pub max_bytes: usize,
+}
+
+impl CachePolicy {
+    /// The catalog: changed by admins only, read on every screen of the app.
+    pub const CATALOG: Self = Self {
+        client_max_age_secs: 60,
+        entry_max_age: Duration::from_secs(5),
+        max_entries: 512,
+        max_bytes: 32 * 1024 * 1024,
+    };
+    /// The feed and the post pages: a new or approved post must show at once, so clients
+    /// always revalidate (a 304 when nothing changed).
+    pub const LISTINGS: Self = Self {
+        client_max_age_secs: 0,
+        entry_max_age: Duration::from_secs(5),
+        max_entries: 8192,
+        max_bytes: 32 * 1024 * 1024,
+    };
+}
+
+#[derive(Clone)]
+struct Rendered {
+    version: u64,
+    at: Instant,
+    body: Bytes,
+    etag: String,
+}
+
+#[derive(Default)]
+struct Entries {
+    by_uri: HashMap<String, Rendered>,
+    bytes: usize,
+}
+
+/// Rendered answers, keyed by path and query.
+pub struct ResponseCache {
+    version: Version,
+    policy: CachePolicy,
+    entries: Mutex<Entries>,
+}
+
+impl std::fmt::Debug for ResponseCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResponseCache").finish_non_exhaustive()
+    }
+}
+
+impl ResponseCache {
+    pub fn new(version: Version, policy: CachePolicy) -> Self {
+        Self {
+            version,
+            policy,
+            entries: Mutex::new(Entries::default()),
+        }
+    }
+
+    /// The answer to `req`: from the cache when it is current, else `load`ed and kept.
+    pub(crate) async fn respond<T, E, F, Fut>(
+        &self,
+        req: &HttpRequest,
+        load: F,
+    ) -> Result<HttpResponse, ApiError>
+    where
+        T: Serialize,
+        ApiError: From<E>,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
+        let key = req.uri().to_string();
+        // Read before loading: an edit that lands during the load leaves the entry stale.
+        let version = self.version.current();
+        if let Some(hit) = self.lookup(&key, version) {
+            return Ok(self.reply(req, &hit));
+        }
+        let value = load().await?;
+        let rendered = render(&value, version)?;
+        let size = key.len() + rendered.body.len();
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        if entries.by_uri.len() >= self.policy.max_entries
+            || entries.bytes + size > self.policy.max_bytes
+        {
+            *entries = Entries::default();
+        }
+        if let Some(old) = entries.by_uri.insert(key, rendered.clone()) {
+            entries.bytes = entries.bytes.saturating_sub(old.body.len());
+        }
+        entries.bytes += size;
+        drop(entries);
+        Ok(self.reply(req, &rendered))
+    }
+
+    fn lookup(&self, key: &str, version: u64) -> Option<Rendered> {
+        let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        entries
+            .by_uri
+            .get(key)
+            .filter(|e| e.version == version && e.at.elapsed() < self.policy.entry_max_age)
+            .cloned()
+    }
+
+    fn reply(&self, req: &HttpRequest, rendered: &Rendered) -> HttpResponse {
+        let cache_control = match self.policy.client_max_age_secs {
+            0 => "no-cache".to_owned(),
+            secs => format!("public, max-age={secs}"),
+        };
+        if matches_etag(req, &rendered.etag) {
+            return HttpResponse::NotModified()
+                .insert_header((header::ETAG, rendered.etag.clone()))
+                .insert_header((header::CACHE_CONTROL, cache_control))
+                .finish();
+        }
+        HttpResponse::Ok()
+            .content_type("application/json")
+            .insert_header((header::ETAG, rendered.etag.clone()))
+            .insert_header((header::CACHE_CONTROL, cache_control))
+            .body(rendered.body.clone())
+    }
+}
+
+fn render<T: Serialize>(value: &T, version: u64) -> Result<Rendered, ApiError> {
+    let bytes = serde_json::to_vec(value).map_err(|e| ApiError::internal(&e))?;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    Ok(Rendered {
+        version,
+        at: Instant::now(),
+        etag: format!("\"{:016x}-{:x}\"", hasher.finish(), bytes.len()),
+        body: Bytes::from(bytes),
+    })
+}
+
+fn matches_etag(req: &HttpRequest, etag: &str) -> bool {
+    req.headers()
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|v: &HeaderValue| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|v| v.trim().trim_start_matches("W/"))
+        .any(|v| v == etag || v == "*")
+}
