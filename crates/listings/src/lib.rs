@@ -12,9 +12,12 @@
 //! - [`ListingService`]: creation (price converted to TMT through [`Rates`], references checked,
 //!   moderation pending), updates and deletes by the owner or an admin only, moderation by admins
 //!   only, the reads that carry a rule;
+//! - [`AttachmentService`]: a post's video and PDF document, streamed, checked by content and
+//!   changed by the owner or an admin only (S5, B3);
 //! - the ports the store ([`PostRepo`], [`Rates`]) and the upload folder ([`MediaCleanup`])
 //!   implement.
 
+mod attachments;
 mod errors;
 mod feed;
 mod feed_counts;
@@ -24,6 +27,10 @@ mod service;
 mod types;
 pub mod views;
 
+pub use attachments::{
+    AttachmentError, AttachmentRepo, AttachmentService, FileId, FileUpload, Moved, Page, PostFile,
+    Video, VideoId, VideoUpload, VideoView,
+};
 pub use errors::ListingError;
 pub use feed::{FeedIncludes, FeedQuery, Range, RawFeedQuery, SortBy, SortDir};
 pub use feed_counts::FeedCounts;
