@@ -69,12 +69,20 @@ mod tests {
             refused.commit().await,
             Err(UploadError::TooLarge { .. })
         ));
-        assert_eq!(std::fs::read_dir(root.path().join("files")).unwrap().count(), 0);
+        assert_eq!(
+            std::fs::read_dir(root.path().join("files"))
+                .unwrap()
+                .count(),
+            0
+        );
 
         let mut upload = sink.begin(&path, 8).await.unwrap();
         upload.write(b"%PDF-1.7").await.unwrap();
         assert_eq!(upload.written(), 8);
         upload.commit().await.unwrap();
-        assert_eq!(std::fs::read(root.path().join("files/a.pdf")).unwrap(), b"%PDF-1.7");
+        assert_eq!(
+            std::fs::read(root.path().join("files/a.pdf")).unwrap(),
+            b"%PDF-1.7"
+        );
     }
 }

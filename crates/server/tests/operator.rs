@@ -247,11 +247,8 @@ async fn copied_binary_serves_from_an_empty_folder_and_operators_work_beside_it(
         );
     }
     // ... and a live feed of approved demo posts with their pictures.
-    let (status, body) = support::get(
-        server.port,
-        "/api/v1/posts?countOnly=true&status=true",
-    )
-    .unwrap();
+    let (status, body) =
+        support::get(server.port, "/api/v1/posts?countOnly=true&status=true").unwrap();
     assert_eq!(status, 200, "{body}");
     assert!(body.ends_with("{\"count\":60}"), "{body}");
     let (status, body) = support::get(

@@ -10,7 +10,10 @@ use crate::types::PostId;
 pub enum Moved<T> {
     /// The row now belongs to the post; `replaced` are the files of the rows it replaced there
     /// (one video and one document per post), whose rows are gone.
-    Done { row: T, replaced: Vec<String> },
+    Done {
+        row: T,
+        replaced: Vec<String>,
+    },
     RowGone,
     PostGone,
 }

@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use alpha_media::{MAX_PDF_BYTES, PendingUpload, UploadSink};
-use uuid::Uuid;
 
 use super::errors::AttachmentError;
 use super::ports::{AttachmentRepo, Moved};
@@ -297,6 +296,14 @@ pub struct VideoUpload<'a> {
     stream: Stream,
 }
 
+impl std::fmt::Debug for VideoUpload<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VideoUpload")
+            .field("post", &self.post)
+            .finish_non_exhaustive()
+    }
+}
+
 impl VideoUpload<'_> {
     /// Errors: `TooLarge`, `NotAVideo` (once the first bytes are in), `Storage`.
     pub async fn write(&mut self, chunk: &[u8]) -> Result<(), AttachmentError> {
@@ -333,6 +340,14 @@ pub struct FileUpload<'a> {
     stream: Stream,
 }
 
+impl std::fmt::Debug for FileUpload<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileUpload")
+            .field("post", &self.post)
+            .finish_non_exhaustive()
+    }
+}
+
 impl FileUpload<'_> {
     /// Errors: `TooLarge`, `NotAPdf` (once the first bytes are in), `Storage`.
     pub async fn write(&mut self, chunk: &[u8]) -> Result<(), AttachmentError> {
@@ -344,9 +359,9 @@ impl FileUpload<'_> {
     /// Errors: `Empty`, `NotAPdf`, `TooLarge`, `PostNotFound` (deleted meanwhile), `Storage`,
     /// `Repo`.
     pub async fn finish(self) -> Result<PostFile, AttachmentError> {
+        let id = FileId(self.stream.name());
         let (path, pending) = self.stream.finish().await?;
         let rows = &self.service.rows;
-        let id = FileId(Uuid::new_v4());
         let file = rows
             .insert_file(id, self.post, &path.public())
             .await?

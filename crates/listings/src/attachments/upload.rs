@@ -21,6 +21,8 @@ pub(crate) struct Stream {
     sink: Arc<dyn UploadSink>,
     expected: Expected,
     max_bytes: u64,
+    /// The stored name's stem.
+    name: Uuid,
     head: Vec<u8>,
     pending: Option<(UploadPath, Box<dyn PendingUpload>)>,
 }
@@ -31,9 +33,15 @@ impl Stream {
             sink,
             expected,
             max_bytes,
+            name: Uuid::new_v4(),
             head: Vec::new(),
             pending: None,
         }
+    }
+
+    /// The stem of the name the file is stored under (a document's row takes it as its uuid).
+    pub(crate) fn name(&self) -> Uuid {
+        self.name
     }
 
     pub(crate) async fn write(&mut self, chunk: &[u8]) -> Result<(), AttachmentError> {
@@ -71,9 +79,9 @@ impl Stream {
         let path = match self.expected {
             Expected::Video => {
                 let container = sniff_video(&self.head).ok_or(AttachmentError::NotAVideo)?;
-                UploadPath::video(Uuid::new_v4(), container)
+                UploadPath::video(self.name, container)
             }
-            Expected::Pdf if is_pdf(&self.head) => UploadPath::pdf(Uuid::new_v4()),
+            Expected::Pdf if is_pdf(&self.head) => UploadPath::pdf(self.name),
             Expected::Pdf => return Err(AttachmentError::NotAPdf),
         };
         let mut pending = self.sink.begin(&path, self.max_bytes).await?;
