@@ -29,7 +29,7 @@ pub mod views;
 
 pub use attachments::{
     AttachmentError, AttachmentRepo, AttachmentService, FileId, FileUpload, Moved, Page, PostFile,
-    Video, VideoId, VideoUpload, VideoView,
+    Video, VideoId, VideoUpload, VideoView, VideoWithPost,
 };
 pub use errors::ListingError;
 pub use feed::{FeedIncludes, FeedQuery, Range, RawFeedQuery, SortBy, SortDir};

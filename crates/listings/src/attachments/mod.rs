@@ -16,7 +16,7 @@ mod upload;
 pub use errors::AttachmentError;
 pub use ports::{AttachmentRepo, Moved};
 pub use service::{AttachmentService, FileUpload, VideoUpload};
-pub use types::{FileId, Page, PostFile, Video, VideoId, VideoView};
+pub use types::{FileId, Page, PostFile, Video, VideoId, VideoView, VideoWithPost};
 
 #[cfg(test)]
 pub(crate) use ports::MockAttachmentRepo;

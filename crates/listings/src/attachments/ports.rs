@@ -2,7 +2,7 @@
 
 use alpha_kernel::RepoError;
 
-use super::types::{FileId, Page, PostFile, Video, VideoId, VideoView};
+use super::types::{FileId, Page, PostFile, Video, VideoId, VideoWithPost};
 use crate::types::PostId;
 
 /// What a move of a row to another post found.
@@ -35,13 +35,13 @@ pub trait AttachmentRepo: Send + Sync {
     async fn video(&self, id: VideoId) -> Result<Option<Video>, RepoError>;
 
     /// One video with its post (public view, no `userId`).
-    async fn video_view(&self, id: VideoId) -> Result<Option<VideoView>, RepoError>;
+    async fn video_view(&self, id: VideoId) -> Result<Option<VideoWithPost>, RepoError>;
 
     /// Videos with their posts, by id.
-    async fn video_views(&self, page: Page) -> Result<Vec<VideoView>, RepoError>;
+    async fn video_views(&self, page: Page) -> Result<Vec<VideoWithPost>, RepoError>;
 
     /// The videos of one post with the post, by id.
-    async fn video_views_of(&self, post: PostId) -> Result<Vec<VideoView>, RepoError>;
+    async fn video_views_of(&self, post: PostId) -> Result<Vec<VideoWithPost>, RepoError>;
 
     /// Moves a video to `post` and deletes the post's other videos, in one transaction.
     async fn move_video(&self, id: VideoId, post: PostId) -> Result<Moved<Video>, RepoError>;

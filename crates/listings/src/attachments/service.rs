@@ -8,7 +8,7 @@ use alpha_media::{MAX_PDF_BYTES, PendingUpload, UploadSink};
 
 use super::errors::AttachmentError;
 use super::ports::{AttachmentRepo, Moved};
-use super::types::{FileId, Page, PostFile, Video, VideoId, VideoView};
+use super::types::{FileId, Page, PostFile, Video, VideoId, VideoWithPost};
 use super::upload::{Expected, Stream};
 use crate::ports::{MediaCleanup, PostRepo};
 use crate::service::{Actor, may_change};
@@ -87,7 +87,7 @@ impl AttachmentService {
     }
 
     /// Errors: `VideoNotFound`, `Repo`.
-    pub async fn video(&self, id: VideoId) -> Result<VideoView, AttachmentError> {
+    pub async fn video(&self, id: VideoId) -> Result<VideoWithPost, AttachmentError> {
         self.rows
             .video_view(id)
             .await?
@@ -95,12 +95,12 @@ impl AttachmentService {
     }
 
     /// Errors: `Repo`.
-    pub async fn videos(&self, page: Page) -> Result<Vec<VideoView>, AttachmentError> {
+    pub async fn videos(&self, page: Page) -> Result<Vec<VideoWithPost>, AttachmentError> {
         Ok(self.rows.video_views(page).await?)
     }
 
     /// Errors: `Repo`.
-    pub async fn videos_of(&self, post: PostId) -> Result<Vec<VideoView>, AttachmentError> {
+    pub async fn videos_of(&self, post: PostId) -> Result<Vec<VideoWithPost>, AttachmentError> {
         Ok(self.rows.video_views_of(post).await?)
     }
 

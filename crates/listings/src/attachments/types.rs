@@ -68,13 +68,11 @@ impl Video {
             created_at: self.created_at.clone(),
             updated_at: self.updated_at.clone(),
             public_url: self.public_url(),
-            post: None,
         }
     }
 }
 
-/// A video as the API sends it; `post` (the post as the public detail shows it, without
-/// `userId`) only in the reads.
+/// A video as the API sends it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoView {
@@ -85,8 +83,15 @@ pub struct VideoView {
     pub updated_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub post: Option<Box<PostView>>,
+}
+
+/// A video as the reads send it: with its post as the public detail shows it (no `userId`, no
+/// related rows), `null` for a row without one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VideoWithPost {
+    #[serde(flatten)]
+    pub video: VideoView,
+    pub post: Option<PostView>,
 }
 
 /// A `file` row: `path` is the public path (`uploads/files/<uuid>.pdf`), the app shows
