@@ -90,7 +90,10 @@ async fn video_reads_carry_the_public_post_without_its_owner() {
     assert_eq!(json["post"]["personalInfo"]["phone"], "+99361234567");
     assert!(json["post"].get("userId").is_none(), "{json}");
 
-    assert_eq!(repo.video_views_of(POST).await.unwrap(), [read.clone()]);
+    assert_eq!(
+        repo.video_views_of(POST).await.unwrap(),
+        std::slice::from_ref(&read)
+    );
     assert!(repo.video_views_of(OTHER).await.unwrap().is_empty());
     let all = repo.video_views(Page::default()).await.unwrap();
     assert_eq!(all, [read]);
