@@ -9,7 +9,7 @@ use alpha_catalog::{
 };
 use alpha_chat::ChatService;
 use alpha_kernel::{Health, PhonePolicy, RateLimiter};
-use alpha_listings::ListingService;
+use alpha_listings::{AttachmentService, ListingService};
 use alpha_media::ImageService;
 use alpha_otp::OtpService;
 use alpha_sms_dispatch::DeviceDirectory;
@@ -57,6 +57,8 @@ pub struct AppState {
     pub catalog_photos: Arc<CatalogPhotoService>,
     /// The marketplace's posts.
     pub listings: Arc<ListingService>,
+    /// The posts' videos and PDF documents.
+    pub attachments: Arc<AttachmentService>,
 }
 
 impl std::fmt::Debug for AppState {

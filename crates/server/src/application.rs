@@ -22,7 +22,7 @@ use alpha_http_api::{AppState, EdgePolicy, HttpOptions, IpLimit, ResponseCache};
 use alpha_kernel::{
     Clock, DisconnectEndedSessions, EventPublisher, EventSubscriber, PhonePolicy, RateLimiter,
 };
-use alpha_listings::ListingService;
+use alpha_listings::{AttachmentService, ListingService};
 use alpha_media::ImageService;
 use alpha_otp::{HmacCodeHasher, OsRngCodes, OtpConfig, OtpService, TestNumbers};
 use alpha_sms_dispatch::{DispatchConfig, Dispatcher};
@@ -147,13 +147,22 @@ impl Application {
         let catalog = Arc::new(PgCatalog::new(pool.clone()));
         let catalog_version = CatalogVersion::new();
         let posts = Arc::new(PgListings::new(pool.clone()));
+        let cleanup = Arc::new(ImageCleanup(images.clone()));
         let listings = Arc::new(ListingService::new(
             posts.clone(),
+            posts.clone(),
+            cleanup.clone(),
+        ));
+        let attachments = Arc::new(AttachmentService::new(
+            posts.clone(),
             posts,
-            Arc::new(ImageCleanup(images.clone())),
+            Arc::new(LocalDisk::new(settings.uploads.dir.clone())),
+            cleanup,
+            settings.uploads.max_video_bytes,
         ));
         let state = AppState {
             listings,
+            attachments,
             catalog_photos: Arc::new(CatalogPhotoService::new(
                 images.clone(),
                 catalog.clone(),

@@ -18,7 +18,7 @@ use crate::catalog::errors::INVALID_FIELD;
 use crate::error::ApiError;
 
 /// A text field (the owner's uuid) is a few dozen bytes.
-const MAX_TEXT_BYTES: usize = 1024;
+pub(crate) const MAX_TEXT_BYTES: usize = 1024;
 /// The whole body: one file, a few text fields and the part headers around them.
 const MAX_BODY_BYTES: usize = MAX_IMAGE_BYTES + 64 * 1024;
 
@@ -100,13 +100,7 @@ async fn read_field(
             return Err(if limit == MAX_IMAGE_BYTES {
                 file_too_large()
             } else {
-                ApiError::bad_request(
-                    INVALID_FIELD,
-                    format!(
-                        "The text field `{}` is longer than {limit} bytes",
-                        field.name().unwrap_or_default()
-                    ),
-                )
+                text_too_long(field.name().unwrap_or_default(), limit)
             });
         }
         if *read > MAX_BODY_BYTES {
@@ -117,7 +111,7 @@ async fn read_field(
     Ok(bytes)
 }
 
-fn declared_length(req: &HttpRequest) -> Option<usize> {
+pub(crate) fn declared_length(req: &HttpRequest) -> Option<usize> {
     req.headers()
         .get(CONTENT_LENGTH)?
         .to_str()
@@ -126,7 +120,7 @@ fn declared_length(req: &HttpRequest) -> Option<usize> {
         .ok()
 }
 
-fn multipart_error(err: &MultipartError) -> ApiError {
+pub(crate) fn multipart_error(err: &MultipartError) -> ApiError {
     match err {
         MultipartError::ContentTypeMissing
         | MultipartError::ContentTypeParse
@@ -142,4 +136,12 @@ fn multipart_error(err: &MultipartError) -> ApiError {
             format!("Malformed multipart/form-data body: {other}"),
         ),
     }
+}
+
+/// An overlong text field is a malformed form, not a body too large to take.
+pub(crate) fn text_too_long(name: &str, limit: usize) -> ApiError {
+    ApiError::bad_request(
+        INVALID_FIELD,
+        format!("The text field `{name}` is longer than {limit} bytes"),
+    )
 }
