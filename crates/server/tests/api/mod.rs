@@ -2,6 +2,8 @@
 //! source address as a parameter where tests vary it.
 #![allow(dead_code, unused_imports, clippy::unwrap_used)]
 
+pub mod multipart;
+
 use std::net::SocketAddr;
 
 use actix_http::Request;
