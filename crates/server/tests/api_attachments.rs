@@ -155,7 +155,7 @@ async fn a_video_is_streamed_stored_served_with_ranges_and_replaced() {
     assert!(video["createdAt"].is_string() && video["updatedAt"].is_string());
     let stored = on_disk(&base, &video["url"]);
     assert_eq!(std::fs::metadata(&stored).unwrap().len(), 200_000);
-    assert_eq!(files_under(&uploads(&base)), [url.clone()]);
+    assert_eq!(files_under(&uploads(&base)), std::slice::from_ref(&url));
 
     // Served by /media with byte ranges, as players seek.
     let req = test::TestRequest::get()
