@@ -164,7 +164,10 @@ async fn a_video_is_streamed_stored_served_with_ranges_and_replaced() {
         .to_request();
     let res = test::call_service(&app, req).await;
     assert_eq!(res.status(), StatusCode::PARTIAL_CONTENT);
-    assert_eq!(res.headers().get(header::CONTENT_TYPE).unwrap(), "video/mp4");
+    assert_eq!(
+        res.headers().get(header::CONTENT_TYPE).unwrap(),
+        "video/mp4"
+    );
     let part = test::read_body(res).await;
     assert_eq!(&part[..], &mp4(10)[..]);
 
@@ -554,7 +557,10 @@ async fn documents_are_pdfs_of_at_most_5_mb_changed_by_owners_only() {
     let (status, _, headers) =
         call(&app, get(&format!("/{}", first["path"].as_str().unwrap()))).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(headers.get(header::CONTENT_TYPE).unwrap(), "application/pdf");
+    assert_eq!(
+        headers.get(header::CONTENT_TYPE).unwrap(),
+        "application/pdf"
+    );
 
     // A second document replaces the first.
     let (status, second, _) = call(
