@@ -9,7 +9,7 @@ use alpha_catalog::{
 };
 use alpha_chat::ChatService;
 use alpha_kernel::{Health, PhonePolicy, RateLimiter};
-use alpha_listings::{ListingService, PostPhotoService};
+use alpha_listings::{AttachmentService, ListingService, PostPhotoService};
 use alpha_media::ImageService;
 use alpha_otp::OtpService;
 use alpha_sms_dispatch::DeviceDirectory;
@@ -61,6 +61,8 @@ pub struct AppState {
     pub post_photos: Arc<PostPhotoService>,
     /// Rendered feed pages and post pages.
     pub listings_cache: Arc<crate::ResponseCache>,
+    /// The posts' videos and PDF documents.
+    pub attachments: Arc<AttachmentService>,
 }
 
 impl std::fmt::Debug for AppState {

@@ -14,9 +14,13 @@
 //!   only, the reads that carry a rule;
 //! - [`PostPhotoService`]: a post's photos, added and deleted by the owner or an admin only,
 //!   all or none, through `alpha_media`'s checks;
-//! - the ports the store ([`PostRepo`], [`Rates`], [`PostPhotos`]) and the upload folder ([`MediaCleanup`])
+//! - [`AttachmentService`]: a post's video and PDF document, streamed, checked by content and
+//!   changed by the owner or an admin only (S5, B3);
+//! - the ports the store ([`PostRepo`], [`Rates`], [`PostPhotos`], [`AttachmentRepo`]) and the
+//!   upload folder ([`MediaCleanup`])
 //!   implement.
 
+mod attachments;
 mod errors;
 mod feed;
 mod feed_counts;
@@ -30,6 +34,10 @@ mod types;
 mod test_support;
 pub mod views;
 
+pub use attachments::{
+    AttachmentError, AttachmentRepo, AttachmentService, FileId, FileUpload, Moved, Page, PostFile,
+    Video, VideoId, VideoUpload, VideoView, VideoWithPost,
+};
 pub use errors::ListingError;
 pub use feed::{FeedIncludes, FeedQuery, Range, RawFeedQuery, SortBy, SortDir};
 pub use feed_counts::FeedCounts;

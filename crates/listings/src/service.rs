@@ -273,13 +273,18 @@ impl ListingService {
     }
 }
 
-/// The owner or an admin; a post whose owner is gone belongs to the admins.
 pub(crate) fn authorize(actor: Actor, post: &PostSnapshot) -> Result<(), ListingError> {
-    if actor.admin || post.owner == Some(actor.user) {
+    if may_change(actor, post.owner) {
         Ok(())
     } else {
         Err(ListingError::Forbidden)
     }
+}
+
+/// Who may change a post and what belongs to it: its owner or an admin; a post whose owner is
+/// gone (`None`) belongs to the admins.
+pub(crate) fn may_change(actor: Actor, owner: Option<UserId>) -> bool {
+    actor.admin || owner == Some(actor.user)
 }
 
 /// The currency a stored price is in: TMT when none was stored.

@@ -8,8 +8,8 @@
 //! (`BlockingImageProcessor`, `LocalDisk`): this crate has no async runtime.
 //!
 //! Videos and PDF documents are stored as uploaded once their first bytes prove what they are
-//! ([`sniff_video`], [`is_pdf`]); they stream to disk in the adapter, so only the checks live
-//! here.
+//! ([`sniff_video`], [`is_pdf`]); they stream through the [`UploadSink`] port (its adapter is
+//! `alpha-files`' `LocalDisk`), so only the checks and the port live here.
 //!
 //! Paths: a [`MediaStore`] works with [`UploadPath`]s, relative to the upload folder
 //! (`brand/<uuid>.jpg`); the API and the database hold public paths (`uploads/brand/<uuid>.jpg`,
@@ -29,6 +29,7 @@ mod service;
 mod sniff;
 mod stored_image;
 mod upload_path;
+mod upload_sink;
 mod variant;
 
 #[cfg(test)]
@@ -49,5 +50,6 @@ pub use sniff::{
     sniff_video,
 };
 pub use stored_image::{StoredImage, VariantPaths};
-pub use upload_path::{PUBLIC_PREFIX, UploadPath, UploadPathError};
+pub use upload_path::{FILES_DIR, PUBLIC_PREFIX, UploadPath, UploadPathError, VIDEO_DIR};
+pub use upload_sink::{PendingUpload, UploadError, UploadSink};
 pub use variant::Variant;

@@ -6,6 +6,11 @@ use std::fmt;
 /// builds `API_BASE + path` (CONTRACT §1.13).
 pub const PUBLIC_PREFIX: &str = "uploads/";
 
+/// The folder of uploaded videos.
+pub const VIDEO_DIR: &str = "video";
+/// The folder of uploaded documents.
+pub const FILES_DIR: &str = "files";
+
 /// A path relative to the upload folder, such as `brand/<uuid>.jpg`: `/`-separated, every
 /// component a plain name (no empty, `.` or `..` component, no leading `/`, no NUL, no
 /// backslash). Joined to the upload folder it cannot point outside it.
@@ -65,6 +70,17 @@ impl UploadPath {
         let path = Self(format!("{dir}/{file_name}"));
         debug_assert!(Self::parse(&path.0).is_ok(), "unsafe built path {path}");
         path
+    }
+
+    /// Where an uploaded video is kept: `video/<id>.<ext>`, the extension the one its first bytes
+    /// proved (the old folder, CONTRACT §1.13).
+    pub fn video(id: uuid::Uuid, container: crate::VideoContainer) -> Self {
+        Self::from_parts(VIDEO_DIR, &format!("{}.{}", id, container.extension()))
+    }
+
+    /// Where an uploaded PDF document is kept: `files/<id>.pdf`.
+    pub fn pdf(id: uuid::Uuid) -> Self {
+        Self::from_parts(FILES_DIR, &format!("{id}.{}", crate::PDF_EXTENSION))
     }
 
     pub fn as_str(&self) -> &str {

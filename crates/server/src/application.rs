@@ -23,7 +23,7 @@ use alpha_kernel::{
     Clock, DisconnectEndedSessions, EventPublisher, EventSubscriber, PhonePolicy, RateLimiter,
     Version,
 };
-use alpha_listings::{ListingService, PostPhotoService};
+use alpha_listings::{AttachmentService, ListingService, PostPhotoService};
 use alpha_media::ImageService;
 use alpha_otp::{HmacCodeHasher, OsRngCodes, OtpConfig, OtpService, TestNumbers};
 use alpha_sms_dispatch::{DispatchConfig, Dispatcher};
@@ -150,21 +150,29 @@ impl Application {
         let posts = Arc::new(PgListings::new(pool.clone()));
         // Every listings write moves this on, so rendered feed and post pages go stale at once.
         let listings_version = Version::new();
+        let cleanup = Arc::new(ImageCleanup(images.clone()));
         let listings = Arc::new(
-            ListingService::new(
-                posts.clone(),
-                posts.clone(),
-                Arc::new(ImageCleanup(images.clone())),
-            )
-            .with_version(listings_version.clone()),
+            ListingService::new(posts.clone(), posts.clone(), cleanup.clone())
+                .with_version(listings_version.clone()),
         );
         let post_photos = Arc::new(
-            PostPhotoService::new(posts.clone(), posts, images.clone())
+            PostPhotoService::new(posts.clone(), posts.clone(), images.clone())
                 .with_version(listings_version.clone()),
+        );
+        let attachments = Arc::new(
+            AttachmentService::new(
+                posts.clone(),
+                posts,
+                Arc::new(LocalDisk::new(settings.uploads.dir.clone())),
+                cleanup,
+                settings.uploads.max_video_bytes,
+            )
+            .with_version(listings_version.clone()),
         );
         let state = AppState {
             listings,
             post_photos,
+            attachments,
             listings_cache: Arc::new(ResponseCache::new(listings_version, CachePolicy::LISTINGS)),
             catalog_photos: Arc::new(CatalogPhotoService::new(
                 images.clone(),

@@ -33,15 +33,19 @@ where
                 .is_some()
             {
                 let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-                // Path parameters get a well-formed value, so only the body can be wrong.
+                // Path parameters get a well-formed value (an integer where the document says
+                // so, else a UUID), so only the body can be wrong.
+                let integer = |name: &str| {
+                    op["parameters"].as_array().into_iter().flatten().any(|p| {
+                        p["name"] == name && p["in"] == "path" && p["schema"]["type"] == "integer"
+                    })
+                };
                 let path = path
                     .split('/')
-                    .map(|seg| {
-                        if seg.starts_with('{') {
-                            "6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b"
-                        } else {
-                            seg
-                        }
+                    .map(|seg| match seg.strip_prefix('{') {
+                        Some(name) if integer(name.trim_end_matches('}')) => "1",
+                        Some(_) => "6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b",
+                        None => seg,
                     })
                     .collect::<Vec<_>>()
                     .join("/");

@@ -265,7 +265,7 @@ async fn refused_uploads_are_clear_4xx_and_leave_no_file() {
     let mut truncated = jpeg(400, 300);
     truncated.truncate(truncated.len() / 2);
     let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>"#.to_vec();
-    let cases: Vec<(&str, Vec<Part<'_>>, StatusCode, &str)> = vec![
+    let cases: Vec<(&str, Vec<Part>, StatusCode, &str)> = vec![
         (
             "text named x.jpg",
             vec![
@@ -393,7 +393,7 @@ async fn refused_uploads_are_clear_4xx_and_leave_no_file() {
 }
 
 /// Every photo route, with what a valid admin request would send.
-fn routes(owner: &str, photo: &str) -> Vec<(Method, String, Vec<Part<'static>>)> {
+fn routes(owner: &str, photo: &str) -> Vec<(Method, String, Vec<Part>)> {
     let with_uuid =
         |field: &'static str| vec![text("uuid", owner), file(field, "a.jpg", jpeg(16, 16))];
     vec![

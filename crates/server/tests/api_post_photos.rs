@@ -94,7 +94,7 @@ where
     body["photo"].as_array().unwrap().clone()
 }
 
-fn one_photo(post: &str, bytes: Vec<u8>) -> Vec<Part<'static>> {
+fn one_photo(post: &str, bytes: Vec<u8>) -> Vec<Part> {
     vec![
         text("uuid", post),
         file("file", "photo_1_1700000000000.jpg", bytes),
@@ -266,7 +266,7 @@ async fn refused_uploads_are_clear_4xx_and_leave_nothing_behind() {
     let post = new_post(&app, &owner).await;
     let unknown = uuid::Uuid::new_v4().to_string();
 
-    let cases: Vec<(Method, Vec<Part<'_>>, StatusCode, &str)> = vec![
+    let cases: Vec<(Method, Vec<Part>, StatusCode, &str)> = vec![
         (
             Method::POST,
             one_photo(&unknown, jpeg(64, 64)),

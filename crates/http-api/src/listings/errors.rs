@@ -1,11 +1,13 @@
 //! The listings context's errors at the edge.
 
 use actix_web::http::StatusCode;
-use alpha_listings::ListingError;
+use alpha_listings::{AttachmentError, ListingError};
 
 use crate::auth::errors::FORBIDDEN;
 use crate::catalog::errors::PHOTO_NOT_FOUND;
 use crate::error::ApiError;
+use crate::media::errors::NO_FILE;
+use crate::media::stream::too_large;
 
 pub(crate) const POST_NOT_FOUND: &str = "POST_NOT_FOUND";
 /// A value is missing, malformed or out of range; the message names the field.
@@ -16,14 +18,17 @@ pub(crate) const UNKNOWN_CURRENCY: &str = "UNKNOWN_CURRENCY";
 pub(crate) const UNKNOWN_REFERENCE: &str = "UNKNOWN_REFERENCE";
 /// The post already holds as many photos as it may, or the request sends more.
 pub(crate) const TOO_MANY_PHOTOS: &str = "TOO_MANY_PHOTOS";
+pub(crate) const VIDEO_NOT_FOUND: &str = "VIDEO_NOT_FOUND";
+pub(crate) const FILE_NOT_FOUND: &str = "FILE_NOT_FOUND";
+/// The upload's first bytes are not an MP4, QuickTime or WebM container, whatever its name.
+pub(crate) const NOT_A_VIDEO: &str = "NOT_A_VIDEO";
+/// The upload does not start with `%PDF-`, whatever its name.
+pub(crate) const NOT_A_PDF: &str = "NOT_A_PDF";
 
 impl From<ListingError> for ApiError {
     fn from(err: ListingError) -> Self {
         match err {
-            ListingError::NotFound => {
-                ApiError::new(StatusCode::NOT_FOUND, POST_NOT_FOUND, "Post Not Found")
-                    .with_legacy_fields()
-            }
+            ListingError::NotFound => post_not_found(),
             ListingError::Forbidden => ApiError::new(
                 StatusCode::FORBIDDEN,
                 FORBIDDEN,
@@ -47,6 +52,41 @@ impl From<ListingError> for ApiError {
             }
             ListingError::Media(media) => media.into(),
             ListingError::Repo(repo) => ApiError::from_repo(&repo),
+        }
+    }
+}
+
+fn post_not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, POST_NOT_FOUND, "Post Not Found").with_legacy_fields()
+}
+
+impl From<AttachmentError> for ApiError {
+    fn from(err: AttachmentError) -> Self {
+        match err {
+            AttachmentError::PostNotFound => post_not_found(),
+            AttachmentError::VideoNotFound => {
+                ApiError::new(StatusCode::NOT_FOUND, VIDEO_NOT_FOUND, "Video not found")
+                    .with_legacy_fields()
+            }
+            AttachmentError::FileNotFound => {
+                ApiError::new(StatusCode::NOT_FOUND, FILE_NOT_FOUND, "File not found")
+                    .with_legacy_fields()
+            }
+            AttachmentError::Forbidden => ApiError::new(
+                StatusCode::FORBIDDEN,
+                FORBIDDEN,
+                "Only the post's owner or an admin may do this",
+            ),
+            AttachmentError::Empty => ApiError::bad_request(NO_FILE, "No file provided"),
+            AttachmentError::NotAVideo => {
+                ApiError::bad_request(NOT_A_VIDEO, "The file is not an MP4, MOV or WebM video")
+            }
+            AttachmentError::NotAPdf => {
+                ApiError::bad_request(NOT_A_PDF, "The file is not a PDF document")
+            }
+            AttachmentError::TooLarge { max_bytes } => too_large(max_bytes),
+            AttachmentError::Storage(e) => ApiError::internal(&e),
+            AttachmentError::Repo(repo) => ApiError::from_repo(&repo),
         }
     }
 }

@@ -1,8 +1,16 @@
 //! The marketplace's posts (CONTRACT §2.7, #40–#49; #42 `add_rate` lives in the catalog) and
-//! their photos (§2.8, #50–#52).
+//! their photos (§2.8, #50–#52), video and PDF document (§2.9, §2.10, #66–#82).
 
+mod attachments;
 mod body;
 pub(crate) mod errors;
+mod file_delete;
+mod file_get;
+mod file_update;
+mod file_upload;
+mod files_list;
+mod files_of_post;
+mod files_of_post_delete;
 mod photo_post_delete;
 mod photo_post_upload;
 mod photo_posts_put;
@@ -15,6 +23,14 @@ mod posts_feed;
 mod posts_list;
 mod posts_me;
 mod schema;
+mod video_delete;
+mod video_get;
+mod video_replace;
+mod video_update;
+mod video_upload;
+mod videos_list;
+mod videos_of_post;
+mod videos_of_post_delete;
 
 use actix_web::guard::GuardContext;
 use alpha_auth::Role;
@@ -35,7 +51,24 @@ pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'
         .service(post_delete::delete)
         .service(photo_posts_put::add_many)
         .service(photo_post_upload::add_one)
-        .service(photo_post_delete::delete);
+        .service(photo_post_delete::delete)
+        .service(video_upload::upload)
+        .service(video_replace::replace)
+        .service(videos_list::list)
+        .service(videos_of_post::of_post)
+        .service(videos_of_post_delete::delete_of_post)
+        .service(video_get::get)
+        .service(video_update::update)
+        .service(video_update::patch)
+        .service(video_delete::delete)
+        .service(file_upload::upload)
+        .service(files_list::list)
+        .service(files_of_post::of_post)
+        .service(files_of_post_delete::delete_of_post)
+        .service(file_get::get)
+        .service(file_update::update)
+        .service(file_update::patch)
+        .service(file_delete::delete);
 }
 
 /// `/posts/{uuid}` must not answer for the fixed paths beside it (`/posts/me`, ...): a method

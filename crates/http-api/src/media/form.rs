@@ -19,7 +19,7 @@ use crate::catalog::errors::INVALID_FIELD;
 use crate::error::ApiError;
 
 /// A text field (the owner's uuid) is a few dozen bytes.
-const MAX_TEXT_BYTES: usize = 1024;
+pub(crate) const MAX_TEXT_BYTES: usize = 1024;
 /// Room for a few text fields and the part headers around the files.
 const FORM_OVERHEAD_BYTES: usize = 64 * 1024;
 
@@ -138,13 +138,7 @@ async fn read_field(
             return Err(if limit == MAX_IMAGE_BYTES {
                 file_too_large()
             } else {
-                ApiError::bad_request(
-                    INVALID_FIELD,
-                    format!(
-                        "The text field `{}` is longer than {limit} bytes",
-                        field.name().unwrap_or_default()
-                    ),
-                )
+                text_too_long(field.name().unwrap_or_default(), limit)
             });
         }
         if *read > max_body {
@@ -155,7 +149,7 @@ async fn read_field(
     Ok(bytes)
 }
 
-fn declared_length(req: &HttpRequest) -> Option<usize> {
+pub(crate) fn declared_length(req: &HttpRequest) -> Option<usize> {
     req.headers()
         .get(CONTENT_LENGTH)?
         .to_str()
@@ -164,7 +158,7 @@ fn declared_length(req: &HttpRequest) -> Option<usize> {
         .ok()
 }
 
-fn multipart_error(err: &MultipartError) -> ApiError {
+pub(crate) fn multipart_error(err: &MultipartError) -> ApiError {
     match err {
         MultipartError::ContentTypeMissing
         | MultipartError::ContentTypeParse
@@ -180,4 +174,12 @@ fn multipart_error(err: &MultipartError) -> ApiError {
             format!("Malformed multipart/form-data body: {other}"),
         ),
     }
+}
+
+/// An overlong text field is a malformed form, not a body too large to take.
+pub(crate) fn text_too_long(name: &str, limit: usize) -> ApiError {
+    ApiError::bad_request(
+        INVALID_FIELD,
+        format!("The text field `{name}` is longer than {limit} bytes"),
+    )
 }

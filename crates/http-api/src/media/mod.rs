@@ -1,6 +1,7 @@
 //! Uploaded files at the edge: reading an image from a `multipart/form-data` body
-//! ([`form::read_upload`]), answering `alpha_media`'s refusals ([`errors`]), and serving the
-//! upload folder under `/uploads` ([`files::uploads`]), where the app finds the public paths
+//! ([`form::read_upload`]) or streaming one big file from it ([`stream::StreamedForm`]),
+//! answering `alpha_media`'s refusals ([`errors`]), and serving the upload folder under
+//! `/uploads` ([`files::uploads`]), where the app finds the public paths
 //! (`uploads/brand/<id>.jpg`) it is handed, and under `/media` ([`files::media`]), where video
 //! `publicUrl`s point.
 
@@ -8,3 +9,4 @@ pub(crate) mod cleanup;
 pub(crate) mod errors;
 pub(crate) mod files;
 pub(crate) mod form;
+pub(crate) mod stream;

@@ -60,3 +60,14 @@ fn from_public_refuses_paths_outside_uploads() {
         Err(UploadPathError::Empty)
     );
 }
+
+#[test]
+fn videos_and_documents_get_the_old_folders_and_their_proved_extension() {
+    let id = uuid::Uuid::from_u128(7);
+    let video = UploadPath::video(id, crate::VideoContainer::Webm);
+    assert_eq!(video.as_str(), format!("video/{id}.webm"));
+    assert_eq!(UploadPath::parse(video.as_str()), Ok(video));
+    let pdf = UploadPath::pdf(id);
+    assert_eq!(pdf.public(), format!("uploads/files/{id}.pdf"));
+    assert_eq!(UploadPath::parse(pdf.as_str()), Ok(pdf));
+}

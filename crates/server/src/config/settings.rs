@@ -238,6 +238,8 @@ pub struct PhoneSettings {
 #[serde(deny_unknown_fields)]
 pub struct UploadSettings {
     pub dir: PathBuf,
+    /// Largest video upload (the old API had no cap); 413 above it.
+    pub max_video_bytes: u64,
 }
 
 /// Phone numbers are compared as digits, so a `+` written out of habit is dropped; anything else

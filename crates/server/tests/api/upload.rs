@@ -60,27 +60,32 @@ pub fn files(dir: &Path) -> Vec<String> {
 }
 
 /// One part of a `multipart/form-data` body: a file when it has a file name.
-pub struct Part<'a> {
-    pub name: &'a str,
-    pub file_name: Option<&'a str>,
-    pub content_type: &'a str,
+pub struct Part {
+    pub name: String,
+    pub file_name: Option<String>,
+    pub content_type: String,
     pub bytes: Vec<u8>,
 }
 
-pub fn file<'a>(name: &'a str, file_name: &'a str, bytes: Vec<u8>) -> Part<'a> {
+/// An image part.
+pub fn file(name: &str, file_name: &str, bytes: Vec<u8>) -> Part {
+    typed_file(name, file_name, "image/jpeg", bytes)
+}
+
+pub fn typed_file(name: &str, file_name: &str, content_type: &str, bytes: Vec<u8>) -> Part {
     Part {
-        name,
-        file_name: Some(file_name),
-        content_type: "image/jpeg",
+        name: name.to_owned(),
+        file_name: Some(file_name.to_owned()),
+        content_type: content_type.to_owned(),
         bytes,
     }
 }
 
-pub fn text<'a>(name: &'a str, value: &str) -> Part<'a> {
+pub fn text(name: &str, value: &str) -> Part {
     Part {
-        name,
+        name: name.to_owned(),
         file_name: None,
-        content_type: "text/plain",
+        content_type: "text/plain".to_owned(),
         bytes: value.as_bytes().to_vec(),
     }
 }
@@ -89,11 +94,11 @@ pub const BOUNDARY: &str = "alpha-test-7d3f0c";
 
 /// The body as RFC 7578 lays it out, written by hand so the test does not trust a client
 /// library's encoder.
-pub fn multipart(parts: &[Part<'_>]) -> Vec<u8> {
+pub fn multipart(parts: &[Part]) -> Vec<u8> {
     let mut body = Vec::new();
     for part in parts {
         body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
-        let disposition = match part.file_name {
+        let disposition = match &part.file_name {
             Some(file_name) => format!(
                 "Content-Disposition: form-data; name=\"{}\"; filename=\"{file_name}\"\r\n",
                 part.name
@@ -109,26 +114,34 @@ pub fn multipart(parts: &[Part<'_>]) -> Vec<u8> {
     body
 }
 
+/// A multipart request, with a bearer token when given.
+pub fn request(
+    method: Method,
+    uri: &str,
+    token: Option<&str>,
+    parts: &[Part],
+) -> actix_http::Request {
+    let req = match token {
+        Some(token) => with_bearer(method, uri, token),
+        None => test::TestRequest::default()
+            .method(method)
+            .uri(uri)
+            .peer_addr(alpha_testkit::CLIENT.parse().unwrap()),
+    };
+    req.insert_header((
+        header::CONTENT_TYPE,
+        format!("multipart/form-data; boundary={BOUNDARY}"),
+    ))
+    .set_payload(multipart(parts))
+    .to_request()
+}
+
 /// A multipart request with a bearer token.
-pub fn upload(method: Method, uri: &str, token: &str, parts: &[Part<'_>]) -> actix_http::Request {
-    with_bearer(method, uri, token)
-        .insert_header((
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        ))
-        .set_payload(multipart(parts))
-        .to_request()
+pub fn upload(method: Method, uri: &str, token: &str, parts: &[Part]) -> actix_http::Request {
+    request(method, uri, Some(token), parts)
 }
 
 /// A multipart request without a token.
-pub fn anonymous(method: Method, uri: &str, parts: &[Part<'_>]) -> actix_http::Request {
-    test::TestRequest::default()
-        .method(method)
-        .uri(uri)
-        .insert_header((
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        ))
-        .set_payload(multipart(parts))
-        .to_request()
+pub fn anonymous(method: Method, uri: &str, parts: &[Part]) -> actix_http::Request {
+    request(method, uri, None, parts)
 }

@@ -1,7 +1,8 @@
 //! The listings' tables: `posts` with the rows only a post owns (`photo_posts`, its `photo`
 //! rows, `video`, `file`), and the read of `convert_prices` the price conversion needs.
-//! [`PgListings`] implements `alpha_listings::{PostRepo, PostPhotos, Rates}`.
+//! [`PgListings`] implements `alpha_listings::{PostRepo, PostPhotos, Rates, AttachmentRepo}`.
 
+mod attachments;
 mod binds;
 mod feed;
 mod includes;
