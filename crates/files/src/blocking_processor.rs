@@ -17,10 +17,12 @@ pub struct BlockingImageProcessor {
 }
 
 impl BlockingImageProcessor {
-    /// Processes as many images at once as there are cores.
+    /// Processes one image at once per two cores: [`process`] keeps two threads busy, and a
+    /// decoded photo holds tens of MB, so more at once would only share the same cores while
+    /// holding more memory.
     pub fn new() -> Self {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        Self::with_parallelism(cores)
+        Self::with_parallelism(cores / 2)
     }
 
     /// `parallel` images at most are processed at once (at least one).

@@ -68,16 +68,39 @@ fn without_alpha(image: DynamicImage, gray: bool) -> DynamicImage {
 /// Errors: [`MediaError::Processing`].
 pub(crate) fn encode(image: &DynamicImage, format: OutputFormat) -> Result<Vec<u8>, MediaError> {
     let mut out = Vec::new();
-    let written = match format {
-        OutputFormat::Jpeg => {
-            image.write_with_encoder(JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY))
-        }
-        OutputFormat::Png => image.write_with_encoder(PngEncoder::new_with_quality(
-            &mut out,
-            CompressionType::Default,
-            PngFilter::Adaptive,
-        )),
-    };
-    written.map_err(|e| MediaError::Processing(Box::new(e)))?;
+    match format {
+        OutputFormat::Jpeg => encode_jpeg(image, &mut out)?,
+        OutputFormat::Png => image
+            .write_with_encoder(PngEncoder::new_with_quality(
+                &mut out,
+                CompressionType::Default,
+                PngFilter::Adaptive,
+            ))
+            .map_err(|e| MediaError::Processing(Box::new(e)))?,
+    }
     Ok(out)
+}
+
+/// `jpeg-encoder` (AVX2 when the CPU has it) rather than `image`'s encoder: a 12-megapixel
+/// photo encodes several times faster, which is most of an upload's time.
+fn encode_jpeg(image: &DynamicImage, out: &mut Vec<u8>) -> Result<(), MediaError> {
+    let (color, bytes) = match image {
+        DynamicImage::ImageLuma8(gray) => (jpeg_encoder::ColorType::Luma, gray.as_raw()),
+        DynamicImage::ImageRgb8(rgb) => (jpeg_encoder::ColorType::Rgb, rgb.as_raw()),
+        // `prepare` leaves only these two for JPEG; anything else goes through the generic
+        // encoder rather than being refused.
+        other => {
+            return other
+                .write_with_encoder(JpegEncoder::new_with_quality(out, JPEG_QUALITY))
+                .map_err(|e| MediaError::Processing(Box::new(e)));
+        }
+    };
+    let side = |n: u32| {
+        u16::try_from(n)
+            .map_err(|_| MediaError::Processing("the image is too wide for JPEG".into()))
+    };
+    let (width, height) = (side(image.width())?, side(image.height())?);
+    jpeg_encoder::Encoder::new(out, JPEG_QUALITY)
+        .encode(bytes, width, height, color)
+        .map_err(|e| MediaError::Processing(Box::new(e)))
 }

@@ -40,7 +40,7 @@ pub mod fakes;
 
 pub use errors::{MediaError, StorageError};
 pub use kind::ImageKind;
-pub use limits::{MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS};
+pub use limits::{MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_ORIGINAL_SIDE};
 pub use photo_change::PhotoChange;
 pub use ports::{ImageProcessor, MediaStore};
 pub use process::{ProcessedImage, process};

@@ -8,3 +8,8 @@ pub const MAX_IMAGE_BYTES: usize = 5 * 1024 * 1024;
 /// needs gigabytes once decoded; 40 megapixels is above any phone camera's usual output and
 /// bounds one decode to about 160 MB of RGBA.
 pub const MAX_IMAGE_PIXELS: u64 = 40_000_000;
+
+/// The stored original's longest side. The app shows the 1024 px `large` copy at most; a phone's
+/// 12-megapixel photo re-encoded whole would be several MB that nobody downloads, and encoding
+/// it is most of an upload's time. Smaller images keep their size.
+pub const MAX_ORIGINAL_SIDE: u32 = 2560;

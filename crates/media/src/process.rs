@@ -9,12 +9,12 @@ use image::{DynamicImage, GenericImageView};
 use crate::decode::decode;
 use crate::encode::{OutputFormat, encode, prepare};
 use crate::errors::MediaError;
-use crate::limits::MAX_IMAGE_BYTES;
+use crate::limits::{MAX_IMAGE_BYTES, MAX_ORIGINAL_SIDE};
 use crate::resize::resize;
-use crate::variant::Variant;
+use crate::variant::{Variant, fit};
 
 /// An upload turned upright, stripped of metadata and re-encoded, with its variants. `original`
-/// is the full-size re-encoded image: the raw upload is never stored.
+/// is the re-encoded image, at most `MAX_ORIGINAL_SIDE` on its long side: the raw upload is never stored.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ProcessedImage {
     /// `"jpg"` or `"png"`, for every file of the image.
@@ -23,7 +23,8 @@ pub struct ProcessedImage {
     pub small: Vec<u8>,
     pub medium: Vec<u8>,
     pub large: Vec<u8>,
-    /// Of the original, after the EXIF orientation was applied.
+    /// Of the stored original: upright (the EXIF orientation applied), and at most
+    /// [`MAX_ORIGINAL_SIDE`] on its long side.
     pub width: u32,
     pub height: u32,
 }
@@ -67,18 +68,25 @@ pub fn process(bytes: &[u8]) -> Result<ProcessedImage, MediaError> {
     }
     let (image, format) = prepare(decode(bytes)?);
     let (width, height) = image.dimensions();
-    let original = encode(&image, format)?;
+    let stored = fit(width, height, MAX_ORIGINAL_SIDE);
 
-    // Largest first, each shrunk from the one before: far less work than shrinking the
-    // original three times, and halving a Lanczos-filtered image loses nothing visible.
-    let mut resizer = Resizer::new();
-    let mut current = Encoded {
-        bytes: original.clone(),
-        image,
-    };
-    let large = current.shrink(&mut resizer, Variant::Large, format, (width, height))?;
-    let medium = current.shrink(&mut resizer, Variant::Medium, format, (width, height))?;
-    let small = current.shrink(&mut resizer, Variant::Small, format, (width, height))?;
+    // The original's encode is most of the work; it runs on a second thread while this one
+    // makes the variants, so one upload uses two cores.
+    let (original, variants) = std::thread::scope(|scope| {
+        let original = scope.spawn(|| {
+            if stored == (width, height) {
+                encode(&image, format)
+            } else {
+                encode(&resize(&mut Resizer::new(), &image, stored)?, format)
+            }
+        });
+        let variants = variants(&image, format, (width, height));
+        (original.join(), variants)
+    });
+    let original =
+        original.map_err(|_| MediaError::Processing("the JPEG/PNG encoder panicked".into()))??;
+    let (width, height) = stored;
+    let [large, medium, small] = variants?.map(|v| v.unwrap_or_else(|| original.clone()));
 
     Ok(ProcessedImage {
         extension: format.extension(),
@@ -91,28 +99,34 @@ pub fn process(bytes: &[u8]) -> Result<ProcessedImage, MediaError> {
     })
 }
 
-/// The last image made, with its encoding: a variant the original's size is the same file.
-struct Encoded {
-    image: DynamicImage,
-    bytes: Vec<u8>,
-}
-
-impl Encoded {
-    fn shrink(
-        &mut self,
-        resizer: &mut Resizer,
-        variant: Variant,
-        format: OutputFormat,
-        (width, height): (u32, u32),
-    ) -> Result<Vec<u8>, MediaError> {
+/// The `large`, `medium` and `small` files; `None` for a variant the original's size (a small
+/// upload is never enlarged), which is the original's file.
+///
+/// Largest first, each shrunk from the one before: far less work than shrinking the original
+/// three times, and halving a Lanczos-filtered image loses nothing visible.
+fn variants(
+    image: &DynamicImage,
+    format: OutputFormat,
+    (width, height): (u32, u32),
+) -> Result<[Option<Vec<u8>>; 3], MediaError> {
+    let mut resizer = Resizer::new();
+    let mut current: Option<DynamicImage> = None;
+    let mut previous: Option<Vec<u8>> = None;
+    let mut out: [Option<Vec<u8>>; 3] = [None, None, None];
+    for (slot, variant) in out
+        .iter_mut()
+        .zip([Variant::Large, Variant::Medium, Variant::Small])
+    {
         let size = variant.size_for(width, height);
-        if self.image.dimensions() != size {
-            let image = resize(resizer, &self.image, size)?;
-            self.bytes = encode(&image, format)?;
-            self.image = image;
+        let source = current.as_ref().unwrap_or(image);
+        if source.dimensions() != size {
+            let shrunk = resize(&mut resizer, source, size)?;
+            previous = Some(encode(&shrunk, format)?);
+            current = Some(shrunk);
         }
-        Ok(self.bytes.clone())
+        slot.clone_from(&previous);
     }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -35,19 +35,23 @@ impl Variant {
     /// an upscaled copy is only a bigger file with no more detail. The short side keeps the
     /// aspect ratio, rounded, and is at least one pixel.
     pub fn size_for(self, width: u32, height: u32) -> (u32, u32) {
-        let long = width.max(height);
-        let target = self.target_long_side();
-        if long <= target {
-            return (width, height);
-        }
-        let scale = |side: u32| {
-            let scaled =
-                (u64::from(side) * u64::from(target) + u64::from(long) / 2) / u64::from(long);
-            // Never more than `side`, since target < long.
-            u32::try_from(scaled).unwrap_or(side).max(1)
-        };
-        (scale(width), scale(height))
+        fit(width, height, self.target_long_side())
     }
+}
+
+/// `width` × `height` scaled so that the long side is `target`, or unchanged when it is already
+/// no longer; the short side keeps the aspect ratio, rounded, and is at least one pixel.
+pub(crate) fn fit(width: u32, height: u32, target: u32) -> (u32, u32) {
+    let long = width.max(height);
+    if long <= target {
+        return (width, height);
+    }
+    let scale = |side: u32| {
+        let scaled = (u64::from(side) * u64::from(target) + u64::from(long) / 2) / u64::from(long);
+        // Never more than `side`, since target < long.
+        u32::try_from(scaled).unwrap_or(side).max(1)
+    };
+    (scale(width), scale(height))
 }
 
 #[cfg(test)]

@@ -209,3 +209,12 @@ fn cut_off_uploads_are_not_images() {
         );
     }
 }
+
+#[test]
+fn a_huge_original_is_stored_at_the_original_cap_and_its_variants_from_the_full_image() {
+    let out = process(&jpeg(3000, 4000)).unwrap();
+    assert_eq!((out.width, out.height), (1920, 2560));
+    assert_eq!(load(&out.original).dimensions(), (1920, 2560));
+    assert_eq!(load(&out.large).dimensions(), (768, 1024));
+    assert_eq!(load(&out.small).dimensions(), (192, 256));
+}
