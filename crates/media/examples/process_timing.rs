@@ -2,6 +2,7 @@
 //!
 //! Usage: `cargo run --release -p alpha-media --example process_timing -- FILE [RUNS]`
 
+use std::io::Write;
 use std::time::Instant;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -12,14 +13,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for _ in 0..runs {
         let start = Instant::now();
         let out = alpha_media::process(&bytes)?;
-        println!(
+        writeln!(
+            std::io::stdout(),
             "{:>4} ms  {}x{}  original {} KiB, large {} KiB",
             start.elapsed().as_millis(),
             out.width,
             out.height,
             out.original.len() / 1024,
             out.large.len() / 1024
-        );
+        )?;
     }
     Ok(())
 }
