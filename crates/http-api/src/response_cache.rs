@@ -6,7 +6,7 @@
 //! policy's `entry_max_age`, since another server instance's writes do not move this
 //! instance's version (and the catalog's `post=true` listings change without a catalog write).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::hash::{Hash, Hasher};
 use std::sync::{Mutex, PoisonError};
@@ -64,6 +64,31 @@ struct Rendered {
 struct Entries {
     by_uri: HashMap<String, Rendered>,
     bytes: usize,
+    /// Keys whose expired answer one request is reloading.
+    refreshing: HashSet<String>,
+}
+
+enum Lookup {
+    Fresh(Rendered),
+    Expired(Rendered),
+    Miss,
+}
+
+/// A reload in progress; dropped when the request ends, however it ends.
+struct Claim<'a> {
+    cache: &'a ResponseCache,
+    key: String,
+}
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        let mut entries = self
+            .cache
+            .entries
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        entries.refreshing.remove(&self.key);
+    }
 }
 
 /// Rendered answers, keyed by path and query.
@@ -103,9 +128,16 @@ impl ResponseCache {
         let key = req.uri().to_string();
         // Read before loading: an edit that lands during the load leaves the entry stale.
         let version = self.version.current();
-        if let Some(hit) = self.lookup(&key, version) {
-            return Ok(self.reply(req, &hit));
-        }
+        let _refreshing = match self.lookup(&key, version) {
+            Lookup::Fresh(hit) => return Ok(self.reply(req, &hit)),
+            Lookup::Expired(hit) => match self.claim(&key) {
+                Some(claim) => Some(claim),
+                // Another request is loading it: a busy key costs one query per expiry rather
+                // than one per request waiting at that moment.
+                None => return Ok(self.reply(req, &hit)),
+            },
+            Lookup::Miss => None,
+        };
         let value = load().await?;
         let rendered = render(&value, version)?;
         let size = key.len() + rendered.body.len();
@@ -113,7 +145,8 @@ impl ResponseCache {
         if entries.by_uri.len() >= self.policy.max_entries
             || entries.bytes + size > self.policy.max_bytes
         {
-            *entries = Entries::default();
+            entries.by_uri.clear();
+            entries.bytes = 0;
         }
         if let Some(old) = entries.by_uri.insert(key, rendered.clone()) {
             entries.bytes = entries.bytes.saturating_sub(old.body.len());
@@ -123,13 +156,31 @@ impl ResponseCache {
         Ok(self.reply(req, &rendered))
     }
 
-    fn lookup(&self, key: &str, version: u64) -> Option<Rendered> {
+    /// An answer of another version is never used: this instance's writes show at once. One
+    /// of this version past its age may still be sent while another request reloads it, for
+    /// at most one more `entry_max_age`.
+    fn lookup(&self, key: &str, version: u64) -> Lookup {
         let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        entries
-            .by_uri
-            .get(key)
-            .filter(|e| e.version == version && e.at.elapsed() < self.policy.entry_max_age)
-            .cloned()
+        let Some(entry) = entries.by_uri.get(key).filter(|e| e.version == version) else {
+            return Lookup::Miss;
+        };
+        let age = entry.at.elapsed();
+        if age < self.policy.entry_max_age {
+            Lookup::Fresh(entry.clone())
+        } else if age < self.policy.entry_max_age * 2 {
+            Lookup::Expired(entry.clone())
+        } else {
+            Lookup::Miss
+        }
+    }
+
+    /// Marks `key` as being reloaded; `None` when another request already is.
+    fn claim(&self, key: &str) -> Option<Claim<'_>> {
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        entries.refreshing.insert(key.to_owned()).then(|| Claim {
+            cache: self,
+            key: key.to_owned(),
+        })
     }
 
     fn reply(&self, req: &HttpRequest, rendered: &Rendered) -> HttpResponse {

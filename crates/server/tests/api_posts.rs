@@ -270,3 +270,58 @@ async fn the_feed_filters_and_sorts_as_the_app_asks() {
     assert_eq!(status, StatusCode::OK, "{feed}");
     assert_eq!(feed["count"], 2);
 }
+
+#[actix_web::test]
+async fn feed_and_post_pages_revalidate_with_etags_and_change_with_a_write() {
+    let t = seeded().await;
+    let app = t.http().await;
+    let (owner, _) = t.login(&app, "99361999991").await;
+    let create = |body: Value| authed(Method::POST, "/api/v1/posts", &owner, Some(body));
+    let body = json!({"brandsId": v5("brand:toyota"), "price": 15000, "currency": "TMT"});
+    let (status, created, _) = call(&app, create(body.clone())).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let uuid = created["uuid"].as_str().unwrap().to_owned();
+
+    for uri in [
+        "/api/v1/posts?brand=true".to_owned(),
+        format!("/api/v1/posts/{uuid}"),
+    ] {
+        let (status, _, headers) = call(&app, get(&uri)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers.get("cache-control").unwrap(), "no-cache");
+        let etag = headers.get("etag").unwrap().to_str().unwrap().to_owned();
+        let again = test::TestRequest::get()
+            .uri(&uri)
+            .peer_addr(api::CLIENT.parse().unwrap())
+            .insert_header(("If-None-Match", etag.clone()))
+            .to_request();
+        let resp = test::call_service(&app, again).await;
+        assert_eq!(resp.status(), StatusCode::NOT_MODIFIED, "{uri}");
+
+        // A write through this instance shows at once, with a new ETag.
+        let (status, _, _) = call(
+            &app,
+            authed(
+                Method::PUT,
+                &format!("/api/v1/posts/{uuid}"),
+                &owner,
+                Some(json!({"color": format!("c{}", etag.len() + uri.len())})),
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, body, headers) = call(&app, get(&uri)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_ne!(
+            headers.get("etag").unwrap().to_str().unwrap(),
+            etag,
+            "{uri}"
+        );
+    }
+    let (_, feed, _) = call(&app, get("/api/v1/posts")).await;
+    assert_eq!(feed["count"], 1);
+    let (status, _, _) = call(&app, create(body)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, feed, _) = call(&app, get("/api/v1/posts")).await;
+    assert_eq!(feed["count"], 2, "the new post is counted at once: {feed}");
+}

@@ -31,7 +31,7 @@ pub struct PostQuery {
 }
 
 /// One post, whatever its moderation status, always with `video`, `file`, `comments` and
-/// `category`. Rendered once and reused until a post changes (up to 5 s for changes made
+/// `category`. Rendered once and reused until a post changes (up to 5 s, 10 s at worst, for changes made
 /// through another server instance), with an `ETag` and `Cache-Control: no-cache`.
 #[utoipa::path(
     tag = "posts",

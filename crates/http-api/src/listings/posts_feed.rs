@@ -144,7 +144,7 @@ enum Reply {
 }
 
 /// The feed (public): a page of posts with the asked related rows, or their count alone. An
-/// answer is rendered once and reused until a post changes (up to 5 s for changes made through
+/// answer is rendered once and reused until a post changes (up to 5 s, 10 s at worst, for changes made through
 /// another server instance); it carries an `ETag`, and `Cache-Control: no-cache` so clients
 /// revalidate.
 #[utoipa::path(
