@@ -58,6 +58,9 @@ struct Rendered {
     at: Instant,
     body: Bytes,
     etag: String,
+    /// In `[0, 1)`, from the body's hash: how much earlier than the full age this answer
+    /// expires.
+    jitter: f64,
 }
 
 #[derive(Default)]
@@ -165,7 +168,11 @@ impl ResponseCache {
             return Lookup::Miss;
         };
         let age = entry.at.elapsed();
-        if age < self.policy.entry_max_age {
+        // Each answer lives between 3/4 of the age and the whole of it, after its ETag: pages
+        // rendered together (a warm-up, a write) then expire apart, not in one burst of reloads.
+        let spread = self.policy.entry_max_age / 4;
+        let max_age = self.policy.entry_max_age - spread.mul_f64(entry.jitter);
+        if age < max_age {
             Lookup::Fresh(entry.clone())
         } else if age < self.policy.entry_max_age * 2 {
             Lookup::Expired(entry.clone())
@@ -206,10 +213,12 @@ fn render<T: Serialize>(value: &T, version: u64) -> Result<Rendered, ApiError> {
     let bytes = serde_json::to_vec(value).map_err(|e| ApiError::internal(&e))?;
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     bytes.hash(&mut hasher);
+    let hash = hasher.finish();
     Ok(Rendered {
         version,
         at: Instant::now(),
-        etag: format!("\"{:016x}-{:x}\"", hasher.finish(), bytes.len()),
+        jitter: (hash % 1024) as f64 / 1024.0,
+        etag: format!("\"{hash:016x}-{:x}\"", bytes.len()),
         body: Bytes::from(bytes),
     })
 }
