@@ -5,62 +5,21 @@
 
 mod api;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::test;
-use alpha_store::seed::{CatalogSource, run as seed};
-use alpha_testkit::{TestDb, catalogue_fixture};
-use api::upload::{Part, request as upload, text, typed_file as file};
-use api::{TestApp, authed, call, get, settings, test_mode, v5};
+use api::upload::{
+    Part, app_with as app, files as files_under, request as upload, text, typed_file as file,
+    uploads,
+};
+use api::{authed, call, get, v5};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
 const OWNER: &str = "99361999991";
 const STRANGER: &str = "99361999992";
 const ADMIN: &str = "99361999999";
-
-/// The application over the fixture catalogue with its upload folder in a temporary directory,
-/// and `extra` settings.
-async fn app(extra: &[(&'static str, &'static str)]) -> (TestApp, TempDir) {
-    let base = tempfile::tempdir().unwrap();
-    let uploads = base.path().join("uploads");
-    let uploads_dir: &'static str = Box::leak(uploads.display().to_string().into_boxed_str());
-    let mut overrides = test_mode();
-    overrides.push(("ALPHA__UPLOADS__DIR", uploads_dir));
-    overrides.extend_from_slice(extra);
-    let t = TestApp::on(TestDb::new().await, settings(&overrides)).await;
-    let mut conn = t.db().conn().await;
-    seed(&mut conn, &CatalogSource::File(catalogue_fixture()))
-        .await
-        .unwrap();
-    (t, base)
-}
-
-fn uploads(base: &TempDir) -> PathBuf {
-    base.path().join("uploads")
-}
-
-/// Every file under `dir` (hidden temporary ones included), relative, sorted.
-fn files_under(dir: &Path) -> Vec<String> {
-    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(root, &path, out);
-            } else {
-                out.push(path.strip_prefix(root).unwrap().display().to_string());
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(dir, dir, &mut out);
-    out.sort();
-    out
-}
 
 /// An MP4 start (an `ftyp` box with the `mp42` brand) padded to `len` bytes.
 fn mp4(len: usize) -> Vec<u8> {
