@@ -637,3 +637,21 @@ async fn deleting_a_post_removes_its_video_and_document_from_disk() {
     let (_, videos, _) = call(&app, get("/api/v1/video")).await;
     assert_eq!(videos, json!([]));
 }
+
+#[actix_web::test]
+async fn the_upload_paths_are_not_taken_for_ids() {
+    let (t, _base) = app(&[]).await;
+    let app = t.http().await;
+    let admin = t.admin(&app, ADMIN).await;
+    for uri in ["/api/v1/video/upload", "/api/v1/file/upload"] {
+        for method in [Method::PUT, Method::PATCH, Method::DELETE, Method::GET] {
+            let (status, err, _) = call(&app, authed(method.clone(), uri, &admin, None)).await;
+            assert_eq!(
+                status,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {uri}: {err}"
+            );
+            assert_eq!(err["code"], "METHOD_NOT_ALLOWED", "{err}");
+        }
+    }
+}

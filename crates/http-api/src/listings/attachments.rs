@@ -82,18 +82,20 @@ fn post_of(form: &StreamedForm, fields: &[&str]) -> Result<PostId, ApiError> {
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Rows to skip (default 0).
-    pub offset: Option<u64>,
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 4294967295.0)]
+    pub offset: Option<u32>,
     /// Rows to send: default 100, at most 1000 (more is read as 1000).
-    pub limit: Option<u64>,
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 4294967295.0)]
+    pub limit: Option<u32>,
 }
 
 impl PageQuery {
     pub(crate) fn page(&self) -> Page {
         Page {
-            offset: self.offset.unwrap_or(0),
+            offset: self.offset.map_or(0, u64::from),
             limit: self
                 .limit
-                .unwrap_or(Page::DEFAULT_LIMIT)
+                .map_or(Page::DEFAULT_LIMIT, u64::from)
                 .min(Page::MAX_LIMIT),
         }
     }
@@ -105,6 +107,7 @@ pub struct MoveBody {
     /// Moves the row to this post (which must be the caller's too); the post's own video (or
     /// file) is replaced. Absent: nothing changes.
     #[serde(rename = "postId")]
+    #[schema(value_type = Option<String>, format = Uuid, pattern = r"^([0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}|urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$")]
     pub post_id: Option<Uuid>,
 }
 

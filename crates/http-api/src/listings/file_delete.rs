@@ -21,7 +21,7 @@ use crate::state::AppState;
         (status = 404, description = "`FILE_NOT_FOUND`", body = ErrorBody),
     )
 )]
-#[delete("/file/{uuid}")]
+#[delete("/file/{uuid}", guard = "super::not_an_upload_path")]
 pub(crate) async fn delete(
     state: web::Data<AppState>,
     user: CurrentUser,

@@ -16,7 +16,7 @@ use crate::state::AppState;
         (status = 404, description = "`FILE_NOT_FOUND`", body = ErrorBody),
     )
 )]
-#[get("/file/{uuid}")]
+#[get("/file/{uuid}", guard = "super::not_an_upload_path")]
 pub(crate) async fn get(
     state: web::Data<AppState>,
     uuid: web::Path<Uuid>,

@@ -79,6 +79,12 @@ pub(crate) fn not_a_fixed_post_path(ctx: &GuardContext<'_>) -> bool {
     !FIXED.contains(&last)
 }
 
+/// `/video/{id}` and `/file/{uuid}` must not answer for `/video/upload` and `/file/upload`: a
+/// method those paths do not have gets 405, not a malformed-id 400.
+pub(crate) fn not_an_upload_path(ctx: &GuardContext<'_>) -> bool {
+    !ctx.head().uri.path().ends_with("/upload")
+}
+
 fn actor(user: &CurrentUser) -> Actor {
     Actor {
         user: user.0.id,

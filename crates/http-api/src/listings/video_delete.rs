@@ -20,7 +20,7 @@ use crate::state::AppState;
         (status = 404, description = "`VIDEO_NOT_FOUND`", body = ErrorBody),
     )
 )]
-#[delete("/video/{id}")]
+#[delete("/video/{id}", guard = "super::not_an_upload_path")]
 pub(crate) async fn delete(
     state: web::Data<AppState>,
     user: CurrentUser,

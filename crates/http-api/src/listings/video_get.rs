@@ -15,7 +15,7 @@ use crate::state::AppState;
         (status = 404, description = "`VIDEO_NOT_FOUND`", body = ErrorBody),
     )
 )]
-#[get("/video/{id}")]
+#[get("/video/{id}", guard = "super::not_an_upload_path")]
 pub(crate) async fn get(
     state: web::Data<AppState>,
     id: web::Path<i64>,

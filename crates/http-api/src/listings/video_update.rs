@@ -24,7 +24,7 @@ use crate::state::AppState;
         (status = 404, description = "`VIDEO_NOT_FOUND`, or `POST_NOT_FOUND` for the target", body = ErrorBody),
     )
 )]
-#[put("/video/{id}")]
+#[put("/video/{id}", guard = "super::not_an_upload_path")]
 pub(crate) async fn update(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -48,7 +48,7 @@ pub(crate) async fn update(
         (status = 404, description = "`VIDEO_NOT_FOUND`, or `POST_NOT_FOUND` for the target", body = ErrorBody),
     )
 )]
-#[patch("/video/{id}")]
+#[patch("/video/{id}", guard = "super::not_an_upload_path")]
 pub(crate) async fn patch(
     state: web::Data<AppState>,
     user: CurrentUser,
