@@ -87,7 +87,11 @@ pub(crate) async fn read_uploads(
                     format!("Unexpected file field `{name}`: send the image as `{file_field}`"),
                 ));
             }
-            let bytes = read_field(&mut field, MAX_IMAGE_BYTES, max_body, &mut read).await?;
+            // Sized from the declared body at once: growing by doubling would copy the file
+            // and hold up to twice its size per upload.
+            let reserve = declared_length(req).unwrap_or(0).min(MAX_IMAGE_BYTES);
+            let bytes =
+                read_field(&mut field, MAX_IMAGE_BYTES, max_body, reserve, &mut read).await?;
             // Browsers send an empty part for a file input left empty.
             if bytes.is_empty() {
                 continue;
@@ -104,7 +108,7 @@ pub(crate) async fn read_uploads(
             }
             files.push(bytes);
         } else {
-            let bytes = read_field(&mut field, MAX_TEXT_BYTES, max_body, &mut read).await?;
+            let bytes = read_field(&mut field, MAX_TEXT_BYTES, max_body, 0, &mut read).await?;
             if name == "uuid" {
                 uuid = Some(String::from_utf8_lossy(&bytes).trim().to_owned());
             }
@@ -122,14 +126,16 @@ pub(crate) fn owner_uuid(field: Option<&str>) -> Result<Uuid, ApiError> {
     Uuid::parse_str(text).map_err(|_| ApiError::bad_request(INVALID_FIELD, "uuid must be a UUID"))
 }
 
-/// The field's bytes, refusing more than `limit`, or than `max_body` over all fields.
+/// The field's bytes, refusing more than `limit`, or than `max_body` over all fields; room for
+/// `reserve` bytes is taken up front.
 async fn read_field(
     field: &mut Field,
     limit: usize,
     max_body: usize,
+    reserve: usize,
     read: &mut usize,
 ) -> Result<Vec<u8>, ApiError> {
-    let mut bytes = Vec::new();
+    let mut bytes = Vec::with_capacity(reserve);
     while let Some(chunk) = field.next().await {
         let chunk = chunk.map_err(|e| multipart_error(&e))?;
         *read += chunk.len();
