@@ -397,19 +397,19 @@ fn texts(field: &'static str, values: Vec<String>) -> Result<Vec<String>, Listin
     Ok(out)
 }
 
-/// Non-empty values, at most [`FeedQuery::MAX_ITEMS`].
+/// The non-empty values. The cap of [`FeedQuery::MAX_ITEMS`] counts the blank ones too, as the
+/// published schema's `maxItems` does.
 fn items(field: &'static str, values: Vec<String>) -> Result<Vec<String>, ListingError> {
-    let values: Vec<String> = values
-        .into_iter()
-        .filter_map(|v| present(Some(v)))
-        .collect();
     if values.len() > FeedQuery::MAX_ITEMS {
         return Err(ListingError::invalid(
             field,
             format!("at most {} values", FeedQuery::MAX_ITEMS),
         ));
     }
-    Ok(values)
+    Ok(values
+        .into_iter()
+        .filter_map(|v| present(Some(v)))
+        .collect())
 }
 
 fn text(field: &'static str, v: Option<String>) -> Result<Option<String>, ListingError> {
@@ -607,6 +607,8 @@ mod tests {
             parse(&ok.join("&")).unwrap().colors.len(),
             FeedQuery::MAX_ITEMS
         );
+        let blanks = vec!["color[]="; FeedQuery::MAX_ITEMS + 1].join("&");
+        assert_eq!(rejected_field(&blanks), "color");
     }
 
     #[test]
