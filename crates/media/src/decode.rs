@@ -9,16 +9,19 @@ use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Li
 use crate::errors::MediaError;
 use crate::jpeg_end::reaches_end_of_image;
 use crate::limits::MAX_IMAGE_PIXELS;
+use crate::scaled_jpeg::decode_scaled;
 
 /// No side may be longer, whatever the pixel count: set as a strict decoder limit, it lets a
 /// decoder refuse from the header alone, before it prepares anything for the pixels.
 const MAX_SIDE: u32 = 30_000;
 
 /// Decodes `bytes` into upright pixels: the EXIF orientation is applied here, because the
-/// re-encoded file carries no EXIF to tell a viewer to rotate it.
+/// re-encoded file carries no EXIF to tell a viewer to rotate it. A JPEG far larger than
+/// `max_side` comes out already reduced ([`decode_scaled`]); anything may still be longer than
+/// `max_side`.
 ///
 /// Errors: [`MediaError::NotAnImage`], [`MediaError::TooLarge`].
-pub(crate) fn decode(bytes: &[u8]) -> Result<DynamicImage, MediaError> {
+pub(crate) fn decode(bytes: &[u8], max_side: u32) -> Result<DynamicImage, MediaError> {
     // A reader made from bytes has no format from a file name: the guess is from magic bytes.
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
@@ -27,7 +30,12 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<DynamicImage, MediaError> {
         Some(ImageFormat::Jpeg) if !reaches_end_of_image(bytes) => {
             return Err(MediaError::NotAnImage);
         }
-        Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP) => {}
+        Some(ImageFormat::Jpeg) => {
+            if let Some(image) = decode_scaled(bytes, max_side)? {
+                return Ok(image);
+            }
+        }
+        Some(ImageFormat::Png | ImageFormat::WebP) => {}
         _ => return Err(MediaError::NotAnImage),
     }
     reader.limits(decode_limits());

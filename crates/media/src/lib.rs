@@ -25,6 +25,7 @@ mod photo_change;
 mod ports;
 mod process;
 mod resize;
+mod scaled_jpeg;
 mod service;
 mod sniff;
 mod stored_image;

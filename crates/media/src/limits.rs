@@ -11,5 +11,6 @@ pub const MAX_IMAGE_PIXELS: u64 = 40_000_000;
 
 /// The stored original's longest side. The app shows the 1024 px `large` copy at most; a phone's
 /// 12-megapixel photo re-encoded whole would be several MB that nobody downloads, and encoding
-/// it is most of an upload's time. Smaller images keep their size.
+/// it is most of an upload's time. Smaller images keep their size; a JPEG well above it may be
+/// stored a little below it (see `scaled_jpeg`).
 pub const MAX_ORIGINAL_SIDE: u32 = 2560;

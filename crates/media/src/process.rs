@@ -66,12 +66,11 @@ pub fn process(bytes: &[u8]) -> Result<ProcessedImage, MediaError> {
             max_bytes: MAX_IMAGE_BYTES,
         });
     }
-    let (image, format) = prepare(decode(bytes)?);
+    let (image, format) = prepare(decode(bytes, MAX_ORIGINAL_SIDE)?);
     let (width, height) = image.dimensions();
     let stored = fit(width, height, MAX_ORIGINAL_SIDE);
-    // Shrunk first, so the full decode (36 MB for a 12-megapixel photo) is freed before the
-    // encodes; the variants are made from the shrunk image, which is still more than twice
-    // the largest of them.
+    // Shrunk first (when the decoder has not already), so a full decode is freed before the
+    // encodes; the variants are made from the shrunk image.
     let image = if stored == (width, height) {
         image
     } else {

@@ -212,9 +212,32 @@ fn cut_off_uploads_are_not_images() {
 
 #[test]
 fn a_huge_original_is_stored_at_the_original_cap_and_its_variants_from_the_full_image() {
-    let out = process(&jpeg(3000, 4000)).unwrap();
+    let out = process(&opaque_png(3000, 4000)).unwrap();
     assert_eq!((out.width, out.height), (1920, 2560));
     assert_eq!(load(&out.original).dimensions(), (1920, 2560));
     assert_eq!(load(&out.large).dimensions(), (768, 1024));
     assert_eq!(load(&out.small).dimensions(), (192, 256));
+}
+
+#[test]
+fn a_jpeg_twice_the_cap_is_decoded_at_half_size_and_kept_there() {
+    let out = process(&jpeg(3000, 4000)).unwrap();
+    assert_eq!((out.width, out.height), (1500, 2000));
+    assert_eq!(load(&out.original).dimensions(), (1500, 2000));
+    assert_eq!(load(&out.large).dimensions(), (768, 1024));
+    assert_eq!(load(&out.small).dimensions(), (192, 256));
+}
+
+#[test]
+fn a_jpeg_just_above_the_cap_is_decoded_whole_and_shrunk_to_it() {
+    let out = process(&jpeg(2000, 3000)).unwrap();
+    assert_eq!((out.width, out.height), (1707, 2560));
+    assert_eq!(load(&out.original).dimensions(), (1707, 2560));
+}
+
+#[test]
+fn a_half_size_decode_still_turns_the_photo_upright() {
+    let out = process(&jpeg_with_orientation(4000, 3000, 6)).unwrap();
+    assert_eq!((out.width, out.height), (1500, 2000));
+    assert!(!has_exif(&out.original));
 }
