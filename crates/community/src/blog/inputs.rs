@@ -69,24 +69,21 @@ pub struct NewVlog {
 }
 
 impl NewVlog {
-    /// The app sends `{description}` alone (§3.3.3): without a title, the description's first
-    /// words make one.
+    /// The app sends `{description}` alone (§3.3.3), so the description is what an entry must
+    /// have; without a title, its first words make one.
     ///
-    /// Errors: `Invalid` naming the field; `Invalid { field: "title" }` when there is neither a
-    /// title nor a description with a word in it.
+    /// Errors: `Invalid` naming the field; `Invalid { field: "description" }` when it is
+    /// missing or blank.
     pub fn new(fields: VlogFields) -> Result<Self, BlogError> {
         let fields = fields.validated()?;
-        let title = match (&fields.title, &fields.description) {
-            (Some(title), _) if !title.trim().is_empty() => title.clone(),
-            (_, Some(description)) => derive_title(description).ok_or_else(|| {
-                BlogError::invalid("title", "is required when the description has no words")
-            })?,
-            _ => {
-                return Err(BlogError::invalid(
-                    "title",
-                    "is required without a description",
-                ));
-            }
+        let title = fields
+            .description
+            .as_deref()
+            .and_then(derive_title)
+            .ok_or_else(|| BlogError::invalid("description", "must not be blank"))?;
+        let title = match &fields.title {
+            Some(given) if !is_blank(given) => given.clone(),
+            _ => title,
         };
         Ok(Self { title, fields })
     }
@@ -100,8 +97,13 @@ impl NewVlog {
     }
 }
 
-/// The first words of `text`, whole words up to [`DERIVED_TITLE_CHARS`] characters (a first word
-/// longer than that is cut); `None` when it has no word.
+/// Blank as `str::trim` sees it (Unicode White_Space), which the OpenAPI pattern states.
+pub(crate) fn is_blank(text: &str) -> bool {
+    text.trim().is_empty()
+}
+
+/// The first words of `text`, whole words up to [`DERIVED_TITLE_CHARS`] characters (a first
+/// word longer than that is cut); `None` when it is blank.
 pub(crate) fn derive_title(text: &str) -> Option<String> {
     let mut title = String::new();
     for word in text.split_whitespace() {

@@ -108,14 +108,29 @@ fn a_title_is_derived_from_the_first_words_of_the_description() {
 }
 
 #[test]
-fn without_a_title_or_a_wordy_description_there_is_nothing_to_name_it() {
-    for fields in [VlogFields::default(), description("   ")] {
+fn an_entry_needs_a_description_with_a_word_in_it() {
+    for fields in [
+        VlogFields::default(),
+        description(" \t\n\u{a0}\u{3000}"),
+        title("Only a title"),
+    ] {
         let err = NewVlog::new(fields).unwrap_err();
         assert!(
-            matches!(err, BlogError::Invalid { field: "title", .. }),
+            matches!(
+                err,
+                BlogError::Invalid {
+                    field: "description",
+                    ..
+                }
+            ),
             "{err}"
         );
     }
+    // Any other character is a word, as the schema's pattern says.
+    assert_eq!(
+        NewVlog::new(description("\u{feff}")).unwrap().title(),
+        "\u{feff}"
+    );
 }
 
 #[test]
