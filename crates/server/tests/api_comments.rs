@@ -7,8 +7,10 @@ mod api;
 
 use actix_web::http::{Method, StatusCode};
 use actix_web::test;
-use api::community::{avatar, community_app, post, sql, user, uuids};
-use api::privacy::{Privacy, assert_error};
+use api::community::{
+    avatar, community_app, deletes, neither_edits_nor_deletes, post, sql, user, uuids,
+};
+use api::privacy::Privacy;
 use api::{authed, get};
 use serde_json::{Value, json};
 
@@ -72,7 +74,7 @@ async fn comments_show_their_author_and_only_the_author_or_an_admin_changes_them
     let (_, rendered, _) = privacy.call(&app, get(&page), None).await;
     assert_eq!(
         uuids(&rendered["comments"]),
-        [first_id.clone()],
+        [first_id.as_str()],
         "{rendered}"
     );
 
@@ -103,7 +105,7 @@ async fn comments_show_their_author_and_only_the_author_or_an_admin_changes_them
     let list_uri = format!("/api/v1/comments?postId={post_id}");
     let (status, list, _) = privacy.call(&app, get(&list_uri), None).await;
     assert_eq!(status, StatusCode::OK, "{list}");
-    assert_eq!(uuids(&list), [first_id.clone(), reply_id.clone()]);
+    assert_eq!(uuids(&list), [first_id.as_str(), reply_id.as_str()]);
     assert_eq!(list[0]["personalInfo"]["name"], "Aman");
     let (status, one, _) = privacy
         .call(&app, get(&format!("/api/v1/comments/{first_id}")), None)
@@ -113,19 +115,15 @@ async fn comments_show_their_author_and_only_the_author_or_an_admin_changes_them
 
     // Strangers may neither edit nor delete it.
     let first_uri = format!("/api/v1/comments/{first_id}");
-    for (method, body) in [
-        (Method::PATCH, Some(json!({"message": "hijacked"}))),
-        (Method::DELETE, None),
-    ] {
-        let (status, err, _) = privacy
-            .call(
-                &app,
-                authed(method, &first_uri, &stranger.token, body),
-                Some(STRANGER),
-            )
-            .await;
-        assert_error(status, &err, StatusCode::FORBIDDEN, "FORBIDDEN");
-    }
+    neither_edits_nor_deletes(
+        &app,
+        &privacy,
+        &first_uri,
+        (&stranger.token, Some(STRANGER)),
+        json!({"message": "hijacked"}),
+        (StatusCode::FORBIDDEN, "FORBIDDEN"),
+    )
+    .await;
 
     // The author edits the message; nothing else is written (no mass assignment).
     let (status, edited, _) = privacy
@@ -177,34 +175,30 @@ async fn comments_show_their_author_and_only_the_author_or_an_admin_changes_them
     assert_eq!(edited["userId"], author.uuid.as_str());
 
     // The author deletes it: the reply stays, with `replyTo` null; the post page follows.
-    let (status, done, _) = privacy
-        .call(
+    deletes(&app, &privacy, &first_uri, (&author.token, Some(AUTHOR))).await;
+    privacy
+        .refused(
             &app,
-            authed(Method::DELETE, &first_uri, &author.token, None),
-            Some(AUTHOR),
+            get(&first_uri),
+            None,
+            StatusCode::NOT_FOUND,
+            "COMMENT_NOT_FOUND",
         )
         .await;
-    assert_eq!(status, StatusCode::OK, "{done}");
-    assert_eq!(done, json!({"message": "Deleted successfully"}));
-    let (status, err, _) = privacy.call(&app, get(&first_uri), None).await;
-    assert_error(status, &err, StatusCode::NOT_FOUND, "COMMENT_NOT_FOUND");
     let (_, list, _) = privacy.call(&app, get(&list_uri), None).await;
-    assert_eq!(uuids(&list), [reply_id.clone()]);
+    assert_eq!(uuids(&list), [reply_id.as_str()]);
     assert!(list[0]["replyTo"].is_null(), "{list}");
     assert!(list[0]["parent"].is_null(), "{list}");
     let (_, rendered, _) = privacy.call(&app, get(&page), None).await;
     assert_eq!(
         uuids(&rendered["comments"]),
-        [reply_id.clone()],
+        [reply_id.as_str()],
         "{rendered}"
     );
 
     // An admin deletes anyone's.
     let reply_uri = format!("/api/v1/comments/{reply_id}");
-    let (status, _, _) = privacy
-        .call(&app, authed(Method::DELETE, &reply_uri, &admin, None), None)
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    deletes(&app, &privacy, &reply_uri, (&admin, None)).await;
     let (_, rendered, _) = privacy.call(&app, get(&page), None).await;
     assert_eq!(rendered["comments"], json!([]));
 }
@@ -241,14 +235,15 @@ async fn bad_input_gets_a_4xx_with_a_code_and_never_a_database_error() {
     assert_eq!(status, StatusCode::OK, "{ok}");
     let in_other_post = ok["uuid"].as_str().unwrap().to_owned();
     for message in [String::new(), "a".repeat(1001), "a\u{0}b".to_owned()] {
-        let (status, err, _) = privacy
-            .call(
+        privacy
+            .refused(
                 &app,
                 create(comment(&post_id, &message, None)),
                 Some(AUTHOR),
+                StatusCode::BAD_REQUEST,
+                "INVALID_FIELD",
             )
             .await;
-        assert_error(status, &err, StatusCode::BAD_REQUEST, "INVALID_FIELD");
     }
 
     // Missing fields, wrong JSON types, junk uuids, not an object.
@@ -261,25 +256,40 @@ async fn bad_input_gets_a_4xx_with_a_code_and_never_a_database_error() {
         json!({"postId": 7, "message": "hi"}),
         json!(["hi"]),
     ] {
-        let (status, err, _) = privacy.call(&app, create(body), Some(AUTHOR)).await;
-        assert_error(status, &err, StatusCode::BAD_REQUEST, "INVALID_BODY");
+        privacy
+            .refused(
+                &app,
+                create(body),
+                Some(AUTHOR),
+                StatusCode::BAD_REQUEST,
+                "INVALID_BODY",
+            )
+            .await;
     }
     let broken = api::with_bearer(Method::POST, "/api/v1/comments", &author.token)
         .insert_header(("content-type", "application/json"))
         .set_payload("{\"postId\": ")
         .to_request();
-    let (status, err, _) = privacy.call(&app, broken, Some(AUTHOR)).await;
-    assert_error(status, &err, StatusCode::BAD_REQUEST, "INVALID_JSON");
+    privacy
+        .refused(
+            &app,
+            broken,
+            Some(AUTHOR),
+            StatusCode::BAD_REQUEST,
+            "INVALID_JSON",
+        )
+        .await;
 
     // A post that does not exist; a parent that does not exist or is another post's.
-    let (status, err, _) = privacy
-        .call(
+    privacy
+        .refused(
             &app,
             create(comment(&uuid::Uuid::new_v4().to_string(), "hi", None)),
             Some(AUTHOR),
+            StatusCode::NOT_FOUND,
+            "POST_NOT_FOUND",
         )
         .await;
-    assert_error(status, &err, StatusCode::NOT_FOUND, "POST_NOT_FOUND");
     let (_, in_post, _) = privacy
         .call(
             &app,
@@ -290,14 +300,15 @@ async fn bad_input_gets_a_4xx_with_a_code_and_never_a_database_error() {
     let in_post = in_post["uuid"].as_str().unwrap().to_owned();
     let unknown = uuid::Uuid::new_v4().to_string();
     for parent in [&unknown, &in_post] {
-        let (status, err, _) = privacy
-            .call(
+        privacy
+            .refused(
                 &app,
                 create(comment(&post_id, "hi", Some(parent))),
                 Some(AUTHOR),
+                StatusCode::BAD_REQUEST,
+                "INVALID_REPLY_TO",
             )
             .await;
-        assert_error(status, &err, StatusCode::BAD_REQUEST, "INVALID_REPLY_TO");
     }
 
     // The list needs a post uuid.
@@ -306,8 +317,15 @@ async fn bad_input_gets_a_4xx_with_a_code_and_never_a_database_error() {
         "/api/v1/comments?postId=",
         "/api/v1/comments?postId=junk",
     ] {
-        let (status, err, _) = privacy.call(&app, get(uri), None).await;
-        assert_error(status, &err, StatusCode::BAD_REQUEST, "INVALID_QUERY");
+        privacy
+            .refused(
+                &app,
+                get(uri),
+                None,
+                StatusCode::BAD_REQUEST,
+                "INVALID_QUERY",
+            )
+            .await;
     }
     let (status, none, _) = privacy
         .call(
@@ -320,29 +338,34 @@ async fn bad_input_gets_a_4xx_with_a_code_and_never_a_database_error() {
     assert_eq!(none, json!([]));
 
     // Ids in the path.
-    let (status, err, _) = privacy.call(&app, get("/api/v1/comments/junk"), None).await;
-    assert_error(
-        status,
-        &err,
-        StatusCode::BAD_REQUEST,
-        "INVALID_PATH_PARAMETER",
-    );
+    privacy
+        .refused(
+            &app,
+            get("/api/v1/comments/junk"),
+            None,
+            StatusCode::BAD_REQUEST,
+            "INVALID_PATH_PARAMETER",
+        )
+        .await;
     let missing = format!("/api/v1/comments/{unknown}");
-    let (status, err, _) = privacy.call(&app, get(&missing), None).await;
-    assert_error(status, &err, StatusCode::NOT_FOUND, "COMMENT_NOT_FOUND");
-    for (method, body) in [
-        (Method::PATCH, Some(json!({"message": "x"}))),
-        (Method::DELETE, None),
-    ] {
-        let (status, err, _) = privacy
-            .call(
-                &app,
-                authed(method, &missing, &author.token, body),
-                Some(AUTHOR),
-            )
-            .await;
-        assert_error(status, &err, StatusCode::NOT_FOUND, "COMMENT_NOT_FOUND");
-    }
+    privacy
+        .refused(
+            &app,
+            get(&missing),
+            None,
+            StatusCode::NOT_FOUND,
+            "COMMENT_NOT_FOUND",
+        )
+        .await;
+    neither_edits_nor_deletes(
+        &app,
+        &privacy,
+        &missing,
+        (&author.token, Some(AUTHOR)),
+        json!({"message": "x"}),
+        (StatusCode::NOT_FOUND, "COMMENT_NOT_FOUND"),
+    )
+    .await;
 
     // An edit needs a valid message.
     let mine = format!("/api/v1/comments/{in_other_post}");
@@ -352,14 +375,15 @@ async fn bad_input_gets_a_4xx_with_a_code_and_never_a_database_error() {
         (json!({"message": ""}), "INVALID_FIELD"),
         (json!({"message": "a".repeat(1001)}), "INVALID_FIELD"),
     ] {
-        let (status, err, _) = privacy
-            .call(
+        privacy
+            .refused(
                 &app,
                 authed(Method::PATCH, &mine, &author.token, Some(body)),
                 Some(AUTHOR),
+                StatusCode::BAD_REQUEST,
+                code,
             )
             .await;
-        assert_error(status, &err, StatusCode::BAD_REQUEST, code);
     }
 }
 

@@ -2,11 +2,11 @@
 //! (`otp`, `auth`, `catalog`, `listings`, `comments`, `blog`, `chat`, `sms_dispatch`, `rate_limit`, `health`), each owning its tables.
 
 pub mod auth;
-mod authors;
 pub mod blog;
 pub mod catalog;
 pub mod chat;
 pub mod comments;
+mod community;
 mod enums;
 mod error;
 pub mod health;

@@ -427,19 +427,7 @@ fn images() -> (Arc<ImageService>, Arc<MemoryStore>) {
 }
 
 fn photo_view(photo: &NewBlogPhoto) -> BlogPhotoView {
-    BlogPhotoView {
-        uuid: photo.uuid,
-        path: photo.path.clone(),
-        original_path: photo.original_path.clone(),
-        banner_id: None,
-        category_id: None,
-        subscription_id: None,
-        brands_id: None,
-        models_id: None,
-        user_id: None,
-        created_at: String::new(),
-        updated_at: String::new(),
-    }
+    BlogPhotoView::of(photo, String::new(), String::new())
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::photos::NewBlogPhoto;
 use crate::author::{AuthorView, ImagePaths};
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -58,4 +59,23 @@ pub struct BlogPhotoView {
     pub user_id: Option<Uuid>,
     pub created_at: String,
     pub updated_at: String,
+}
+
+impl BlogPhotoView {
+    /// The row [`NewBlogPhoto`] makes, written at the given (`iso_millis`) times.
+    pub fn of(photo: &NewBlogPhoto, created_at: String, updated_at: String) -> Self {
+        Self {
+            uuid: photo.uuid,
+            path: photo.path.clone(),
+            original_path: photo.original_path.clone(),
+            banner_id: None,
+            category_id: None,
+            subscription_id: None,
+            brands_id: None,
+            models_id: None,
+            user_id: None,
+            created_at,
+            updated_at,
+        }
+    }
 }

@@ -3,7 +3,8 @@ use alpha_community::blog::VlogId;
 use uuid::Uuid;
 
 use crate::auth_user::CurrentUser;
-use crate::comments::{DELETED, Deleted, actor};
+use crate::catalog::replies::Done;
+use crate::comments::{DELETED, actor};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
@@ -13,7 +14,7 @@ use crate::state::AppState;
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The entry")),
     responses(
-        (status = 200, description = "Deleted", body = Deleted),
+        (status = 200, description = "Deleted", body = Done),
         (status = 400, description = "`INVALID_PATH_PARAMETER`", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "`FORBIDDEN`: neither the author nor an admin", body = ErrorBody),

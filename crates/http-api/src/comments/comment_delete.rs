@@ -2,8 +2,9 @@ use actix_web::{HttpResponse, delete, web};
 use alpha_community::comments::CommentId;
 use uuid::Uuid;
 
-use super::{DELETED, Deleted, actor};
+use super::{DELETED, actor};
 use crate::auth_user::CurrentUser;
+use crate::catalog::replies::Done;
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
@@ -14,7 +15,7 @@ use crate::state::AppState;
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The comment")),
     responses(
-        (status = 200, description = "Deleted", body = Deleted),
+        (status = 200, description = "Deleted", body = Done),
         (status = 400, description = "`INVALID_PATH_PARAMETER`", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "`FORBIDDEN`: neither the author nor an admin", body = ErrorBody),

@@ -11,6 +11,7 @@ use alpha_auth::Role;
 use alpha_community::Actor;
 
 use crate::auth_user::CurrentUser;
+use crate::catalog::replies::Done;
 
 /// The context's endpoints, mounted under `/api/v1` by `app.rs`.
 pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
@@ -29,12 +30,7 @@ pub(crate) fn actor(user: &CurrentUser) -> Actor {
     }
 }
 
-/// `{message}` confirming a delete, as the old API worded it.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct Deleted {
-    pub message: &'static str,
-}
-
-pub(crate) const DELETED: Deleted = Deleted {
+/// What a delete answers, worded as the old API worded it.
+pub(crate) const DELETED: Done = Done {
     message: "Deleted successfully",
 };

@@ -137,3 +137,45 @@ pub fn uuids(list: &Value) -> Vec<String> {
         .map(|item| item["uuid"].as_str().unwrap().to_owned())
         .collect()
 }
+
+/// Both a `PATCH` with `patch` and a `DELETE` of `uri` by `token` are refused with `code`.
+pub async fn neither_edits_nor_deletes<S, B>(
+    app: &S,
+    privacy: &Privacy,
+    uri: &str,
+    (token, caller): (&str, Option<&str>),
+    patch: Value,
+    (expected, code): (StatusCode, &str),
+) where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    for (method, body) in [(Method::PATCH, Some(patch)), (Method::DELETE, None)] {
+        privacy
+            .refused(
+                app,
+                authed(method, uri, token, body),
+                caller,
+                expected,
+                code,
+            )
+            .await;
+    }
+}
+
+/// A `DELETE` of `uri` by `token` succeeds with the old API's answer.
+pub async fn deletes<S, B>(
+    app: &S,
+    privacy: &Privacy,
+    uri: &str,
+    (token, caller): (&str, Option<&str>),
+) where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let (status, done, _) = privacy
+        .call(app, authed(Method::DELETE, uri, token, None), caller)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done, json!({"message": "Deleted successfully"}));
+}

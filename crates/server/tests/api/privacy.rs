@@ -56,6 +56,24 @@ impl Privacy {
         (status, body, headers)
     }
 
+    /// Calls as [`Privacy::call`] does and expects a 4xx (or other error) with `code`.
+    pub async fn refused<S, B>(
+        &self,
+        app: &S,
+        req: Request,
+        caller: Option<&str>,
+        expected: StatusCode,
+        code: &str,
+    ) -> Value
+    where
+        S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+        B: MessageBody,
+    {
+        let (status, body, _) = self.call(app, req, caller).await;
+        assert_error(status, &body, expected, code);
+        body
+    }
+
     /// Panics naming what leaked.
     pub fn check(&self, body: &Value, caller: Option<&str>) {
         let text = body.to_string();

@@ -14,8 +14,8 @@ use diesel::sql_types::{BigInt, Bool, Json, Nullable, Text, Timestamptz, Uuid as
 use diesel_async::RunQueryDsl;
 use uuid::Uuid;
 
-use crate::authors::{author, author_json};
 use crate::catalog::like_pattern;
+use crate::community::{author, author_json, touch_row};
 use crate::error::{connection, db_error};
 use crate::pool::PgPool;
 
@@ -211,13 +211,7 @@ impl VlogRepo for PgBlog {
     }
 
     async fn delete(&self, id: VlogId) -> Result<bool, RepoError> {
-        let mut conn = connection(&self.pool).await?;
-        let n = diesel::sql_query("DELETE FROM vlogs WHERE uuid = $1")
-            .bind::<SqlUuid, _>(id.0)
-            .execute(&mut conn)
-            .await
-            .map_err(db_error)?;
-        Ok(n > 0)
+        touch_row(&self.pool, "DELETE FROM vlogs WHERE uuid = $1", id.0).await
     }
 
     async fn find(&self, id: VlogId) -> Result<Option<VlogView>, RepoError> {

@@ -3,7 +3,6 @@
 //! unlinked photo rows (a post's, linked through `photo_posts`), so a delete here can never take
 //! another context's photo.
 
-use alpha_community::ImagePaths;
 use alpha_community::blog::{BlogPhotoView, BlogPhotos, NewBlogPhoto};
 use alpha_kernel::{RepoError, iso_millis};
 use chrono::{DateTime, Utc};
@@ -43,23 +42,11 @@ impl BlogPhotos for PgBlog {
         .get_result(&mut conn)
         .await
         .map_err(db_error)?;
-        Ok(BlogPhotoView {
-            uuid: photo.uuid,
-            path: ImagePaths {
-                small: photo.path.small.clone(),
-                medium: photo.path.medium.clone(),
-                large: photo.path.large.clone(),
-            },
-            original_path: photo.original_path.clone(),
-            banner_id: None,
-            category_id: None,
-            subscription_id: None,
-            brands_id: None,
-            models_id: None,
-            user_id: None,
-            created_at: iso_millis(row.created_at),
-            updated_at: iso_millis(row.updated_at),
-        })
+        Ok(BlogPhotoView::of(
+            photo,
+            iso_millis(row.created_at),
+            iso_millis(row.updated_at),
+        ))
     }
 
     async fn delete_photo(&self, photo: Uuid) -> Result<Option<Vec<String>>, RepoError> {

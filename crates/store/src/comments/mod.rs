@@ -13,7 +13,7 @@ use diesel::sql_types::{Bool, Json, Nullable, Text, Timestamptz, Uuid as SqlUuid
 use diesel_async::RunQueryDsl;
 use uuid::Uuid;
 
-use crate::authors::{author, author_json, public_sender};
+use crate::community::{author, author_json, public_sender, touch_row};
 use crate::error::{connection, db_error};
 use crate::pool::PgPool;
 
@@ -213,13 +213,7 @@ impl CommentRepo for PgComments {
     }
 
     async fn delete(&self, id: CommentId) -> Result<bool, RepoError> {
-        let mut conn = connection(&self.pool).await?;
-        let n = diesel::sql_query("DELETE FROM comments WHERE uuid = $1")
-            .bind::<SqlUuid, _>(id.0)
-            .execute(&mut conn)
-            .await
-            .map_err(db_error)?;
-        Ok(n > 0)
+        touch_row(&self.pool, "DELETE FROM comments WHERE uuid = $1", id.0).await
     }
 
     async fn find(&self, id: CommentId) -> Result<Option<CommentView>, RepoError> {

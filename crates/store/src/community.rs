@@ -1,11 +1,28 @@
-//! The author of a comment or blog entry as the community contexts show them: uuid, name and
-//! newest photo (the avatar, as `GET /auth/me` picks it), read from the auth context's `users`
-//! and `photo` rows in one correlated subquery. Only these columns are selected, so no e-mail,
-//! phone, token or password can reach an answer (S7).
+//! What the comments and blog adapters share. Above all the author of a comment or blog entry
+//! as they show them: uuid, name and newest photo (the avatar, as `GET /auth/me` picks it), read
+//! from the auth context's `users` and `photo` rows in one correlated subquery. Only these
+//! columns are selected, so no e-mail, phone, token or password can reach an answer (S7).
 
 use alpha_community::{AuthorView, AvatarView, ImagePaths};
+use alpha_kernel::RepoError;
+use diesel::sql_types::Uuid as SqlUuid;
+use diesel_async::RunQueryDsl;
 use serde_json::Value;
 use uuid::Uuid;
+
+use crate::error::{connection, db_error};
+use crate::pool::PgPool;
+
+/// Runs `statement` (one `$1`, the row's uuid); true when it touched a row.
+pub(crate) async fn touch_row(pool: &PgPool, statement: &str, id: Uuid) -> Result<bool, RepoError> {
+    let mut conn = connection(pool).await?;
+    let n = diesel::sql_query(statement)
+        .bind::<SqlUuid, _>(id)
+        .execute(&mut conn)
+        .await
+        .map_err(db_error)?;
+    Ok(n > 0)
+}
 
 /// A `json` expression: the author whose uuid is `user_column`, or NULL.
 pub(crate) fn author_json(user_column: &str) -> String {
