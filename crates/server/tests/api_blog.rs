@@ -13,7 +13,9 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::{Method, StatusCode};
 use actix_web::test;
-use api::community::{User, community_app, deletes, neither_edits_nor_deletes, post, user, uuids};
+use api::community::{
+    User, anonymous_refused, community_app, deletes, neither_edits_nor_deletes, post, user, uuids,
+};
 use api::privacy::{Privacy, assert_error};
 use api::upload::{file, files, typed_file, upload, uploads};
 use api::{authed, get, with_bearer};
@@ -408,6 +410,18 @@ async fn bad_bodies_and_ids_get_a_4xx_with_a_code() {
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{err}");
     assert!(err["code"].is_string());
+    let some = format!("/api/v1/vlog/{}", uuid::Uuid::new_v4());
+    let photo = format!("/api/v1/photo/vlog/{}", uuid::Uuid::new_v4());
+    anonymous_refused(
+        &app,
+        &privacy,
+        &[
+            (Method::PATCH, some.clone()),
+            (Method::DELETE, some),
+            (Method::DELETE, photo),
+        ],
+    )
+    .await;
 
     for (body, code) in [
         (json!({}), "INVALID_BODY"),

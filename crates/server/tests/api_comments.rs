@@ -8,7 +8,8 @@ mod api;
 use actix_web::http::{Method, StatusCode};
 use actix_web::test;
 use api::community::{
-    avatar, community_app, deletes, neither_edits_nor_deletes, post, sql, user, uuids,
+    anonymous_refused, avatar, community_app, deletes, neither_edits_nor_deletes, post, sql, user,
+    uuids,
 };
 use api::privacy::Privacy;
 use api::{authed, get};
@@ -223,6 +224,13 @@ async fn bad_input_gets_a_4xx_with_a_code_and_never_a_database_error() {
     let (status, err, _) = privacy.call(&app, anonymous, None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{err}");
     assert!(err["code"].is_string(), "{err}");
+    let some = format!("/api/v1/comments/{}", uuid::Uuid::new_v4());
+    anonymous_refused(
+        &app,
+        &privacy,
+        &[(Method::PATCH, some.clone()), (Method::DELETE, some)],
+    )
+    .await;
 
     // The message: 1 to 1000 characters, counted as characters.
     let (status, ok, _) = privacy

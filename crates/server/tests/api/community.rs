@@ -163,6 +163,25 @@ pub async fn neither_edits_nor_deletes<S, B>(
     }
 }
 
+/// Each `(method, uri)` without a token is 401 with a code.
+pub async fn anonymous_refused<S, B>(app: &S, privacy: &Privacy, routes: &[(Method, String)])
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    for (method, uri) in routes {
+        let req = actix_web::test::TestRequest::default()
+            .method(method.clone())
+            .uri(uri)
+            .peer_addr(alpha_testkit::CLIENT.parse().unwrap())
+            .set_json(json!({"message": "x", "title": "x"}))
+            .to_request();
+        let (status, err, _) = privacy.call(app, req, None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {uri}: {err}");
+        assert!(err["code"].is_string(), "{err}");
+    }
+}
+
 /// A `DELETE` of `uri` by `token` succeeds with the old API's answer.
 pub async fn deletes<S, B>(
     app: &S,
