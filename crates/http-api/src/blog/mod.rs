@@ -13,7 +13,7 @@ mod vlogs_list;
 use alpha_community::Actor;
 
 use crate::auth_user::MaybeUser;
-use crate::comments::actor;
+use crate::comments::actor_of;
 
 /// The context's endpoints, mounted under `/api/v1` by `app.rs`.
 pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
@@ -28,7 +28,5 @@ pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'
 
 /// The caller of a public read, when signed in.
 fn viewer(user: &MaybeUser) -> Option<Actor> {
-    user.0
-        .clone()
-        .map(|u| actor(&crate::auth_user::CurrentUser(u)))
+    user.0.as_ref().map(actor_of)
 }

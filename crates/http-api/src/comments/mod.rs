@@ -7,7 +7,7 @@ mod comment_update;
 mod comments_list;
 pub(crate) mod errors;
 
-use alpha_auth::Role;
+use alpha_auth::{AuthUser, Role};
 use alpha_community::Actor;
 
 use crate::auth_user::CurrentUser;
@@ -24,9 +24,13 @@ pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'
 
 /// The caller as the community rules see them (shared with the blog).
 pub(crate) fn actor(user: &CurrentUser) -> Actor {
+    actor_of(&user.0)
+}
+
+pub(crate) fn actor_of(user: &AuthUser) -> Actor {
     Actor {
-        user: user.0.id,
-        admin: user.0.role == Role::Admin,
+        user: user.id,
+        admin: user.role == Role::Admin,
     }
 }
 
