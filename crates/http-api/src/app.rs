@@ -12,8 +12,8 @@ use utoipa_actix_web::{AppExt, scope};
 
 use crate::state::AppState;
 use crate::{
-    admin, auth, catalog, chat, cors, docs, extractors, health, listings, media, not_found,
-    openapi, otp, request_id,
+    admin, auth, blog, catalog, chat, comments, cors, docs, extractors, health, listings, media,
+    not_found, openapi, otp, request_id,
 };
 
 /// Edge settings taken from configuration.
@@ -55,6 +55,8 @@ pub fn build_app(
                 .configure(chat::routes)
                 .configure(catalog::routes)
                 .configure(listings::routes)
+                .configure(comments::routes)
+                .configure(blog::routes)
                 .configure(admin::routes),
         )
         .split_for_parts();

@@ -57,3 +57,24 @@ impl FromRequest for AdminUser {
         })
     }
 }
+
+/// The caller when the request carries a valid access token, else nobody: a public read answers
+/// an anonymous or stale-token caller the same way instead of failing.
+#[derive(Debug, Clone)]
+pub struct MaybeUser(pub Option<AuthUser>);
+
+impl FromRequest for MaybeUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let has_token = bearer_token(req).is_some();
+        let user = CurrentUser::from_request(req, payload);
+        Box::pin(async move {
+            if !has_token {
+                return Ok(MaybeUser(None));
+            }
+            Ok(MaybeUser(user.await.ok().map(|CurrentUser(user)| user)))
+        })
+    }
+}

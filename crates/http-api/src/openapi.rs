@@ -23,6 +23,8 @@ use utoipa::{Modify, OpenApi};
         (name = "auth", description = "Tokens, sessions and the logged-in user's profile"),
         (name = "admin", description = "Operator routes; admin role required"),
         (name = "posts", description = "The marketplace's posts: the feed, a seller's posts, create, edit, delete"),
+        (name = "comments", description = "Comments on posts"),
+        (name = "blog", description = "The blog (`vlog`): entries, moderation and images"),
         (name = "chat", description = "Chat history; live messages use the client gateway on :3090"),
     )
 )]

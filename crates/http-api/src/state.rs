@@ -8,6 +8,8 @@ use alpha_catalog::{
     BrandSubscriptions, CatalogAdmin, CatalogPhotoService, CatalogReads, SearchIndex,
 };
 use alpha_chat::ChatService;
+use alpha_community::blog::{BlogPhotoService, BlogService};
+use alpha_community::comments::CommentService;
 use alpha_kernel::{Health, PhonePolicy, RateLimiter};
 use alpha_listings::{AttachmentService, ListingService, PostPhotoService};
 use alpha_media::ImageService;
@@ -63,6 +65,12 @@ pub struct AppState {
     pub listings_cache: Arc<crate::ResponseCache>,
     /// The posts' videos and PDF documents.
     pub attachments: Arc<AttachmentService>,
+    /// Comments on posts.
+    pub comments: Arc<CommentService>,
+    /// The blog's entries.
+    pub blog: Arc<BlogService>,
+    /// The blog's images.
+    pub blog_photos: Arc<BlogPhotoService>,
 }
 
 impl std::fmt::Debug for AppState {

@@ -14,6 +14,8 @@ use alpha_catalog::{
     BrandSubscriptions, CatalogAdmin, CatalogPhotoService, CatalogVersion, SearchIndex,
 };
 use alpha_chat::ChatService;
+use alpha_community::blog::{BlogPhotoService, BlogService};
+use alpha_community::comments::CommentService;
 use alpha_files::{BlockingImageProcessor, LocalDisk};
 use alpha_gateways::{
     ClientGateway, ClientGatewayConfig, ClientNotifier, SmsDevices, SmsGateway, SmsGatewayConfig,
@@ -29,8 +31,8 @@ use alpha_otp::{HmacCodeHasher, OsRngCodes, OtpConfig, OtpService, TestNumbers};
 use alpha_sms_dispatch::{DispatchConfig, Dispatcher};
 use alpha_store::pool::PgPool;
 use alpha_store::repos::{
-    PgCatalog, PgChatRepo, PgDeviceDirectory, PgDispatchRepo, PgHealth, PgListings, PgOtpRepo,
-    PgRateLimiter, PgSessionRepo, PgUserRepo,
+    PgBlog, PgCatalog, PgChatRepo, PgComments, PgDeviceDirectory, PgDispatchRepo, PgHealth,
+    PgListings, PgOtpRepo, PgRateLimiter, PgSessionRepo, PgUserRepo,
 };
 use anyhow::Context;
 use secrecy::ExposeSecret;
@@ -169,7 +171,16 @@ impl Application {
             )
             .with_version(listings_version.clone()),
         );
+        // The post page shows its comments: a comment moves the listings version too.
+        let comments = Arc::new(CommentService::new(
+            Arc::new(PgComments::new(pool.clone())),
+            listings_version.clone(),
+        ));
+        let blog_store = Arc::new(PgBlog::new(pool.clone()));
         let state = AppState {
+            comments,
+            blog: Arc::new(BlogService::new(blog_store.clone())),
+            blog_photos: Arc::new(BlogPhotoService::new(blog_store, images.clone())),
             listings,
             post_photos,
             attachments,

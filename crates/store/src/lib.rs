@@ -1,9 +1,13 @@
 //! PostgreSQL adapter: schema, migrations, connection pool, seeds, and one module per context
-//! (`otp`, `auth`, `catalog`, `listings`, `chat`, `sms_dispatch`, `rate_limit`, `health`), each owning its tables.
+//! (`otp`, `auth`, `catalog`, `listings`, `comments`, `blog`, `chat`, `sms_dispatch`,
+//! `rate_limit`, `health`), each owning its tables.
 
 pub mod auth;
+pub mod blog;
 pub mod catalog;
 pub mod chat;
+pub mod comments;
+mod community;
 mod enums;
 mod error;
 pub mod health;

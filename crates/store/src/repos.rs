@@ -2,7 +2,9 @@
 //! [`PgOtpRepo`] (`alpha_otp::OtpRepo`), [`PgUserRepo`] (`alpha_auth::UserRepo`),
 //! [`PgSessionRepo`] (`alpha_auth::SessionRepo`), [`PgChatRepo`] (`alpha_chat::ChatRepo`),
 //! [`PgCatalog`] (`alpha_catalog::{CatalogReads, CatalogWrites, CatalogPhotos, SearchSource}`),
-//! [`PgListings`] (`alpha_listings::{PostRepo, Rates}`), [`PgRateLimiter`]
+//! [`PgListings`] (`alpha_listings::{PostRepo, Rates}`), [`PgComments`]
+//! (`alpha_community::comments::CommentRepo`), [`PgBlog`]
+//! (`alpha_community::blog::{VlogRepo, BlogPhotos}`), [`PgRateLimiter`]
 //! (`alpha_kernel::RateLimiter`), [`PgHealth`] (`alpha_kernel::Health`), [`PgDispatchRepo`]
 //! (`alpha_sms_dispatch::DispatchRepo`) and [`PgDeviceDirectory`]
 //! (`alpha_sms_dispatch::DeviceDirectory`). Each holds a clone of the shared pool and takes one
@@ -12,8 +14,10 @@
 //! statement, never by a read followed by a write.
 
 pub use crate::auth::{AdminRow, PgSessionRepo, PgUserRepo};
+pub use crate::blog::PgBlog;
 pub use crate::catalog::PgCatalog;
 pub use crate::chat::PgChatRepo;
+pub use crate::comments::PgComments;
 pub use crate::health::PgHealth;
 pub use crate::listings::PgListings;
 pub use crate::otp::PgOtpRepo;

@@ -40,13 +40,13 @@ mod photo_model_delete;
 mod photo_model_post;
 mod photo_plan_delete;
 mod photo_plan_put;
-mod photos;
+pub(crate) mod photos;
 mod plan_create;
 mod plan_delete;
 mod plan_get;
 mod plan_update;
 mod plans_list;
-mod replies;
+pub(crate) mod replies;
 
 use alpha_catalog::Creator;
 

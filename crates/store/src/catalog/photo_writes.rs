@@ -37,7 +37,7 @@ struct Found {
 }
 
 #[derive(QueryableByName)]
-struct OldPaths {
+pub(crate) struct OldPaths {
     #[diesel(sql_type = Nullable<Jsonb>)]
     path: Option<serde_json::Value>,
     #[diesel(sql_type = Nullable<Text>, column_name = "originalPath")]
@@ -46,7 +46,7 @@ struct OldPaths {
 
 /// Every file a deleted row named: the variants of its `path` object and its original. Legacy
 /// rows may hold anything there; only strings are paths.
-fn public_paths(rows: Vec<OldPaths>) -> Vec<String> {
+pub(crate) fn public_paths(rows: Vec<OldPaths>) -> Vec<String> {
     let mut paths = Vec::new();
     for row in rows {
         if let Some(serde_json::Value::Object(variants)) = row.path {

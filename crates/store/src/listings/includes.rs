@@ -154,14 +154,11 @@ fn sql_of(key: &str) -> (String, bool) {
         ),
         // "comments"
         _ => (
+            // The comments context's rendering: its sender is never an e-mail (S7).
             format!(
-                "SELECT c.\"postId\" AS post, json_agg(json_build_object('uuid', c.uuid, \
-                 'message', c.message, 'status', c.status, 'userId', c.\"userId\", \
-                 'sender', c.sender, 'postId', c.\"postId\", 'replyTo', c.\"replyTo\", \
-                 'createdAt', {}, 'updatedAt', {}) ORDER BY c.\"createdAt\", c.uuid) AS value \
-                 FROM comments c WHERE c.\"postId\" = ANY($1) GROUP BY c.\"postId\"",
-                ts("c.\"createdAt\""),
-                ts("c.\"updatedAt\"")
+                "SELECT c.\"postId\" AS post, json_agg({} ORDER BY c.\"createdAt\", c.uuid) \
+                 AS value FROM comments c WHERE c.\"postId\" = ANY($1) GROUP BY c.\"postId\"",
+                crate::comments::comment_json(ts)
             ),
             true,
         ),
