@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use alpha_auth::AuthService;
+use alpha_auth::{AuthService, AvatarService};
 use alpha_catalog::{
     BrandSubscriptions, CatalogAdmin, CatalogPhotoService, CatalogReads, SearchIndex,
 };
@@ -13,6 +13,7 @@ use alpha_listings::{AttachmentService, ListingService, PostPhotoService};
 use alpha_media::ImageService;
 use alpha_otp::OtpService;
 use alpha_sms_dispatch::DeviceDirectory;
+use alpha_subscriptions::OrderService;
 use ipnet::IpNet;
 
 /// A per-IP request budget for one route.
@@ -63,6 +64,10 @@ pub struct AppState {
     pub listings_cache: Arc<crate::ResponseCache>,
     /// The posts' videos and PDF documents.
     pub attachments: Arc<AttachmentService>,
+    /// Users' avatars.
+    pub avatars: Arc<AvatarService>,
+    /// Premium orders.
+    pub orders: Arc<OrderService>,
 }
 
 impl std::fmt::Debug for AppState {

@@ -9,7 +9,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use alpha_auth::{AuthConfig, AuthService, JwtTokenSigner, TellUserCodeDelivered};
+use alpha_auth::{AuthConfig, AuthService, AvatarService, JwtTokenSigner, TellUserCodeDelivered};
 use alpha_catalog::{
     BrandSubscriptions, CatalogAdmin, CatalogPhotoService, CatalogVersion, SearchIndex,
 };
@@ -29,9 +29,10 @@ use alpha_otp::{HmacCodeHasher, OsRngCodes, OtpConfig, OtpService, TestNumbers};
 use alpha_sms_dispatch::{DispatchConfig, Dispatcher};
 use alpha_store::pool::PgPool;
 use alpha_store::repos::{
-    PgCatalog, PgChatRepo, PgDeviceDirectory, PgDispatchRepo, PgHealth, PgListings, PgOtpRepo,
-    PgRateLimiter, PgSessionRepo, PgUserRepo,
+    PgCatalog, PgChatRepo, PgDeviceDirectory, PgDispatchRepo, PgHealth, PgListings, PgOrders,
+    PgOtpRepo, PgRateLimiter, PgSessionRepo, PgUserRepo,
 };
+use alpha_subscriptions::OrderService;
 use anyhow::Context;
 use secrecy::ExposeSecret;
 
@@ -117,7 +118,7 @@ impl Application {
             &limiter,
             &clock,
         ));
-        let auth = Arc::new(auth_service(settings, users, &pool, &clock, events));
+        let auth = Arc::new(auth_service(settings, users.clone(), &pool, &clock, events));
         let chat = Arc::new(ChatService::new(
             Arc::new(PgChatRepo::new(pool.clone())),
             clock.clone(),
@@ -169,7 +170,15 @@ impl Application {
             )
             .with_version(listings_version.clone()),
         );
+        let avatars = Arc::new(AvatarService::new(images.clone(), users));
+        let orders = Arc::new(OrderService::new(
+            Arc::new(PgOrders::new(pool.clone())),
+            clock.clone(),
+            phone_policy(settings),
+        ));
         let state = AppState {
+            avatars,
+            orders,
             listings,
             post_photos,
             attachments,
