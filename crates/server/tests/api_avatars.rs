@@ -62,6 +62,22 @@ async fn room() -> Room<
     }
 }
 
+/// A multipart request, checked as [`send`] checks every answer.
+async fn upload_as<S, B>(
+    app: &S,
+    method: Method,
+    uri: &str,
+    token: &str,
+    parts: &[Part],
+    by: &Bystander,
+) -> (StatusCode, Value)
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    send(app, upload(method, uri, token, parts), by).await
+}
+
 /// Sets `token`'s avatar through the app's route; returns the answer.
 async fn set_avatar<S, B>(app: &S, token: &str, bytes: Vec<u8>, by: &Bystander) -> Value
 where
@@ -69,7 +85,7 @@ where
     B: MessageBody,
 {
     let form = [file("file", "image.jpg", bytes)];
-    let (status, body) = send(app, upload(Method::PUT, APP_UPLOAD, token, &form), by).await;
+    let (status, body) = upload_as(app, Method::PUT, APP_UPLOAD, token, &form, by).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body
 }
@@ -115,14 +131,12 @@ async fn the_apps_upload_creates_then_updates_the_avatar_and_removes_the_old_fil
     let uuid = profile["uuid"].as_str().unwrap().to_owned();
     assert_eq!(profile["avatar"], Value::Null);
 
-    let (status, body) = send(
+    let (status, body) = upload_as(
         &app,
-        upload(
-            Method::PUT,
-            APP_UPLOAD,
-            &user,
-            &app_form(&uuid, jpeg(600, 400)),
-        ),
+        Method::PUT,
+        APP_UPLOAD,
+        &user,
+        &app_form(&uuid, jpeg(600, 400)),
         &by,
     )
     .await;
@@ -159,14 +173,12 @@ async fn the_apps_upload_creates_then_updates_the_avatar_and_removes_the_old_fil
     .await;
     assert_eq!(res.status(), StatusCode::OK);
 
-    let (status, body) = send(
+    let (status, body) = upload_as(
         &app,
-        upload(
-            Method::PUT,
-            APP_UPLOAD,
-            &user,
-            &app_form(&uuid, png(300, 300)),
-        ),
+        Method::PUT,
+        APP_UPLOAD,
+        &user,
+        &app_form(&uuid, png(300, 300)),
         &by,
     )
     .await;
@@ -192,18 +204,7 @@ async fn variants_are_never_upscaled_and_the_camera_data_is_stripped() {
         user,
     } = room().await;
 
-    let (status, body) = send(
-        &app,
-        upload(
-            Method::PUT,
-            APP_UPLOAD,
-            &user,
-            &[file("file", "selfie.jpg", jpeg_with_exif(300, 200))],
-        ),
-        &by,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let body = set_avatar(&app, &user, jpeg_with_exif(300, 200), &by).await;
     for (size, width) in [("small", 256), ("medium", 300), ("large", 300)] {
         let stored =
             std::fs::read(base.path().join(body["paths"][size].as_str().unwrap())).unwrap();
@@ -223,14 +224,12 @@ async fn post_and_delete_auth_avatar_keep_the_contracts_answers() {
         user,
     } = room().await;
 
-    let (status, body) = send(
+    let (status, body) = upload_as(
         &app,
-        upload(
-            Method::POST,
-            AVATAR,
-            &user,
-            &[file("file", "a.png", png(64, 64))],
-        ),
+        Method::POST,
+        AVATAR,
+        &user,
+        &[file("file", "a.png", png(64, 64))],
         &by,
     )
     .await;
@@ -241,14 +240,12 @@ async fn post_and_delete_auth_avatar_keep_the_contracts_answers() {
     assert_eq!(on_disk(&base).len(), 4);
 
     // A second POST replaces it too.
-    let (status, again) = send(
+    let (status, again) = upload_as(
         &app,
-        upload(
-            Method::POST,
-            AVATAR,
-            &user,
-            &[file("file", "b.jpg", jpeg(64, 64))],
-        ),
+        Method::POST,
+        AVATAR,
+        &user,
+        &[file("file", "b.jpg", jpeg(64, 64))],
         &by,
     )
     .await;
@@ -393,14 +390,12 @@ async fn the_form_cannot_set_another_users_avatar() {
     } = room().await;
 
     // The app's `uuid` field naming someone else is ignored: the avatar is the caller's.
-    let (status, _) = send(
+    let (status, _) = upload_as(
         &app,
-        upload(
-            Method::PUT,
-            APP_UPLOAD,
-            &user,
-            &app_form(&by.uuid, jpeg(40, 40)),
-        ),
+        Method::PUT,
+        APP_UPLOAD,
+        &user,
+        &app_form(&by.uuid, jpeg(40, 40)),
         &by,
     )
     .await;
@@ -528,4 +523,37 @@ async fn another_image_recorded_on_a_user_is_not_their_avatar() {
     .await
     .unwrap();
     assert_eq!(left, 1);
+}
+
+#[actix_web::test]
+async fn two_uploads_at_once_leave_one_avatar_and_only_its_files() {
+    let Room {
+        t: _t,
+        base,
+        app,
+        by,
+        user,
+    } = room().await;
+    let first = [file("file", "a.jpg", jpeg(80, 80))];
+    let second = [file("file", "b.png", png(90, 90))];
+
+    let (a, b) = futures_util::join!(
+        upload_as(&app, Method::PUT, APP_UPLOAD, &user, &first, &by),
+        upload_as(&app, Method::POST, AVATAR, &user, &second, &by),
+    );
+
+    assert_eq!(a.0, StatusCode::OK, "{}", a.1);
+    assert_eq!(b.0, StatusCode::CREATED, "{}", b.1);
+    let (_, profile) = send(&app, me(&user), &by).await;
+    assert_eq!(on_disk(&base), named_files(&profile["avatar"]));
+    let rows: i64 = diesel_async::RunQueryDsl::get_result(
+        diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!(
+            "(SELECT count(*) FROM photo WHERE \"userId\" = '{}')",
+            profile["uuid"].as_str().unwrap()
+        ))),
+        &mut _t.db().conn().await,
+    )
+    .await
+    .unwrap();
+    assert_eq!(rows, 1);
 }

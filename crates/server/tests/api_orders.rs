@@ -532,3 +532,50 @@ async fn the_fixed_paths_are_not_taken_for_plan_ids() {
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     assert_eq!(body["code"], "SUBSCRIPTION_NOT_FOUND");
 }
+
+#[actix_web::test]
+async fn two_admins_deciding_at_once_make_one_decision() {
+    let Shop {
+        t: _t,
+        app,
+        by,
+        admin,
+        user,
+        plan,
+    } = shop().await;
+    let (_, placed) = send(&app, post(ORDER, &user, order(&plan, "Mary")), &by).await;
+    let uri = format!("{ORDERS}/{}", placed["data"]["uuid"].as_str().unwrap());
+    let set = |status: &str| authed(Method::PATCH, &uri, &admin, Some(json!({"status": status})));
+
+    let (accept, decline) = futures_util::join!(
+        send(&app, set("Accepted"), &by),
+        send(&app, set("Declined"), &by)
+    );
+
+    let (won, lost) = if accept.0 == StatusCode::OK {
+        (accept, decline)
+    } else {
+        (decline, accept)
+    };
+    assert_eq!(won.0, StatusCode::OK, "{}", won.1);
+    assert_eq!(lost.0, StatusCode::CONFLICT, "{}", lost.1);
+    let code = lost.1["code"].as_str().unwrap();
+    assert!(
+        ["ORDER_CHANGED", "ORDER_STATUS_NOT_ALLOWED"].contains(&code),
+        "{}",
+        lost.1
+    );
+    let status = won.1["status"].as_str().unwrap();
+    let (_, list) = send(
+        &app,
+        authed(
+            Method::GET,
+            &format!("{ORDERS}?status={status}"),
+            &admin,
+            None,
+        ),
+        &by,
+    )
+    .await;
+    assert_eq!(list["count"], 1);
+}
