@@ -70,3 +70,28 @@ enum Created {
     Order(OrderPlaced),
     Plan(Box<PlanCreated>),
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use utoipa::PartialSchema;
+    use utoipa::openapi::{RefOr, Schema};
+
+    use super::*;
+
+    fn properties(schema: RefOr<Schema>) -> BTreeSet<String> {
+        match schema {
+            RefOr::T(Schema::Object(object)) => object.properties.keys().cloned().collect(),
+            _ => panic!("not an object schema"),
+        }
+    }
+
+    #[test]
+    fn the_dispatch_knows_every_plan_field_and_no_order_field() {
+        let plan = properties(NewPlan::schema());
+        let listed: BTreeSet<String> = PLAN_FIELDS.iter().map(|f| (*f).to_owned()).collect();
+        assert_eq!(plan, listed);
+        assert!(properties(NewOrder::schema()).is_disjoint(&plan));
+    }
+}
