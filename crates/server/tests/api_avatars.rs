@@ -12,10 +12,11 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::test;
 use alpha_testkit::TestApp;
-use api::privacy::{Bystander, assert_error, assert_no_secret_keys, send};
+use api::community::{User, community_app, user as enrol};
+use api::privacy::Privacy;
 use api::upload::{
-    CAMERA, Part, anonymous, app_with, contains, file, files, jpeg, jpeg_with_exif, png, text,
-    upload, uploads,
+    CAMERA, Part, anonymous, contains, file, files, jpeg, jpeg_with_exif, png, text, upload,
+    uploads,
 };
 use api::{authed, with_bearer};
 use diesel_async::SimpleAsyncConnection;
@@ -32,60 +33,63 @@ const ME: &str = "/api/v1/auth/me";
 const APP_UPLOAD: &str = "/api/v1/photo/user";
 const AVATAR: &str = "/api/v1/auth/avatar";
 
-/// The application over a temporary upload folder (with room for more logins than the per-IP
-/// OTP limit lets through a minute), a bystander, and a logged-in user.
+/// The application over a temporary upload folder (with room for many logins), the privacy
+/// check that knows every user's private values, a bystander who never calls, and a logged-in
+/// user (its token).
 struct Room<S> {
     t: TestApp,
     base: TempDir,
     app: S,
-    by: Bystander,
+    privacy: Privacy,
+    by: User,
     user: String,
 }
 
 async fn room() -> Room<
     impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
 > {
-    let (t, base) = app_with(&[
-        ("ALPHA__OTP__IP_SEND_LIMIT", "100"),
-        ("ALPHA__OTP__IP_VERIFY_LIMIT", "100"),
-    ])
-    .await;
+    let (t, base) = community_app().await;
     let app = t.http().await;
-    let by = Bystander::enrol(&app, BYSTANDER).await;
-    let (user, _) = t.login(&app, USER).await;
+    let mut privacy = Privacy::new();
+    let by = enrol(&t, &app, &mut privacy, BYSTANDER, "Bystander").await;
+    let user = enrol(&t, &app, &mut privacy, USER, "Aman").await.token;
     Room {
         t,
         base,
         app,
+        privacy,
         by,
         user,
     }
 }
 
-/// A multipart request, checked as [`send`] checks every answer.
+/// A multipart request by [`USER`], its answer checked by `privacy`.
 async fn upload_as<S, B>(
     app: &S,
     method: Method,
     uri: &str,
     token: &str,
     parts: &[Part],
-    by: &Bystander,
+    privacy: &Privacy,
 ) -> (StatusCode, Value)
 where
     S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
 {
-    send(app, upload(method, uri, token, parts), by).await
+    let (status, body, _) = privacy
+        .call(app, upload(method, uri, token, parts), Some(USER))
+        .await;
+    (status, body)
 }
 
 /// Sets `token`'s avatar through the app's route; returns the answer.
-async fn set_avatar<S, B>(app: &S, token: &str, bytes: Vec<u8>, by: &Bystander) -> Value
+async fn set_avatar<S, B>(app: &S, token: &str, bytes: Vec<u8>, privacy: &Privacy) -> Value
 where
     S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
 {
     let form = [file("file", "image.jpg", bytes)];
-    let (status, body) = upload_as(app, Method::PUT, APP_UPLOAD, token, &form, by).await;
+    let (status, body) = upload_as(app, Method::PUT, APP_UPLOAD, token, &form, privacy).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body
 }
@@ -124,10 +128,11 @@ async fn the_apps_upload_creates_then_updates_the_avatar_and_removes_the_old_fil
         t: _t,
         base,
         app,
-        by,
+        privacy,
+        by: _,
         user,
     } = room().await;
-    let (_, profile) = send(&app, me(&user), &by).await;
+    let (_, profile, _) = privacy.call(&app, me(&user), Some(USER)).await;
     let uuid = profile["uuid"].as_str().unwrap().to_owned();
     assert_eq!(profile["avatar"], Value::Null);
 
@@ -137,7 +142,7 @@ async fn the_apps_upload_creates_then_updates_the_avatar_and_removes_the_old_fil
         APP_UPLOAD,
         &user,
         &app_form(&uuid, jpeg(600, 400)),
-        &by,
+        &privacy,
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -147,7 +152,7 @@ async fn the_apps_upload_creates_then_updates_the_avatar_and_removes_the_old_fil
     let medium = body["paths"]["medium"].as_str().unwrap().to_owned();
     assert!(medium.starts_with("uploads/avatars/medium_"), "{medium}");
 
-    let (status, profile) = send(&app, me(&user), &by).await;
+    let (status, profile, _) = privacy.call(&app, me(&user), Some(USER)).await;
     assert_eq!(status, StatusCode::OK);
     let first = profile["avatar"].clone();
     assert_eq!(first["path"], body["paths"], "{profile}");
@@ -179,13 +184,13 @@ async fn the_apps_upload_creates_then_updates_the_avatar_and_removes_the_old_fil
         APP_UPLOAD,
         &user,
         &app_form(&uuid, png(300, 300)),
-        &by,
+        &privacy,
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["updated"], true, "{body}");
     assert!(body.get("created").is_none(), "{body}");
-    let (_, profile) = send(&app, me(&user), &by).await;
+    let (_, profile, _) = privacy.call(&app, me(&user), Some(USER)).await;
     let second = profile["avatar"].clone();
     assert_eq!(second["path"], body["paths"]);
     assert_ne!(second["uuid"], first["uuid"]);
@@ -200,11 +205,12 @@ async fn variants_are_never_upscaled_and_the_camera_data_is_stripped() {
         t: _t,
         base,
         app,
-        by,
+        privacy,
+        by: _,
         user,
     } = room().await;
 
-    let body = set_avatar(&app, &user, jpeg_with_exif(300, 200), &by).await;
+    let body = set_avatar(&app, &user, jpeg_with_exif(300, 200), &privacy).await;
     for (size, width) in [("small", 256), ("medium", 300), ("large", 300)] {
         let stored =
             std::fs::read(base.path().join(body["paths"][size].as_str().unwrap())).unwrap();
@@ -220,7 +226,8 @@ async fn post_and_delete_auth_avatar_keep_the_contracts_answers() {
         t: _t,
         base,
         app,
-        by,
+        privacy,
+        by: _,
         user,
     } = room().await;
 
@@ -230,12 +237,12 @@ async fn post_and_delete_auth_avatar_keep_the_contracts_answers() {
         AVATAR,
         &user,
         &[file("file", "a.png", png(64, 64))],
-        &by,
+        &privacy,
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["message"], "Avatar uploaded successfully");
-    let (_, profile) = send(&app, me(&user), &by).await;
+    let (_, profile, _) = privacy.call(&app, me(&user), Some(USER)).await;
     assert_eq!(profile["avatar"]["uuid"], body["uuid"], "{profile}");
     assert_eq!(on_disk(&base).len(), 4);
 
@@ -246,25 +253,32 @@ async fn post_and_delete_auth_avatar_keep_the_contracts_answers() {
         AVATAR,
         &user,
         &[file("file", "b.jpg", jpeg(64, 64))],
-        &by,
+        &privacy,
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{again}");
-    let (_, profile) = send(&app, me(&user), &by).await;
+    let (_, profile, _) = privacy.call(&app, me(&user), Some(USER)).await;
     assert_eq!(on_disk(&base), named_files(&profile["avatar"]));
 
     let delete = || authed(Method::DELETE, AVATAR, &user, None);
-    let (status, body) = send(&app, delete(), &by).await;
+    let (status, body, _) = privacy.call(&app, delete(), Some(USER)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["message"], "Avatar deleted successfully");
     assert!(on_disk(&base).is_empty(), "{:?}", on_disk(&base));
-    let (_, profile) = send(&app, me(&user), &by).await;
+    let (_, profile, _) = privacy.call(&app, me(&user), Some(USER)).await;
     assert_eq!(profile["avatar"], Value::Null);
 
-    let gone = send(&app, delete(), &by).await;
-    assert_eq!(gone.1["statusCode"], 404);
-    assert_eq!(gone.1["message"], "Avatar not found");
-    assert_error(gone, StatusCode::NOT_FOUND, "AVATAR_NOT_FOUND");
+    let gone = privacy
+        .refused(
+            &app,
+            delete(),
+            Some(USER),
+            StatusCode::NOT_FOUND,
+            "AVATAR_NOT_FOUND",
+        )
+        .await;
+    assert_eq!(gone["statusCode"], 404);
+    assert_eq!(gone["message"], "Avatar not found");
 }
 
 #[actix_web::test]
@@ -273,11 +287,12 @@ async fn refused_uploads_are_clear_4xx_and_keep_the_old_avatar() {
         t: _t,
         base,
         app,
-        by,
+        privacy,
+        by: _,
         user,
     } = room().await;
-    set_avatar(&app, &user, jpeg(50, 50), &by).await;
-    let (_, before) = send(&app, me(&user), &by).await;
+    set_avatar(&app, &user, jpeg(50, 50), &privacy).await;
+    let (_, before, _) = privacy.call(&app, me(&user), Some(USER)).await;
     let kept = on_disk(&base);
 
     let mut truncated = jpeg(400, 300);
@@ -329,18 +344,29 @@ async fn refused_uploads_are_clear_4xx_and_keep_the_old_avatar() {
             Method::PUT
         };
         for (parts, status, code) in &refused {
-            let got = send(&app, upload(method.clone(), uri, &user, parts), &by).await;
-            assert_error(got, *status, code);
+            privacy
+                .refused(
+                    &app,
+                    upload(method.clone(), uri, &user, parts),
+                    Some(USER),
+                    *status,
+                    code,
+                )
+                .await;
         }
         let not_multipart = with_bearer(method.clone(), uri, &user)
             .insert_header((header::CONTENT_TYPE, "application/json"))
             .set_payload("{}")
             .to_request();
-        assert_error(
-            send(&app, not_multipart, &by).await,
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "UNSUPPORTED_MEDIA_TYPE",
-        );
+        privacy
+            .refused(
+                &app,
+                not_multipart,
+                Some(USER),
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "UNSUPPORTED_MEDIA_TYPE",
+            )
+            .await;
     }
 
     assert_eq!(
@@ -348,7 +374,7 @@ async fn refused_uploads_are_clear_4xx_and_keep_the_old_avatar() {
         kept,
         "a refused upload leaves no file behind"
     );
-    let (_, after) = send(&app, me(&user), &by).await;
+    let (_, after, _) = privacy.call(&app, me(&user), Some(USER)).await;
     assert_eq!(after["avatar"], before["avatar"]);
 }
 
@@ -358,7 +384,8 @@ async fn every_avatar_route_needs_a_token() {
         t: _t,
         base,
         app,
-        by,
+        privacy,
+        by: _,
         user: _user,
     } = room().await;
     let form = [file("file", "a.jpg", jpeg(10, 10))];
@@ -370,11 +397,9 @@ async fn every_avatar_route_needs_a_token() {
             .uri(&format!("/api/v1/photo/user/{}", uuid::Uuid::new_v4()))
             .to_request(),
     ] {
-        assert_error(
-            send(&app, req, &by).await,
-            StatusCode::UNAUTHORIZED,
-            "TOKEN_INVALID",
-        );
+        privacy
+            .refused(&app, req, None, StatusCode::UNAUTHORIZED, "TOKEN_INVALID")
+            .await;
     }
     assert!(on_disk(&base).is_empty());
 }
@@ -385,6 +410,7 @@ async fn the_form_cannot_set_another_users_avatar() {
         t: _t,
         base,
         app,
+        privacy,
         by,
         user,
     } = room().await;
@@ -396,15 +422,14 @@ async fn the_form_cannot_set_another_users_avatar() {
         APP_UPLOAD,
         &user,
         &app_form(&by.uuid, jpeg(40, 40)),
-        &by,
+        &privacy,
     )
     .await;
     assert_eq!(status, StatusCode::OK);
     // The bystander's own profile: their phone is theirs to see, secrets are not.
-    let (_, theirs, _) = api::call(&app, me(&by.access)).await;
-    assert_no_secret_keys(&theirs);
+    let (_, theirs, _) = privacy.call(&app, me(&by.token), Some(BYSTANDER)).await;
     assert_eq!(theirs["avatar"], Value::Null, "{theirs}");
-    let (_, mine) = send(&app, me(&user), &by).await;
+    let (_, mine, _) = privacy.call(&app, me(&user), Some(USER)).await;
     assert_eq!(on_disk(&base), named_files(&mine["avatar"]));
 }
 
@@ -414,67 +439,85 @@ async fn admins_delete_any_avatar_by_its_photo_uuid() {
         t,
         base,
         app,
-        by,
+        privacy,
+        by: _,
         user,
     } = room().await;
     let admin = t.admin(&app, ADMIN).await;
     let (other, _) = t.login(&app, OTHER).await;
-    set_avatar(&app, &user, jpeg(40, 40), &by).await;
-    let (_, profile) = send(&app, me(&user), &by).await;
+    set_avatar(&app, &user, jpeg(40, 40), &privacy).await;
+    let (_, profile, _) = privacy.call(&app, me(&user), Some(USER)).await;
     let photo = profile["avatar"]["uuid"].as_str().unwrap().to_owned();
     let uri = format!("/api/v1/photo/user/{photo}");
     let delete = |token: &str, uri: &str| authed(Method::DELETE, uri, token, None);
 
     // Not an admin: refused, even the avatar's owner.
     for token in [&other, &user] {
-        assert_error(
-            send(&app, delete(token, &uri), &by).await,
-            StatusCode::FORBIDDEN,
-            "FORBIDDEN",
-        );
+        privacy
+            .refused(
+                &app,
+                delete(token, &uri),
+                None,
+                StatusCode::FORBIDDEN,
+                "FORBIDDEN",
+            )
+            .await;
     }
-    assert_error(
-        send(&app, delete(&admin, "/api/v1/photo/user/not-a-uuid"), &by).await,
-        StatusCode::BAD_REQUEST,
-        "INVALID_PATH_PARAMETER",
-    );
+    privacy
+        .refused(
+            &app,
+            delete(&admin, "/api/v1/photo/user/not-a-uuid"),
+            None,
+            StatusCode::BAD_REQUEST,
+            "INVALID_PATH_PARAMETER",
+        )
+        .await;
     let unknown = format!("/api/v1/photo/user/{}", uuid::Uuid::new_v4());
-    assert_error(
-        send(&app, delete(&admin, &unknown), &by).await,
-        StatusCode::NOT_FOUND,
-        "PHOTO_NOT_FOUND",
-    );
+    privacy
+        .refused(
+            &app,
+            delete(&admin, &unknown),
+            None,
+            StatusCode::NOT_FOUND,
+            "PHOTO_NOT_FOUND",
+        )
+        .await;
 
     // A brand's icon is not an avatar: this route does not delete it.
-    let (status, icon) = send(
-        &app,
-        upload(
-            Method::POST,
-            "/api/v1/photo/brand",
-            &admin,
-            &[
-                text("uuid", &api::v5("brand:toyota")),
-                file("file", "t.jpg", jpeg(40, 40)),
-            ],
-        ),
-        &by,
-    )
-    .await;
+    let (status, icon, _) = privacy
+        .call(
+            &app,
+            upload(
+                Method::POST,
+                "/api/v1/photo/brand",
+                &admin,
+                &[
+                    text("uuid", &api::v5("brand:toyota")),
+                    file("file", "t.jpg", jpeg(40, 40)),
+                ],
+            ),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{icon}");
     let icon_uri = format!(
         "/api/v1/photo/user/{}",
         icon["uuid"]["uuid"].as_str().unwrap()
     );
-    assert_error(
-        send(&app, delete(&admin, &icon_uri), &by).await,
-        StatusCode::NOT_FOUND,
-        "PHOTO_NOT_FOUND",
-    );
+    privacy
+        .refused(
+            &app,
+            delete(&admin, &icon_uri),
+            None,
+            StatusCode::NOT_FOUND,
+            "PHOTO_NOT_FOUND",
+        )
+        .await;
 
-    let (status, body) = send(&app, delete(&admin, &uri), &by).await;
+    let (status, body, _) = privacy.call(&app, delete(&admin, &uri), None).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["message"], "OK");
-    let (_, profile) = send(&app, me(&user), &by).await;
+    let (_, profile, _) = privacy.call(&app, me(&user), Some(USER)).await;
     assert_eq!(profile["avatar"], Value::Null);
     let left = on_disk(&base);
     assert_eq!(
@@ -491,10 +534,11 @@ async fn another_image_recorded_on_a_user_is_not_their_avatar() {
         t,
         base: _base,
         app,
-        by,
+        privacy,
+        by: _,
         user,
     } = room().await;
-    let (_, profile) = send(&app, me(&user), &by).await;
+    let (_, profile, _) = privacy.call(&app, me(&user), Some(USER)).await;
     let uuid = profile["uuid"].as_str().unwrap().to_owned();
     let blog_image = uuid::Uuid::new_v4();
     t.db()
@@ -507,11 +551,17 @@ async fn another_image_recorded_on_a_user_is_not_their_avatar() {
         .await
         .unwrap();
 
-    let (_, profile) = send(&app, me(&user), &by).await;
+    let (_, profile, _) = privacy.call(&app, me(&user), Some(USER)).await;
     assert_eq!(profile["avatar"], Value::Null, "{profile}");
-    set_avatar(&app, &user, jpeg(20, 20), &by).await;
+    set_avatar(&app, &user, jpeg(20, 20), &privacy).await;
     // Replacing the avatar leaves the other image alone; deleting it too.
-    let (status, _) = send(&app, authed(Method::DELETE, AVATAR, &user, None), &by).await;
+    let (status, _, _) = privacy
+        .call(
+            &app,
+            authed(Method::DELETE, AVATAR, &user, None),
+            Some(USER),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     let mut conn = t.db().conn().await;
     let left: i64 = diesel_async::RunQueryDsl::get_result(
@@ -531,20 +581,21 @@ async fn two_uploads_at_once_leave_one_avatar_and_only_its_files() {
         t: _t,
         base,
         app,
-        by,
+        privacy,
+        by: _,
         user,
     } = room().await;
     let first = [file("file", "a.jpg", jpeg(80, 80))];
     let second = [file("file", "b.png", png(90, 90))];
 
     let (a, b) = futures_util::join!(
-        upload_as(&app, Method::PUT, APP_UPLOAD, &user, &first, &by),
-        upload_as(&app, Method::POST, AVATAR, &user, &second, &by),
+        upload_as(&app, Method::PUT, APP_UPLOAD, &user, &first, &privacy),
+        upload_as(&app, Method::POST, AVATAR, &user, &second, &privacy),
     );
 
     assert_eq!(a.0, StatusCode::OK, "{}", a.1);
     assert_eq!(b.0, StatusCode::CREATED, "{}", b.1);
-    let (_, profile) = send(&app, me(&user), &by).await;
+    let (_, profile, _) = privacy.call(&app, me(&user), Some(USER)).await;
     assert_eq!(on_disk(&base), named_files(&profile["avatar"]));
     let rows: i64 = diesel_async::RunQueryDsl::get_result(
         diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!(

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 pub use alpha_testkit::{CLIENT, TestApp, call, login, with_bearer};
 
+pub mod community;
 pub mod privacy;
 pub mod upload;
 
