@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-domains=(alpha-kernel alpha-otp alpha-auth alpha-sms-dispatch alpha-chat alpha-catalog alpha-media alpha-listings alpha-community)
+domains=(alpha-kernel alpha-otp alpha-auth alpha-sms-dispatch alpha-chat alpha-catalog alpha-media alpha-listings alpha-community alpha-subscriptions)
 adapters=(alpha-http-api alpha-gateways alpha-store alpha-files)
 # Arguments replace the lists, to prove each check can fail (CI does): `check-deps.sh alpha-store`
 # checks the store as a domain crate; `check-deps.sh --adapters alpha-server alpha-store` checks

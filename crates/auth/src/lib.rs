@@ -1,8 +1,10 @@
 //! Auth domain: JWT access/refresh tokens, one session per login, refresh rotation by
 //! compare-and-swap with reuse detection, adoption of the old backend's refresh tokens, and the
 //! user's own profile. Ports: [`UserRepo`], [`SessionRepo`], [`TokenSigner`], plus the kernel's
-//! `Clock`.
+//! `Clock`. The user's avatar ([`AvatarService`] over [`Avatars`] and `alpha_media`'s
+//! `ImageService`) belongs here too: its `photo` rows are the user's.
 
+mod avatar;
 mod claims;
 mod errors;
 mod hash;
@@ -12,6 +14,7 @@ mod reactions;
 mod service;
 mod types;
 
+pub use avatar::{AvatarError, AvatarSaved, AvatarService, AvatarWrite, Avatars, NewAvatar};
 pub use claims::{Claims, TokenKind};
 pub use errors::{AuthError, LoginError, ProfileError, RefreshError, TokenError};
 pub use hash::refresh_token_hash;

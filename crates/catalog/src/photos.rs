@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use alpha_kernel::RepoError;
-use alpha_media::{ImageKind, ImageService, MediaError, PhotoChange};
+use alpha_media::{ImageKind, ImageService, MediaError, PhotoChange, Recorded};
 use uuid::Uuid;
 
 use crate::errors::Entity;
@@ -140,37 +140,30 @@ impl CatalogPhotoService {
         owner_uuid: Uuid,
         bytes: Vec<u8>,
     ) -> Result<PhotoChange<PhotoView>, PhotoError> {
-        let stored = self.images.store(owner.image_kind(), bytes).await?;
-        let paths = stored.paths();
-        let photo = NewPhoto {
-            uuid: Uuid::new_v4(),
-            paths: PhotoPaths {
-                small: paths.small,
-                medium: paths.medium,
-                large: paths.large,
-            },
-            original_path: stored.original_path(),
-        };
-        let written = self.repo.replace_photo(owner, owner_uuid, &photo).await;
-        let replaced = match written {
-            Ok(Some(replaced)) => replaced,
-            other => {
-                // The row is what makes the files reachable; without it they must go. A failed
-                // discard leaves files under random names nothing points at, so the owner's
-                // error is still the one to report.
-                let _ = self.images.discard(&stored).await;
-                return Err(match other {
-                    Err(e) => e.into(),
-                    _ => PhotoError::NotFound(owner.entity()),
-                });
-            }
-        };
-        self.version.bump();
-        let cleanup = self.remove(&replaced.old_paths).await;
-        Ok(PhotoChange {
-            value: replaced.photo,
-            cleanup,
-        })
+        self.images
+            .store_recorded(owner.image_kind(), bytes, async |stored| {
+                let paths = stored.paths();
+                let photo = NewPhoto {
+                    uuid: Uuid::new_v4(),
+                    paths: PhotoPaths {
+                        small: paths.small,
+                        medium: paths.medium,
+                        large: paths.large,
+                    },
+                    original_path: stored.original_path(),
+                };
+                let replaced = self
+                    .repo
+                    .replace_photo(owner, owner_uuid, &photo)
+                    .await?
+                    .ok_or(PhotoError::NotFound(owner.entity()))?;
+                self.version.bump();
+                Ok(Recorded {
+                    value: replaced.photo,
+                    replaced: replaced.old_paths,
+                })
+            })
+            .await
     }
 
     /// Deletes the photo `photo_uuid` of an `owner`-kind row and its files.

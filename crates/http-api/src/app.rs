@@ -13,7 +13,7 @@ use utoipa_actix_web::{AppExt, scope};
 use crate::state::AppState;
 use crate::{
     admin, auth, blog, catalog, chat, comments, cors, docs, extractors, health, listings, media,
-    not_found, openapi, otp, request_id,
+    not_found, openapi, otp, request_id, subscriptions,
 };
 
 /// Edge settings taken from configuration.
@@ -53,6 +53,8 @@ pub fn build_app(
                 .configure(otp::routes)
                 .configure(auth::routes)
                 .configure(chat::routes)
+                // Before the catalog: its `/subscription/{uuid}` would take the fixed paths.
+                .configure(subscriptions::routes)
                 .configure(catalog::routes)
                 .configure(listings::routes)
                 .configure(comments::routes)

@@ -101,7 +101,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonObject<T> {
     }
 }
 
-fn object_body<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
+/// `value` read as the route's body type, answered as a bad body would be.
+pub(crate) fn object_body<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
     if !value.is_object() {
         return Err(ApiError::bad_request(
             INVALID_BODY,

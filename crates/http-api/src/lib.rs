@@ -26,6 +26,7 @@ mod request_id;
 mod request_log;
 mod response_cache;
 mod state;
+mod subscriptions;
 mod text_schema;
 
 pub use app::{HttpOptions, build_app, with_request_limits};

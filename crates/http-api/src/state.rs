@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use alpha_auth::AuthService;
+use alpha_auth::{AuthService, AvatarService};
 use alpha_catalog::{
     BrandSubscriptions, CatalogAdmin, CatalogPhotoService, CatalogReads, SearchIndex,
 };
@@ -15,6 +15,7 @@ use alpha_listings::{AttachmentService, ListingService, PostPhotoService};
 use alpha_media::ImageService;
 use alpha_otp::OtpService;
 use alpha_sms_dispatch::DeviceDirectory;
+use alpha_subscriptions::OrderService;
 use ipnet::IpNet;
 
 /// A per-IP request budget for one route.
@@ -71,6 +72,10 @@ pub struct AppState {
     pub blog: Arc<BlogService>,
     /// The blog's images.
     pub blog_photos: Arc<BlogPhotoService>,
+    /// Users' avatars.
+    pub avatars: Arc<AvatarService>,
+    /// Premium orders.
+    pub orders: Arc<OrderService>,
 }
 
 impl std::fmt::Debug for AppState {

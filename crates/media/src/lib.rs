@@ -42,7 +42,7 @@ pub mod fakes;
 pub use errors::{MediaError, StorageError};
 pub use kind::ImageKind;
 pub use limits::{MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_ORIGINAL_SIDE};
-pub use photo_change::PhotoChange;
+pub use photo_change::{PhotoChange, Recorded};
 pub use ports::{ImageProcessor, MediaStore};
 pub use process::{ProcessedImage, process};
 pub use service::ImageService;

@@ -9,3 +9,11 @@ pub struct PhotoChange<T> {
     pub value: T,
     pub cleanup: Option<MediaError>,
 }
+
+/// What recording a stored image did: the caller's value, and the public paths of the files the
+/// rows it replaced named, which are now unused.
+#[derive(Debug)]
+pub struct Recorded<T> {
+    pub value: T,
+    pub replaced: Vec<String>,
+}

@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use crate::errors::MediaError;
 use crate::kind::ImageKind;
+use crate::photo_change::{PhotoChange, Recorded};
 use crate::ports::{ImageProcessor, MediaStore};
 use crate::process::ProcessedImage;
 use crate::stored_image::StoredImage;
@@ -70,6 +71,41 @@ impl ImageService {
             written.push(path);
         }
         Ok(image)
+    }
+
+    /// [`ImageService::store`], then `record` writes the row that points at the files, keeping
+    /// files and rows together: if `record` fails the new files are discarded (and its error is
+    /// the one reported); if it succeeds, the files of the rows it replaced are removed, after
+    /// its commit. A file that cannot be removed is reported in [`PhotoChange::cleanup`], not as
+    /// a failure: the rows no longer name it.
+    ///
+    /// Errors: the refusals of [`ImageService::store`] (nothing was recorded), or `record`'s.
+    pub async fn store_recorded<T, E>(
+        &self,
+        kind: ImageKind,
+        bytes: Vec<u8>,
+        record: impl AsyncFnOnce(&StoredImage) -> Result<Recorded<T>, E>,
+    ) -> Result<PhotoChange<T>, E>
+    where
+        E: From<MediaError>,
+    {
+        let stored = self.store(kind, bytes).await?;
+        match record(&stored).await {
+            Ok(Recorded { value, replaced }) => {
+                let replaced: Vec<&str> = replaced.iter().map(String::as_str).collect();
+                Ok(PhotoChange {
+                    value,
+                    cleanup: self.remove_public_paths(&replaced).await.err(),
+                })
+            }
+            Err(e) => {
+                // The row is what makes the files reachable; without it they must go. A failed
+                // discard leaves files under random names nothing points at, so `record`'s
+                // error is still the one to report.
+                let _ = self.discard(&stored).await;
+                Err(e)
+            }
+        }
     }
 
     /// Deletes the files of an image that [`ImageService::store`] wrote, when its row could

@@ -9,7 +9,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use alpha_auth::{AuthConfig, AuthService, JwtTokenSigner, TellUserCodeDelivered};
+use alpha_auth::{AuthConfig, AuthService, AvatarService, JwtTokenSigner, TellUserCodeDelivered};
 use alpha_catalog::{
     BrandSubscriptions, CatalogAdmin, CatalogPhotoService, CatalogVersion, SearchIndex,
 };
@@ -32,8 +32,9 @@ use alpha_sms_dispatch::{DispatchConfig, Dispatcher};
 use alpha_store::pool::PgPool;
 use alpha_store::repos::{
     PgBlog, PgCatalog, PgChatRepo, PgComments, PgDeviceDirectory, PgDispatchRepo, PgHealth,
-    PgListings, PgOtpRepo, PgRateLimiter, PgSessionRepo, PgUserRepo,
+    PgListings, PgOrders, PgOtpRepo, PgRateLimiter, PgSessionRepo, PgUserRepo,
 };
+use alpha_subscriptions::OrderService;
 use anyhow::Context;
 use secrecy::ExposeSecret;
 
@@ -119,7 +120,7 @@ impl Application {
             &limiter,
             &clock,
         ));
-        let auth = Arc::new(auth_service(settings, users, &pool, &clock, events));
+        let auth = Arc::new(auth_service(settings, users.clone(), &pool, &clock, events));
         let chat = Arc::new(ChatService::new(
             Arc::new(PgChatRepo::new(pool.clone())),
             clock.clone(),
@@ -177,10 +178,18 @@ impl Application {
             listings_version.clone(),
         ));
         let blog_store = Arc::new(PgBlog::new(pool.clone()));
+        let avatars = Arc::new(AvatarService::new(images.clone(), users));
+        let orders = Arc::new(OrderService::new(
+            Arc::new(PgOrders::new(pool.clone())),
+            clock.clone(),
+            phone_policy(settings),
+        ));
         let state = AppState {
             comments,
             blog: Arc::new(BlogService::new(blog_store.clone())),
             blog_photos: Arc::new(BlogPhotoService::new(blog_store, images.clone())),
+            avatars,
+            orders,
             listings,
             post_photos,
             attachments,

@@ -5,33 +5,21 @@
 
 mod api;
 
-use std::io::Cursor;
 use std::path::PathBuf;
 
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::test;
-use api::upload::{BOUNDARY, Part, anonymous, app, file, files, text, upload, uploads};
+use api::upload::{
+    BOUNDARY, Part, anonymous, app, encoded, file, files, jpeg, text, upload, uploads,
+};
 use api::{call, with_bearer};
 use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
-use image::{DynamicImage, ImageFormat, Rgb, RgbImage, Rgba, RgbaImage};
+use image::{DynamicImage, ImageFormat, Rgba, RgbaImage};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
 const ADMIN: &str = "99361999999";
 const USER: &str = "99361999991";
-
-fn encoded(image: &DynamicImage, format: ImageFormat) -> Vec<u8> {
-    let mut out = Cursor::new(Vec::new());
-    image.write_to(&mut out, format).unwrap();
-    out.into_inner()
-}
-
-fn jpeg(width: u32, height: u32) -> Vec<u8> {
-    let pixels = RgbImage::from_fn(width, height, |x, y| {
-        Rgb([(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8])
-    });
-    encoded(&DynamicImage::ImageRgb8(pixels), ImageFormat::Jpeg)
-}
 
 fn transparent_png() -> Vec<u8> {
     let logo = RgbaImage::from_fn(300, 120, |x, _| {

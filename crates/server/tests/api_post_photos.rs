@@ -5,61 +5,19 @@
 
 mod api;
 
-use std::io::Cursor;
-
 use actix_web::http::{Method, StatusCode};
-use api::upload::{Part, anonymous, app, file, files, text, upload, uploads};
+use api::upload::{
+    CAMERA, Part, anonymous, app, contains, file, files, jpeg, jpeg_with_exif, text, upload,
+    uploads,
+};
 use api::{authed, call, get, v5};
-use image::{DynamicImage, GenericImageView, ImageFormat, Rgb, RgbImage};
+use image::GenericImageView;
 use serde_json::{Value, json};
 
 const OWNER: &str = "99361999991";
 const STRANGER: &str = "99361999992";
 const ADMIN: &str = "99361999999";
 
-fn jpeg(width: u32, height: u32) -> Vec<u8> {
-    let pixels = RgbImage::from_fn(width, height, |x, y| {
-        Rgb([(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8])
-    });
-    let mut out = Cursor::new(Vec::new());
-    DynamicImage::ImageRgb8(pixels)
-        .write_to(&mut out, ImageFormat::Jpeg)
-        .unwrap();
-    out.into_inner()
-}
-
-/// A camera's marker, written into the EXIF block of [`jpeg_with_exif`].
-const CAMERA: &[u8] = b"SECRET-CAMERA-AND-GPS";
-
-/// `jpeg` with an EXIF block (APP1 after SOI) holding a `Make` string: a stand-in for the
-/// camera and GPS data a phone writes.
-fn jpeg_with_exif(width: u32, height: u32) -> Vec<u8> {
-    let jpeg = jpeg(width, height);
-    // Big-endian TIFF header, one IFD at 8 with one ASCII entry (0x010F Make) whose value
-    // follows the IFD (8 + 2 + 12 + 4 = 26).
-    let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
-    tiff.extend_from_slice(&[0, 1, 0x01, 0x0f, 0, 2]);
-    tiff.extend_from_slice(&u32::try_from(CAMERA.len() + 1).unwrap().to_be_bytes());
-    tiff.extend_from_slice(&26u32.to_be_bytes());
-    tiff.extend_from_slice(&[0, 0, 0, 0]);
-    tiff.extend_from_slice(CAMERA);
-    tiff.push(0);
-    let mut payload = b"Exif\0\0".to_vec();
-    payload.extend_from_slice(&tiff);
-    let length = u16::try_from(payload.len() + 2).unwrap();
-    let mut out = jpeg[..2].to_vec();
-    out.extend_from_slice(&[0xff, 0xe1]);
-    out.extend_from_slice(&length.to_be_bytes());
-    out.extend_from_slice(&payload);
-    out.extend_from_slice(&jpeg[2..]);
-    out
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
-}
-
-/// A post of `token`'s user; returns its uuid.
 async fn new_post<S, B>(app: &S, token: &str) -> String
 where
     S: actix_web::dev::Service<

@@ -1,6 +1,6 @@
 //! PostgreSQL adapter: schema, migrations, connection pool, seeds, and one module per context
-//! (`otp`, `auth`, `catalog`, `listings`, `comments`, `blog`, `chat`, `sms_dispatch`,
-//! `rate_limit`, `health`), each owning its tables.
+//! (`otp`, `auth`, `catalog`, `listings`, `comments`, `blog`, `subscriptions`, `chat`,
+//! `sms_dispatch`, `rate_limit`, `health`), each owning its tables.
 
 pub mod auth;
 pub mod blog;
@@ -14,9 +14,11 @@ pub mod health;
 pub mod listings;
 pub mod migrate;
 pub mod otp;
+mod photo_files;
 pub mod pool;
 pub mod rate_limit;
 pub mod repos;
 pub mod schema;
 pub mod seed;
 pub mod sms_dispatch;
+pub mod subscriptions;

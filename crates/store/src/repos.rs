@@ -1,5 +1,5 @@
 //! Every adapter of a domain port, in one list (each lives in its context's module):
-//! [`PgOtpRepo`] (`alpha_otp::OtpRepo`), [`PgUserRepo`] (`alpha_auth::UserRepo`),
+//! [`PgOtpRepo`] (`alpha_otp::OtpRepo`), [`PgUserRepo`] (`alpha_auth::{UserRepo, Avatars}`),
 //! [`PgSessionRepo`] (`alpha_auth::SessionRepo`), [`PgChatRepo`] (`alpha_chat::ChatRepo`),
 //! [`PgCatalog`] (`alpha_catalog::{CatalogReads, CatalogWrites, CatalogPhotos, SearchSource}`),
 //! [`PgListings`] (`alpha_listings::{PostRepo, Rates}`), [`PgComments`]
@@ -7,7 +7,7 @@
 //! (`alpha_community::blog::{VlogRepo, BlogPhotos}`), [`PgRateLimiter`]
 //! (`alpha_kernel::RateLimiter`), [`PgHealth`] (`alpha_kernel::Health`), [`PgDispatchRepo`]
 //! (`alpha_sms_dispatch::DispatchRepo`) and [`PgDeviceDirectory`]
-//! (`alpha_sms_dispatch::DeviceDirectory`). Each holds a clone of the shared pool and takes one
+//! (`alpha_sms_dispatch::DeviceDirectory`), [`PgOrders`] (`alpha_subscriptions::OrderRepo`). Each holds a clone of the shared pool and takes one
 //! connection per call.
 //!
 //! Invariants that concurrent requests could break are each enforced by one conditional
@@ -23,3 +23,4 @@ pub use crate::listings::PgListings;
 pub use crate::otp::PgOtpRepo;
 pub use crate::rate_limit::PgRateLimiter;
 pub use crate::sms_dispatch::{PgDeviceDirectory, PgDispatchRepo};
+pub use crate::subscriptions::PgOrders;

@@ -699,11 +699,11 @@ async fn profile_renders_the_newest_photo_as_the_old_api_did() {
         UPDATE users SET access = ARRAY['posts', 'banners']::varchar[], role = 'owner',
                          email = 'a@example.com' WHERE uuid = '{user}';
         INSERT INTO photo (uuid, path, "originalPath", "userId", "createdAt", "updatedAt")
-        VALUES ('{old_photo}', '{{"small": "old-s.webp"}}', 'old.jpg', '{user}',
+        VALUES ('{old_photo}', '{{"small": "uploads/avatars/old-s.webp"}}', 'uploads/avatars/old.jpg', '{user}',
                 '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
                ('{new_photo}',
-                '{{"small": "uploads/s.webp", "medium": "uploads/m.webp", "large": "uploads/l.webp"}}',
-                'uploads/o.jpg', '{user}',
+                '{{"small": "uploads/avatars/s.webp", "medium": "uploads/avatars/m.webp", "large": "uploads/avatars/l.webp"}}',
+                'uploads/avatars/o.jpg', '{user}',
                 '2026-02-02T12:00:00.123456Z', '2026-02-02T12:00:00Z');
         "#,
         user = user.id
@@ -744,8 +744,8 @@ async fn profile_renders_the_newest_photo_as_the_old_api_did() {
         avatar,
         serde_json::json!({
             "uuid": new_photo.to_string(),
-            "path": {"small": "uploads/s.webp", "medium": "uploads/m.webp", "large": "uploads/l.webp"},
-            "originalPath": "uploads/o.jpg",
+            "path": {"small": "uploads/avatars/s.webp", "medium": "uploads/avatars/m.webp", "large": "uploads/avatars/l.webp"},
+            "originalPath": "uploads/avatars/o.jpg",
             "bannerId": null,
             "categoryId": null,
             "subscriptionId": null,
@@ -1293,8 +1293,8 @@ async fn profile_with_session_agrees_with_auth_record_and_profile_in_one_read() 
         &mut conn,
         &format!(
             r#"INSERT INTO photo (uuid, "originalPath", "userId", "createdAt") VALUES
-               ('{}', 'old.jpg', '{}', now() - interval '1 day'),
-               ('{}', 'new.jpg', '{}', now())"#,
+               ('{}', 'uploads/avatars/old.jpg', '{}', now() - interval '1 day'),
+               ('{}', 'uploads/avatars/new.jpg', '{}', now())"#,
             Uuid::new_v4(),
             alice.id,
             Uuid::new_v4(),
@@ -1322,7 +1322,7 @@ async fn profile_with_session_agrees_with_auth_record_and_profile_in_one_read() 
     );
     assert_eq!(
         checked.profile.avatar.as_ref().unwrap()["originalPath"],
-        "new.jpg"
+        "uploads/avatars/new.jpg"
     );
     assert_eq!(read(Some(revoked.id)).await.session_active, Some(false));
     assert_eq!(

@@ -18,8 +18,9 @@ pub struct MeResponse {
     pub access: Vec<String>,
     /// `admin`, `owner` or `user`.
     pub role: &'static str,
-    /// The user's photo row (`uuid, path {small,medium,large}, originalPath, ...`) or null.
-    #[schema(value_type = Option<Object>)]
+    /// The user's avatar: its photo row (`path {small,medium,large}` is what the app shows), or
+    /// null.
+    #[schema(value_type = Option<super::avatars::AvatarPhoto>)]
     pub avatar: Option<serde_json::Value>,
     #[serde(rename = "createdAt")]
     pub created_at: String,

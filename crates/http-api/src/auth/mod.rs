@@ -1,8 +1,14 @@
-//! `/auth/*` routes of the logged-in user (CONTRACT §2.3).
+//! `/auth/*` routes of the logged-in user (CONTRACT §2.3), and the user's avatar (#9, #10,
+//! #58, #59).
 
+mod avatar_delete;
+mod avatar_post;
+mod avatars;
 pub(crate) mod errors;
 pub(crate) mod logout;
 pub(crate) mod me;
+mod photo_user_delete;
+mod photo_user_put;
 pub(crate) mod refresh;
 pub(crate) mod set_firebase;
 pub(crate) mod update;
@@ -14,4 +20,8 @@ pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'
     cfg.service(logout::logout);
     cfg.service(update::update);
     cfg.service(set_firebase::set_firebase);
+    cfg.service(avatar_post::upload);
+    cfg.service(avatar_delete::delete);
+    cfg.service(photo_user_put::upload);
+    cfg.service(photo_user_delete::delete);
 }

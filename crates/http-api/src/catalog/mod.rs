@@ -41,7 +41,7 @@ mod photo_model_post;
 mod photo_plan_delete;
 mod photo_plan_put;
 pub(crate) mod photos;
-mod plan_create;
+pub(crate) mod plan_create;
 mod plan_delete;
 mod plan_get;
 mod plan_update;
@@ -55,7 +55,8 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The context's endpoints, mounted under `/api/v1` by `app.rs`. Fixed paths come before the
-/// `{uuid}` ones they would otherwise match.
+/// `{uuid}` ones they would otherwise match. `POST /subscription` is the subscriptions
+/// context's: it takes premium orders too, and hands plan bodies to [`plan_create`].
 pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
     cfg.service(brands_search::search)
         .service(brands_by_uuids::list)
@@ -84,7 +85,6 @@ pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'
         .service(banner_get::get)
         .service(banner_delete::delete)
         .service(plans_list::list)
-        .service(plan_create::create)
         .service(plan_get::get)
         .service(plan_update::update)
         .service(plan_delete::delete)

@@ -67,9 +67,17 @@ pub(crate) fn sort(d: Option<Direction>) -> SortDir {
 /// `/brands/{uuid}` must not answer for the fixed paths beside it (`/brands/list`, ...): a method
 /// those paths do not have gets 405 from the fallback, not a malformed-uuid 400.
 pub(crate) fn not_a_fixed_brand_path(ctx: &GuardContext<'_>) -> bool {
-    const FIXED: [&str; 5] = ["list", "history", "search", "subscribe", "unsubscribe"];
-    let last = ctx.head().uri.path().rsplit('/').next().unwrap_or_default();
-    !FIXED.contains(&last)
+    !["list", "history", "search", "subscribe", "unsubscribe"].contains(&last_segment(ctx))
+}
+
+/// `/subscription/{uuid}` must not answer for the premium orders' fixed paths beside it
+/// (`/subscription/order`, `/subscription/orders`): 405 for a method those do not have.
+pub(crate) fn not_a_fixed_plan_path(ctx: &GuardContext<'_>) -> bool {
+    !["order", "orders"].contains(&last_segment(ctx))
+}
+
+fn last_segment<'a>(ctx: &'a GuardContext<'_>) -> &'a str {
+    ctx.head().uri.path().rsplit('/').next().unwrap_or_default()
 }
 
 /// A whole number in range, also when JSON writes it as `2001.0` (the schema's `integer` allows

@@ -1,4 +1,4 @@
-use actix_web::{HttpResponse, post, web};
+use actix_web::HttpResponse;
 use alpha_catalog::views::PlanView;
 use alpha_catalog::{Entity, PlanInput};
 use serde::{Deserialize, Serialize};
@@ -6,9 +6,7 @@ use utoipa::ToSchema;
 
 use super::errors::not_found;
 use super::localized::LocalizedInput;
-use crate::auth_user::AdminUser;
-use crate::error::{ApiError, ErrorBody};
-use crate::extractors::JsonObject;
+use crate::error::ApiError;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -33,26 +31,9 @@ pub struct PlanCreated {
     pub data: PlanView,
 }
 
-/// Adds a premium plan (admin; the old API let anyone, S5).
-#[utoipa::path(
-    tag = "catalog",
-    security(("bearer" = [])),
-    request_body = NewPlan,
-    responses(
-        (status = 201, description = "Created", body = PlanCreated),
-        (status = 400, description = "`INVALID_FIELD`, `INVALID_BODY` or `INVALID_JSON`", body = ErrorBody),
-        (status = 401, description = "Not logged in, or `USER_DELETED`", body = ErrorBody),
-        (status = 403, description = "`FORBIDDEN`: not an admin", body = ErrorBody),
-        (status = 409, description = "`PRIORITY_TAKEN`", body = ErrorBody),
-    )
-)]
-#[post("/subscription")]
-pub(crate) async fn create(
-    state: web::Data<AppState>,
-    _admin: AdminUser,
-    body: JsonObject<NewPlan>,
-) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
+/// Adds a premium plan. `POST /subscription` (`subscriptions::subscription_post`) routes a plan
+/// body from an admin here; the old API let anyone (S5).
+pub(crate) async fn create_plan(state: &AppState, body: NewPlan) -> Result<HttpResponse, ApiError> {
     let uuid = state
         .catalog_admin
         .create_plan(PlanInput {

@@ -19,7 +19,7 @@ use crate::state::AppState;
         (status = 404, description = "`SUBSCRIPTION_NOT_FOUND`", body = ErrorBody),
     )
 )]
-#[delete("/subscription/{uuid}")]
+#[delete("/subscription/{uuid}", guard = "super::params::not_a_fixed_plan_path")]
 pub(crate) async fn delete(
     state: web::Data<AppState>,
     _admin: AdminUser,

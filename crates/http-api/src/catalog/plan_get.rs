@@ -18,7 +18,7 @@ use crate::state::AppState;
         (status = 404, description = "`SUBSCRIPTION_NOT_FOUND` (the old API answered `null`)", body = ErrorBody),
     )
 )]
-#[get("/subscription/{uuid}")]
+#[get("/subscription/{uuid}", guard = "super::params::not_a_fixed_plan_path")]
 pub(crate) async fn get(
     state: web::Data<AppState>,
     req: HttpRequest,

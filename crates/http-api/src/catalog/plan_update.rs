@@ -42,7 +42,7 @@ pub struct PlanChanges {
         (status = 409, description = "`PRIORITY_TAKEN`", body = ErrorBody),
     )
 )]
-#[put("/subscription/{uuid}")]
+#[put("/subscription/{uuid}", guard = "super::params::not_a_fixed_plan_path")]
 pub(crate) async fn update(
     state: web::Data<AppState>,
     _admin: AdminUser,

@@ -23,14 +23,17 @@ pub(crate) fn parse_phone(value: Option<&Value>, policy: &PhonePolicy) -> Result
         Some(Value::String(s)) => s,
         Some(_) => return Err(invalid_phone("Phone number must be a string")),
     };
-    Phone::parse(text, policy).map_err(|err| {
-        invalid_phone(match err {
-            PhoneError::Empty => "Phone number is required",
-            PhoneError::Invalid => "Invalid phone number",
-            PhoneError::CountryNotAllowed => "Phone numbers of this country are not supported",
-            PhoneError::NotMobile => "A mobile phone number is required",
-        })
-    })
+    Phone::parse(text, policy).map_err(|err| invalid_phone(phone_problem(&err)))
+}
+
+/// What is wrong with a refused phone, as the API words it wherever a phone is taken.
+pub(crate) fn phone_problem(err: &PhoneError) -> &'static str {
+    match err {
+        PhoneError::Empty => "Phone number is required",
+        PhoneError::Invalid => "Invalid phone number",
+        PhoneError::CountryNotAllowed => "Phone numbers of this country are not supported",
+        PhoneError::NotMobile => "A mobile phone number is required",
+    }
 }
 
 fn invalid_phone(message: &str) -> ApiError {

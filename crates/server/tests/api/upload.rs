@@ -2,12 +2,14 @@
 //! a temporary upload folder, and what that folder holds.
 #![allow(dead_code, clippy::unwrap_used)]
 
+use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
 use actix_web::http::{Method, header};
 use actix_web::test;
 use alpha_store::seed::{CatalogSource, run as seed};
 use alpha_testkit::{TestApp, TestDb, catalogue_fixture, with_bearer};
+use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use tempfile::TempDir;
 
 use super::{settings, test_mode};
@@ -144,4 +146,58 @@ pub fn upload(method: Method, uri: &str, token: &str, parts: &[Part]) -> actix_h
 /// A multipart request without a token.
 pub fn anonymous(method: Method, uri: &str, parts: &[Part]) -> actix_http::Request {
     request(method, uri, None, parts)
+}
+
+/// `image` written in `format` by the `image` crate: real files, made in the test.
+pub fn encoded(image: &DynamicImage, format: ImageFormat) -> Vec<u8> {
+    let mut out = Cursor::new(Vec::new());
+    image.write_to(&mut out, format).unwrap();
+    out.into_inner()
+}
+
+fn gradient(width: u32, height: u32) -> DynamicImage {
+    DynamicImage::ImageRgb8(RgbImage::from_fn(width, height, |x, y| {
+        Rgb([(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8])
+    }))
+}
+
+/// A JPEG photo of `width` × `height`.
+pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    encoded(&gradient(width, height), ImageFormat::Jpeg)
+}
+
+/// A PNG picture of `width` × `height`.
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    encoded(&gradient(width, height), ImageFormat::Png)
+}
+
+/// A camera's marker, written into the EXIF block of [`jpeg_with_exif`].
+pub const CAMERA: &[u8] = b"SECRET-CAMERA-AND-GPS";
+
+/// [`jpeg`] with an EXIF block (APP1 after SOI) holding a `Make` string: a stand-in for the
+/// camera and GPS data a phone writes.
+pub fn jpeg_with_exif(width: u32, height: u32) -> Vec<u8> {
+    let jpeg = jpeg(width, height);
+    // Big-endian TIFF header, one IFD at 8 with one ASCII entry (0x010F Make) whose value
+    // follows the IFD (8 + 2 + 12 + 4 = 26).
+    let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
+    tiff.extend_from_slice(&[0, 1, 0x01, 0x0f, 0, 2]);
+    tiff.extend_from_slice(&u32::try_from(CAMERA.len() + 1).unwrap().to_be_bytes());
+    tiff.extend_from_slice(&26u32.to_be_bytes());
+    tiff.extend_from_slice(&[0, 0, 0, 0]);
+    tiff.extend_from_slice(CAMERA);
+    tiff.push(0);
+    let mut payload = b"Exif\0\0".to_vec();
+    payload.extend_from_slice(&tiff);
+    let length = u16::try_from(payload.len() + 2).unwrap();
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&[0xff, 0xe1]);
+    out.extend_from_slice(&length.to_be_bytes());
+    out.extend_from_slice(&payload);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }

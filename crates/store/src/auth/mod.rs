@@ -1,5 +1,7 @@
-//! The auth context's tables: `users` (the old backend's, camelCase columns) and `sessions`.
+//! The auth context's tables: `users` (the old backend's, camelCase columns) and `sessions`,
+//! and the `photo` rows that are users' avatars.
 
+mod avatars;
 mod sessions;
 mod users;
 

@@ -12,6 +12,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::RunQueryDsl;
 use uuid::Uuid;
 
+use super::avatars::AVATAR_FILES;
 use crate::enums::RoleLabel;
 use crate::error::{connection, db_error};
 use crate::pool::PgPool;
@@ -23,7 +24,7 @@ const DEFAULT_LOCATION: &str = "Aşgabat";
 /// `UserRepo` on PostgreSQL.
 #[derive(Clone)]
 pub struct PgUserRepo {
-    pool: PgPool,
+    pub(super) pool: PgPool,
 }
 
 impl PgUserRepo {
@@ -113,17 +114,22 @@ fn auth_with_session_query(user: Uuid, session: Uuid) -> _ {
         ))
 }
 
-/// `GET /auth/me` in one statement: the user, its session's state and its newest photo. A
-/// missing session or photo leaves NULL columns, never a missing row.
+/// `GET /auth/me` in one statement: the user, its session's state and its avatar (the newest
+/// one, should legacy data hold several). A missing session or avatar leaves NULL columns, never
+/// a missing row.
 #[diesel::dsl::auto_type]
-fn profile_with_session_query(user: Uuid, session: Uuid) -> _ {
+fn profile_with_session_query(user: Uuid, session: Uuid, avatar_files: &'static str) -> _ {
     users::table
         .left_join(
             sessions::table.on(sessions::id
                 .eq(session)
                 .and(sessions::user_id.eq(users::uuid))),
         )
-        .left_join(photo::table.on(photo::userId.eq(users::uuid.nullable())))
+        .left_join(
+            photo::table.on(photo::userId
+                .eq(users::uuid.nullable())
+                .and(photo::originalPath.like(avatar_files))),
+        )
         .filter(users::uuid.eq(user))
         // uuid breaks ties so the same avatar is shown on every call.
         .order((photo::createdAt.desc(), photo::uuid.desc()))
@@ -366,7 +372,7 @@ impl UserRepo for PgUserRepo {
         // One fixed statement for both cases keeps it prepared once per connection; the nil
         // uuid matches no session, and its columns are then ignored.
         let asked = session.map_or(Uuid::nil(), |s| s.0);
-        let row = profile_with_session_query(user.0, asked)
+        let row = profile_with_session_query(user.0, asked, AVATAR_FILES)
             .first::<(ProfileRow, SessionState, Option<PhotoRow>)>(&mut conn)
             .await
             .optional()
@@ -377,7 +383,7 @@ impl UserRepo for PgUserRepo {
         }))
     }
 
-    /// The avatar is the user's newest `photo` row.
+    /// The avatar is the user's newest avatar `photo` row (`super::avatars`).
     ///
     /// Errors: [`RepoError::Unavailable`] when no connection can be had or it is lost,
     /// [`RepoError::Other`] when a query fails.

@@ -12,7 +12,7 @@ use diesel_async::RunQueryDsl;
 use uuid::Uuid;
 
 use super::PgBlog;
-use crate::catalog::photo_writes::{OldPaths, public_paths};
+use crate::photo_files::{PhotoFiles, public_paths};
 use crate::error::{connection, db_error};
 
 #[derive(QueryableByName)]
@@ -51,7 +51,7 @@ impl BlogPhotos for PgBlog {
 
     async fn delete_photo(&self, photo: Uuid) -> Result<Option<Vec<String>>, RepoError> {
         let mut conn = connection(&self.pool).await?;
-        let old: Vec<OldPaths> = diesel::sql_query(
+        let old: Vec<PhotoFiles> = diesel::sql_query(
             "DELETE FROM photo WHERE uuid = $1 AND \"originalPath\" LIKE 'uploads/vlog/%' \
              AND \"userId\" IS NULL AND \"brandsId\" IS NULL AND \"modelsId\" IS NULL \
              AND \"bannerId\" IS NULL AND \"categoryId\" IS NULL AND \"subscriptionId\" IS NULL \

@@ -2,7 +2,7 @@
 //! plans), `convert_prices`, `brands_user`, and the catalog's rows of `photo` (those owned by a
 //! brand, model, category, banner or plan). [`PgCatalog`] implements the catalog's ports.
 
-pub(crate) mod photo_writes;
+mod photo_writes;
 mod photos;
 mod posts;
 mod reads;

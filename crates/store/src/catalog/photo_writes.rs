@@ -4,13 +4,14 @@
 use alpha_catalog::{CatalogPhotos, NewPhoto, PhotoOwner, PhotoReplaced};
 use alpha_kernel::RepoError;
 use diesel::QueryableByName;
-use diesel::sql_types::{Jsonb, Nullable, Text, Uuid as SqlUuid};
+use diesel::sql_types::{Jsonb, Text, Uuid as SqlUuid};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::PgCatalog;
 use super::rows::PhotoRow;
 use crate::error::{connection, db_error};
+use crate::photo_files::{PhotoFiles, public_paths};
 
 /// The owner's table and the `photo` column that points at it. Both come from this match, never
 /// from input, so they may be spliced into SQL text.
@@ -36,36 +37,11 @@ struct Found {
     uuid: Uuid,
 }
 
-#[derive(QueryableByName)]
-pub(crate) struct OldPaths {
-    #[diesel(sql_type = Nullable<Jsonb>)]
-    path: Option<serde_json::Value>,
-    #[diesel(sql_type = Nullable<Text>, column_name = "originalPath")]
-    original_path: Option<String>,
-}
-
-/// Every file a deleted row named: the variants of its `path` object and its original. Legacy
-/// rows may hold anything there; only strings are paths.
-pub(crate) fn public_paths(rows: Vec<OldPaths>) -> Vec<String> {
-    let mut paths = Vec::new();
-    for row in rows {
-        if let Some(serde_json::Value::Object(variants)) = row.path {
-            paths.extend(
-                variants
-                    .into_iter()
-                    .filter_map(|(_, v)| v.as_str().map(str::to_owned)),
-            );
-        }
-        paths.extend(row.original_path);
-    }
-    paths
-}
-
 async fn delete_where(
     conn: &mut AsyncPgConnection,
     condition: &str,
     uuid: Uuid,
-) -> Result<Vec<OldPaths>, diesel::result::Error> {
+) -> Result<Vec<PhotoFiles>, diesel::result::Error> {
     diesel::sql_query(format!(
         "DELETE FROM photo WHERE {condition} RETURNING path, \"originalPath\""
     ))

@@ -10,8 +10,8 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::PgListings;
-use super::writes::{PhotoPaths, photo_paths};
 use crate::error::{connection, db_error};
+use crate::photo_files::{PhotoFiles, public_paths};
 
 #[derive(QueryableByName)]
 struct Count {
@@ -83,7 +83,7 @@ async fn delete(
         .bind::<SqlUuid, _>(photo)
         .execute(conn)
         .await?;
-    let rows: Vec<PhotoPaths> =
+    let rows: Vec<PhotoFiles> =
         diesel::sql_query("DELETE FROM photo WHERE uuid = $1 RETURNING path, \"originalPath\"")
             .bind::<SqlUuid, _>(photo)
             .load(conn)
@@ -91,9 +91,7 @@ async fn delete(
     if rows.is_empty() {
         return Ok(None);
     }
-    let mut paths = Vec::new();
-    photo_paths(rows, &mut paths);
-    Ok(Some(paths))
+    Ok(Some(public_paths(rows)))
 }
 
 #[async_trait::async_trait]

@@ -7,13 +7,14 @@ use alpha_listings::{
     PostRepo, PostSnapshot, PostView, Reference,
 };
 use diesel::QueryableByName;
-use diesel::sql_types::{Bool, Float8, Int4, Json, Jsonb, Nullable, Text, Uuid as SqlUuid};
+use diesel::sql_types::{Bool, Float8, Int4, Json, Nullable, Text, Uuid as SqlUuid};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::PgListings;
 use super::rows::personal_info;
 use crate::error::{connection, db_error};
+use crate::photo_files::{PhotoFiles, public_paths};
 
 #[derive(QueryableByName)]
 struct Missing {
@@ -51,14 +52,6 @@ struct Found {
 }
 
 #[derive(QueryableByName)]
-pub(super) struct PhotoPaths {
-    #[diesel(sql_type = Nullable<Jsonb>)]
-    path: Option<serde_json::Value>,
-    #[diesel(sql_type = Nullable<Text>, column_name = "originalPath")]
-    original_path: Option<String>,
-}
-
-#[derive(QueryableByName)]
 struct OnePath {
     #[diesel(sql_type = Nullable<Text>)]
     path: Option<String>,
@@ -67,21 +60,6 @@ struct OnePath {
 fn json(value: Option<&alpha_listings::PersonalInfo>) -> Option<serde_json::Value> {
     // A struct of optional strings always serialises.
     value.and_then(|v| serde_json::to_value(v).ok())
-}
-
-/// The variants of each deleted photo's `path` object and its original. Legacy rows may hold
-/// anything in `path`; only strings are paths.
-pub(super) fn photo_paths(rows: Vec<PhotoPaths>, out: &mut Vec<String>) {
-    for row in rows {
-        if let Some(serde_json::Value::Object(variants)) = row.path {
-            out.extend(
-                variants
-                    .into_iter()
-                    .filter_map(|(_, v)| v.as_str().map(str::to_owned)),
-            );
-        }
-        out.extend(row.original_path);
-    }
 }
 
 async fn delete_post(
@@ -97,7 +75,7 @@ async fn delete_post(
     }
     let mut paths = Vec::new();
     // Photos of this post that no other post and no other owner (user, brand, banner, …) uses.
-    let photos: Vec<PhotoPaths> = diesel::sql_query(
+    let photos: Vec<PhotoFiles> = diesel::sql_query(
         "DELETE FROM photo ph WHERE ph.uuid IN \
            (SELECT \"photoUuid\" FROM photo_posts WHERE \"postId\" = $1) \
          AND NOT EXISTS (SELECT 1 FROM photo_posts o WHERE o.\"photoUuid\" = ph.uuid \
@@ -110,7 +88,7 @@ async fn delete_post(
     .bind::<SqlUuid, _>(id)
     .load(conn)
     .await?;
-    photo_paths(photos, &mut paths);
+    paths.extend(public_paths(photos));
     let others: Vec<OnePath> = diesel::sql_query(
         "SELECT url AS path FROM video WHERE \"postId\" = $1 \
          UNION ALL SELECT path FROM file WHERE \"postId\" = $1",
