@@ -12,8 +12,8 @@ use diesel_async::RunQueryDsl;
 use uuid::Uuid;
 
 use super::PgBlog;
-use crate::photo_files::{PhotoFiles, public_paths};
 use crate::error::{connection, db_error};
+use crate::photo_files::{PhotoFiles, public_paths};
 
 #[derive(QueryableByName)]
 struct Written {
