@@ -5,6 +5,8 @@
 --               count cache (a user dragging the sliders)
 --   detail      GET /posts/<uuid>, a random one of the uuids listed in UUIDS_FILE
 -- Environment: FEED_MODE, BRANDS (comma-separated brand uuids), UUIDS_FILE (detail).
+-- Every request says it takes gzip, as the app's HTTP client does (Dart's HttpClient asks for it
+-- and unpacks it by itself); the server sends the gzip copy of its rendered answers then.
 
 local counter = 0
 
@@ -49,7 +51,7 @@ function request()
   else
     path = "/api/v1/posts/" .. uuids[math.random(1, #uuids)]
   end
-  return wrk.format("GET", path)
+  return wrk.format("GET", path, { ["Accept-Encoding"] = "gzip" })
 end
 
 function response(status, headers, body)

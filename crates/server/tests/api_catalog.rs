@@ -106,6 +106,87 @@ async fn a_client_that_asks_again_gets_not_modified() {
     assert!(names(&body).contains(&"zaz"));
 }
 
+fn vary<B>(res: &actix_web::dev::ServiceResponse<B>) -> String {
+    res.headers()
+        .get(header::VARY)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+#[actix_web::test]
+async fn a_client_that_takes_gzip_gets_the_same_answer_gzipped() {
+    use std::io::Read;
+
+    let t = seeded().await;
+    let app = t.http().await;
+    let uri = "/api/v1/brands?model=1";
+    let plain = test::call_service(&app, test::TestRequest::get().uri(uri).to_request()).await;
+    assert_eq!(plain.status(), StatusCode::OK);
+    assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+    assert!(vary(&plain).contains("Accept-Encoding"));
+    let plain_etag = plain.headers().get(header::ETAG).unwrap().clone();
+    let plain = test::read_body(plain).await;
+    assert!(
+        plain.len() > 1024,
+        "the answer must be long enough to be gzipped"
+    );
+
+    let zipped_request = || {
+        test::TestRequest::get()
+            .uri(uri)
+            .insert_header((header::ACCEPT_ENCODING, "br;q=1.0, gzip;q=0.8"))
+    };
+    let zipped = test::call_service(&app, zipped_request().to_request()).await;
+    assert_eq!(zipped.status(), StatusCode::OK);
+    assert_eq!(
+        zipped.headers().get(header::CONTENT_ENCODING).unwrap(),
+        "gzip"
+    );
+    assert!(vary(&zipped).contains("Accept-Encoding"));
+    let zipped_etag = zipped.headers().get(header::ETAG).unwrap().clone();
+    assert_ne!(
+        zipped_etag, plain_etag,
+        "another representation, another validator"
+    );
+    let zipped = test::read_body(zipped).await;
+    assert!(
+        zipped.len() < plain.len() / 2,
+        "{} of {}",
+        zipped.len(),
+        plain.len()
+    );
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&zipped[..])
+        .read_to_end(&mut unzipped)
+        .unwrap();
+    assert_eq!(unzipped, plain);
+
+    // Each representation revalidates against its own validator.
+    let again = zipped_request()
+        .insert_header((header::IF_NONE_MATCH, zipped_etag))
+        .to_request();
+    assert_eq!(
+        test::call_service(&app, again).await.status(),
+        StatusCode::NOT_MODIFIED
+    );
+    let again = zipped_request()
+        .insert_header((header::IF_NONE_MATCH, plain_etag))
+        .to_request();
+    assert_eq!(
+        test::call_service(&app, again).await.status(),
+        StatusCode::OK
+    );
+
+    // gzip;q=0 refuses it.
+    let refused = test::TestRequest::get()
+        .uri(uri)
+        .insert_header((header::ACCEPT_ENCODING, "gzip;q=0, identity"))
+        .to_request();
+    let refused = test::call_service(&app, refused).await;
+    assert!(refused.headers().get(header::CONTENT_ENCODING).is_none());
+    assert_eq!(test::read_body(refused).await, plain);
+}
+
 #[actix_web::test]
 async fn junk_query_values_are_400_not_500() {
     let t = seeded().await;
