@@ -111,11 +111,13 @@ pub struct FeedParams {
 }
 
 fn uuid_array() -> Schema {
+    // Values are trimmed and blank ones skipped, as for the single-valued filters.
+    let uuid = UUID.trim_start_matches('^').trim_end_matches('$');
     ArrayBuilder::new()
         .items(
             ObjectBuilder::new()
                 .schema_type(Type::String)
-                .pattern(Some(UUID)),
+                .pattern(Some(format!(r"^\s*({uuid})?\s*$"))),
         )
         .max_items(Some(100))
         .build()
