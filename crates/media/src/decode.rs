@@ -72,7 +72,7 @@ fn refusal(error: &ImageError) -> MediaError {
     }
 }
 
-fn too_large() -> MediaError {
+pub(crate) fn too_large() -> MediaError {
     MediaError::TooLarge {
         max_pixels: MAX_IMAGE_PIXELS,
     }

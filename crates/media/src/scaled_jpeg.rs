@@ -7,6 +7,7 @@ use image::metadata::Orientation;
 use image::{DynamicImage, GrayImage, RgbImage};
 use jpeg_decoder::{Decoder, PixelFormat};
 
+use crate::decode::too_large;
 use crate::errors::MediaError;
 use crate::limits::MAX_IMAGE_PIXELS;
 
@@ -36,9 +37,7 @@ pub(crate) fn decode_scaled(
         return Err(MediaError::NotAnImage);
     }
     if u64::from(width) * u64::from(height) > MAX_IMAGE_PIXELS {
-        return Err(MediaError::TooLarge {
-            max_pixels: MAX_IMAGE_PIXELS,
-        });
+        return Err(too_large());
     }
     if !matches!(info.pixel_format, PixelFormat::L8 | PixelFormat::RGB24) {
         return Ok(None);
