@@ -17,6 +17,15 @@ pub enum DomainEvent {
     SessionRevoked { session: SessionId },
     /// A user was deleted: every live connection of theirs must close.
     UserDeleted { user: UserId },
+    /// An admin approved a post: the subscribers of its brand may hear of it. The names are
+    /// those of the catalog at approval time, for the message text.
+    PostApproved {
+        post: Uuid,
+        owner: Option<UserId>,
+        brand: Option<Uuid>,
+        brand_name: Option<String>,
+        model_name: Option<String>,
+    },
 }
 
 impl DomainEvent {
@@ -26,6 +35,7 @@ impl DomainEvent {
             Self::CodeDelivered { .. } => "code_delivered",
             Self::SessionRevoked { .. } => "session_revoked",
             Self::UserDeleted { .. } => "user_deleted",
+            Self::PostApproved { .. } => "post_approved",
         }
     }
 }
@@ -62,7 +72,7 @@ impl EventSubscriber for DisconnectEndedSessions {
         match event {
             DomainEvent::SessionRevoked { session } => self.0.disconnect_session(*session),
             DomainEvent::UserDeleted { user } => self.0.disconnect_user(*user),
-            DomainEvent::CodeDelivered { .. } => {}
+            DomainEvent::CodeDelivered { .. } | DomainEvent::PostApproved { .. } => {}
         }
         Ok(())
     }
