@@ -4,6 +4,7 @@
 //! `Clock`. The user's avatar ([`AvatarService`] over [`Avatars`] and `alpha_media`'s
 //! `ImageService`) belongs here too: its `photo` rows are the user's.
 
+mod admin;
 mod avatar;
 mod claims;
 mod errors;
@@ -14,6 +15,10 @@ mod reactions;
 mod service;
 mod types;
 
+pub use admin::{
+    DeletedContent, EditOutcome, ManagedUser, UserAdmin, UserAdminError, UserContent,
+    UserDirectory, UserEdit, UserPage, UserQuery,
+};
 pub use avatar::{AvatarError, AvatarSaved, AvatarService, AvatarWrite, Avatars, NewAvatar};
 pub use claims::{Claims, TokenKind};
 pub use errors::{AuthError, LoginError, ProfileError, RefreshError, TokenError};

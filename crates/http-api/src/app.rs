@@ -12,8 +12,8 @@ use utoipa_actix_web::{AppExt, scope};
 
 use crate::state::AppState;
 use crate::{
-    admin, auth, blog, catalog, chat, comments, cors, docs, extractors, health, listings, media,
-    not_found, openapi, otp, request_id, subscriptions,
+    admin, admins, audit, auth, blog, catalog, chat, comments, cors, docs, extractors, health,
+    listings, media, not_found, openapi, otp, request_id, subscriptions,
 };
 
 /// Edge settings taken from configuration.
@@ -59,7 +59,9 @@ pub fn build_app(
                 .configure(listings::routes)
                 .configure(comments::routes)
                 .configure(blog::routes)
-                .configure(admin::routes),
+                .configure(admin::routes)
+                .configure(admins::routes)
+                .configure(audit::routes),
         )
         .split_for_parts();
     openapi::complete(&mut doc);
@@ -73,6 +75,7 @@ pub fn build_app(
         .default_service(web::to(move |req| {
             not_found::not_found(req, routes.clone())
         }))
+        .wrap(from_fn(audit::recorder::record_admin_writes))
         .wrap(cors::cors(&options.cors_allowed_origins))
         .wrap(from_fn(request_id::echo_request_id))
         .wrap(TracingLogger::<crate::request_log::RequestLog>::new())

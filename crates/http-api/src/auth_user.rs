@@ -3,9 +3,10 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 use alpha_auth::AuthUser;
 
+use crate::audit::recorder::Caller;
 use crate::auth::errors::{forbidden, missing_token};
 use crate::bearer::bearer_token;
 use crate::error::ApiError;
@@ -23,17 +24,19 @@ impl FromRequest for CurrentUser {
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
         let token = bearer_token(req).map(str::to_owned);
         let state = req.app_data::<web::Data<AppState>>().cloned();
+        let req = req.clone();
         Box::pin(async move {
             let state = state.ok_or_else(|| {
                 ApiError::internal(&std::io::Error::other("AppState missing from the app"))
             })?;
             let token = token.ok_or_else(missing_token)?;
-            state
-                .auth
-                .authenticate(&token)
-                .await
-                .map(CurrentUser)
-                .map_err(ApiError::from)
+            let user = state.auth.authenticate(&token).await?;
+            // For the audit trail, which records admins' writes once the answer is known.
+            req.extensions_mut().insert(Caller {
+                id: user.id,
+                admin: user.role == alpha_auth::Role::Admin,
+            });
+            Ok(CurrentUser(user))
         })
     }
 }

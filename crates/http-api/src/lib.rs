@@ -2,7 +2,9 @@
 //! contract every client mistake is answered with.
 
 mod admin;
+mod admins;
 mod app;
+mod audit;
 mod auth;
 mod auth_user;
 mod bearer;

@@ -3,14 +3,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use alpha_auth::{AuthService, AvatarService};
+use alpha_auth::{AuthService, AvatarService, UserAdmin};
 use alpha_catalog::{
     BrandSubscriptions, CatalogAdmin, CatalogPhotoService, CatalogReads, SearchIndex,
 };
 use alpha_chat::ChatService;
 use alpha_community::blog::{BlogPhotoService, BlogService};
 use alpha_community::comments::CommentService;
-use alpha_kernel::{Health, PhonePolicy, RateLimiter};
+use alpha_kernel::{AuditLog, Health, PhonePolicy, RateLimiter};
 use alpha_listings::{AttachmentService, ListingService, PostPhotoService};
 use alpha_media::ImageService;
 use alpha_otp::OtpService;
@@ -76,6 +76,10 @@ pub struct AppState {
     pub avatars: Arc<AvatarService>,
     /// Premium orders.
     pub orders: Arc<OrderService>,
+    /// The back office's user administration.
+    pub users: Arc<UserAdmin>,
+    /// The trail of admin writes.
+    pub audit: Arc<dyn AuditLog>,
 }
 
 impl std::fmt::Debug for AppState {

@@ -1,5 +1,6 @@
 //! Value types and ports shared by every domain crate. Pure: no I/O beyond reading the clock.
 
+mod audit;
 mod clock;
 mod email;
 mod events;
@@ -14,6 +15,7 @@ mod repo_error;
 mod version;
 mod wire_time;
 
+pub use audit::{AuditEntry, AuditLog, AuditQuery, AuditRecord};
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use email::{Email, InvalidEmail};
 pub use events::{

@@ -43,8 +43,8 @@ pub use feed::{FeedIncludes, FeedQuery, Range, RawFeedQuery, SortBy, SortDir};
 pub use feed_counts::FeedCounts;
 pub use inputs::{NewPost, NewPostInput, PostChanges, PostChangesInput, PostFields};
 pub use photos::{Attached, NewPostPhoto, PostPhotoService, PostPhotos};
-pub use ports::{MediaCleanup, PostPatch, PostRecord, PostRepo, Rates};
-pub use service::{Actor, FeedAnswer, ListingService};
+pub use ports::{MediaCleanup, ModerationNote, PostPatch, PostRecord, PostRepo, Rates};
+pub use service::{Actor, FeedAnswer, ListingService, ModerationPage};
 pub use types::{
     ConvertedPrice, CurrencyCode, Moderation, PersonalInfo, PostId, PostMedia, PostRefs, Rate,
     Reference,

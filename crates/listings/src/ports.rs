@@ -30,6 +30,15 @@ pub struct PostPatch {
     /// The whole merged object.
     pub personal_info: Option<PersonalInfo>,
     pub moderation: Option<Moderation>,
+    /// An admin's decision on `moderation`, recorded with it in one statement.
+    pub moderated_by: Option<ModerationNote>,
+}
+
+/// Who decided a post's moderation, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModerationNote {
+    pub by: UserId,
+    pub reason: Option<String>,
 }
 
 impl PostPatch {
@@ -84,6 +93,14 @@ pub trait PostRepo: Send + Sync {
         ids: &[PostId],
         includes: FeedIncludes,
     ) -> Result<Vec<PostView>, RepoError>;
+
+    /// The moderation queue: posts in `status`, oldest first, and how many there are.
+    async fn by_moderation(
+        &self,
+        status: Moderation,
+        offset: u32,
+        limit: u32,
+    ) -> Result<(u64, Vec<PostId>), RepoError>;
 }
 
 /// `convert_prices`: manat per unit.

@@ -7,14 +7,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use alpha_kernel::{UserId, Version};
+use alpha_kernel::{EventPublisher, NoEvents, UserId, Version};
 use uuid::Uuid;
 
 use crate::errors::ListingError;
 use crate::feed::{FeedIncludes, FeedQuery};
 use crate::feed_counts::FeedCounts;
 use crate::inputs::{NewPost, PostChanges};
-use crate::ports::{MediaCleanup, PostPatch, PostRecord, PostRepo, Rates};
+use crate::ports::{MediaCleanup, ModerationNote, PostPatch, PostRecord, PostRepo, Rates};
 use crate::types::{ConvertedPrice, CurrencyCode, Moderation, PostId, PostRefs, Rate};
 use crate::views::{FeedPage, PostSnapshot, PostView};
 
@@ -38,6 +38,7 @@ pub struct ListingService {
     media: Arc<dyn MediaCleanup>,
     counts: FeedCounts,
     version: Version,
+    events: Arc<dyn EventPublisher>,
 }
 
 impl ListingService {
@@ -55,7 +56,15 @@ impl ListingService {
             media,
             counts: FeedCounts::new(FeedCounts::DEFAULT_TTL),
             version: Version::new(),
+            events: Arc::new(NoEvents),
         }
+    }
+
+    /// Where approvals are announced ([`DomainEvent::PostApproved`]).
+    #[must_use]
+    pub fn with_events(mut self, events: Arc<dyn EventPublisher>) -> Self {
+        self.events = events;
+        self
     }
 
     /// Moves `version` on at every write, for the readers that keep rendered posts.
@@ -146,16 +155,23 @@ impl ListingService {
             price,
             personal_info,
             moderation,
+            // An admin's status is a moderation decision, recorded as one.
+            moderated_by: changes.status().map(|_| ModerationNote {
+                by: actor.user,
+                reason: None,
+            }),
         };
         if patch.is_empty() {
             return Ok(());
         }
-        if self.posts.update(id, &patch).await? {
-            self.written();
-            Ok(())
-        } else {
-            Err(ListingError::NotFound)
+        if !self.posts.update(id, &patch).await? {
+            return Err(ListingError::NotFound);
         }
+        self.written();
+        if let Some(status) = changes.status() {
+            self.announce(&post, status).await;
+        }
+        Ok(())
     }
 
     /// Deletes a post as its owner or an admin, with its photos, video and file, rows and files.
@@ -297,5 +313,7 @@ fn stored_currency(stored: Option<&str>) -> Result<CurrencyCode, ListingError> {
     }
 }
 
+mod moderation;
+pub use moderation::ModerationPage;
 #[cfg(test)]
 mod tests;

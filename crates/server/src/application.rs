@@ -9,7 +9,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use alpha_auth::{AuthConfig, AuthService, AvatarService, JwtTokenSigner, TellUserCodeDelivered};
+use alpha_auth::{
+    AuthConfig, AuthService, AvatarService, DeletedContent, JwtTokenSigner, TellUserCodeDelivered,
+    UserAdmin,
+};
 use alpha_catalog::{
     BrandSubscriptions, CatalogAdmin, CatalogPhotoService, CatalogVersion, SearchIndex,
 };
@@ -31,15 +34,16 @@ use alpha_otp::{HmacCodeHasher, OsRngCodes, OtpConfig, OtpService, TestNumbers};
 use alpha_sms_dispatch::{DispatchConfig, Dispatcher};
 use alpha_store::pool::PgPool;
 use alpha_store::repos::{
-    PgBlog, PgCatalog, PgChatRepo, PgComments, PgDeviceDirectory, PgDispatchRepo, PgHealth,
-    PgListings, PgOrders, PgOtpRepo, PgRateLimiter, PgSessionRepo, PgUserRepo,
+    PgAuditLog, PgBlog, PgCatalog, PgChatRepo, PgComments, PgDeviceDirectory, PgDispatchRepo,
+    PgHealth, PgListings, PgOrders, PgOtpRepo, PgRateLimiter, PgSessionRepo, PgUserRepo,
 };
 use alpha_subscriptions::OrderService;
 use anyhow::Context;
 use secrecy::ExposeSecret;
 
-use crate::config::Settings;
+use crate::config::{DeletedContentSetting, Settings};
 use crate::media_cleanup::ImageCleanup;
+use crate::user_content::RemoveUserContent;
 
 /// Bounds how long another instance's catalog edits stay out of this instance's search index.
 const CATALOG_INDEX_MAX_AGE: Duration = Duration::from_secs(30);
@@ -120,7 +124,13 @@ impl Application {
             &limiter,
             &clock,
         ));
-        let auth = Arc::new(auth_service(settings, users.clone(), &pool, &clock, events));
+        let auth = Arc::new(auth_service(
+            settings,
+            users.clone(),
+            &pool,
+            &clock,
+            events.clone(),
+        ));
         let chat = Arc::new(ChatService::new(
             Arc::new(PgChatRepo::new(pool.clone())),
             clock.clone(),
@@ -156,7 +166,8 @@ impl Application {
         let cleanup = Arc::new(ImageCleanup(images.clone()));
         let listings = Arc::new(
             ListingService::new(posts.clone(), posts.clone(), cleanup.clone())
-                .with_version(listings_version.clone()),
+                .with_version(listings_version.clone())
+                .with_events(events.clone()),
         );
         let post_photos = Arc::new(
             PostPhotoService::new(posts.clone(), posts.clone(), images.clone())
@@ -178,7 +189,23 @@ impl Application {
             listings_version.clone(),
         ));
         let blog_store = Arc::new(PgBlog::new(pool.clone()));
-        let avatars = Arc::new(AvatarService::new(images.clone(), users));
+        let avatars = Arc::new(AvatarService::new(images.clone(), users.clone()));
+        let user_admin = Arc::new(UserAdmin::new(
+            users,
+            Arc::new(RemoveUserContent {
+                avatars: avatars.clone(),
+                listings: listings.clone(),
+                comments: PgComments::new(pool.clone()),
+                blog: PgBlog::new(pool.clone()),
+                listings_version: listings_version.clone(),
+            }),
+            events,
+            clock.clone(),
+            match settings.users.deleted_content {
+                DeletedContentSetting::Keep => DeletedContent::Keep,
+                DeletedContentSetting::Remove => DeletedContent::Remove,
+            },
+        ));
         let orders = Arc::new(OrderService::new(
             Arc::new(PgOrders::new(pool.clone())),
             clock.clone(),
@@ -190,6 +217,8 @@ impl Application {
             blog_photos: Arc::new(BlogPhotoService::new(blog_store, images.clone())),
             avatars,
             orders,
+            users: user_admin,
+            audit: Arc::new(PgAuditLog::new(pool.clone())),
             listings,
             post_photos,
             attachments,

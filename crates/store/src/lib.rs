@@ -2,6 +2,7 @@
 //! (`otp`, `auth`, `catalog`, `listings`, `comments`, `blog`, `subscriptions`, `chat`,
 //! `sms_dispatch`, `rate_limit`, `health`), each owning its tables.
 
+pub mod audit;
 pub mod auth;
 pub mod blog;
 pub mod catalog;

@@ -13,6 +13,7 @@
 //! Invariants that concurrent requests could break are each enforced by one conditional
 //! statement, never by a read followed by a write.
 
+pub use crate::audit::PgAuditLog;
 pub use crate::auth::{AdminRow, PgSessionRepo, PgUserRepo};
 pub use crate::blog::PgBlog;
 pub use crate::catalog::PgCatalog;

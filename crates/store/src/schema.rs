@@ -27,6 +27,17 @@ pub mod sql_types {
 }
 
 diesel::table! {
+    audit_log (id) {
+        id -> Int8,
+        at -> Timestamptz,
+        actorId -> Uuid,
+        action -> Text,
+        target -> Nullable<Text>,
+        status -> Int2,
+    }
+}
+
+diesel::table! {
     banners (uuid) {
         uuid -> Uuid,
         creator -> Jsonb,
@@ -216,6 +227,17 @@ diesel::table! {
         id -> Int8,
         vlogId -> Nullable<Uuid>,
         photoUuid -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    post_moderations (id) {
+        id -> Int8,
+        postId -> Uuid,
+        status -> Nullable<Bool>,
+        reason -> Nullable<Text>,
+        moderatorId -> Nullable<Uuid>,
+        createdAt -> Timestamptz,
     }
 }
 
@@ -431,6 +453,8 @@ diesel::joinable!(photo_posts -> photo (photoUuid));
 diesel::joinable!(photo_posts -> posts (postId));
 diesel::joinable!(photo_vlogs -> photo (photoUuid));
 diesel::joinable!(photo_vlogs -> vlogs (vlogId));
+diesel::joinable!(post_moderations -> posts (postId));
+diesel::joinable!(post_moderations -> users (moderatorId));
 diesel::joinable!(posts -> brands (brandsId));
 diesel::joinable!(posts -> categories (categoryId));
 diesel::joinable!(posts -> models (modelsId));
@@ -443,6 +467,7 @@ diesel::joinable!(video -> posts (postId));
 diesel::joinable!(vlogs -> users (userId));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    audit_log,
     banners,
     brands,
     brands_user,
@@ -457,6 +482,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     photo,
     photo_posts,
     photo_vlogs,
+    post_moderations,
     posts,
     rate_limits,
     sessions,

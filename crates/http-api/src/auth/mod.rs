@@ -6,12 +6,17 @@ mod avatar_post;
 mod avatars;
 pub(crate) mod errors;
 pub(crate) mod logout;
+pub(crate) mod managed;
 pub(crate) mod me;
 mod photo_user_delete;
 mod photo_user_put;
 pub(crate) mod refresh;
 pub(crate) mod set_firebase;
 pub(crate) mod update;
+mod user_delete;
+mod user_get;
+mod user_update;
+mod users_list;
 
 /// The context's endpoints, mounted under `/api/v1` by `app.rs`.
 pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
@@ -24,4 +29,9 @@ pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'
     cfg.service(avatar_delete::delete);
     cfg.service(photo_user_put::upload);
     cfg.service(photo_user_delete::delete);
+    cfg.service(users_list::list);
+    // After every fixed `/auth/...` path: `{uuid}` would take them otherwise.
+    cfg.service(user_get::get);
+    cfg.service(user_update::update);
+    cfg.service(user_delete::delete);
 }

@@ -11,6 +11,8 @@ mod file_upload;
 mod files_list;
 mod files_of_post;
 mod files_of_post_delete;
+mod moderation_decide;
+mod moderation_queue;
 mod photo_post_delete;
 mod photo_post_upload;
 mod photo_posts_put;
@@ -68,7 +70,9 @@ pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'
         .service(file_get::get)
         .service(file_update::update)
         .service(file_update::patch)
-        .service(file_delete::delete);
+        .service(file_delete::delete)
+        .service(moderation_queue::queue)
+        .service(moderation_decide::decide);
 }
 
 /// `/posts/{uuid}` must not answer for the fixed paths beside it (`/posts/me`, ...): a method

@@ -100,6 +100,21 @@ pub struct Settings {
     pub seed: SeedSettings,
     pub uploads: UploadSettings,
     pub phone: PhoneSettings,
+    pub users: UserSettings,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserSettings {
+    /// `keep` or `remove`: a deleted user's listings, comments and blog entries.
+    pub deleted_content: DeletedContentSetting,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum DeletedContentSetting {
+    Keep,
+    Remove,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

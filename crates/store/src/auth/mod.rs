@@ -2,6 +2,7 @@
 //! and the `photo` rows that are users' avatars.
 
 mod avatars;
+mod directory;
 mod sessions;
 mod users;
 

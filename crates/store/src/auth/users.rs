@@ -221,7 +221,7 @@ impl ProfileRow {
 
 /// A `photo` row, all columns in table order.
 #[derive(Queryable)]
-struct PhotoRow {
+pub(super) struct PhotoRow {
     uuid: Uuid,
     path: Option<serde_json::Value>,
     original_path: Option<String>,
@@ -236,9 +236,13 @@ struct PhotoRow {
 }
 
 impl PhotoRow {
+    pub(super) fn user_id(&self) -> Option<Uuid> {
+        self.user_id
+    }
+
     /// The old API's Photo JSON (CONTRACT §1.16): camelCase keys, timestamps as JavaScript's
     /// `toISOString` writes them (UTC, milliseconds, `Z`).
-    fn into_json(self) -> serde_json::Value {
+    pub(super) fn into_json(self) -> serde_json::Value {
         let iso = alpha_kernel::iso_millis;
         serde_json::json!({
             "uuid": self.uuid,

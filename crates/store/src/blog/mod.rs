@@ -30,6 +30,18 @@ impl PgBlog {
     pub fn new(pool: PgPool) -> Self {
         Self { pool }
     }
+
+    /// Deletes every one of `user`'s blog entries (an account deleted with its content); returns how many.
+    ///
+    /// Errors: [`RepoError`].
+    pub async fn delete_by_author(&self, user: UserId) -> Result<usize, RepoError> {
+        let mut conn = connection(&self.pool).await?;
+        diesel::sql_query("DELETE FROM vlogs WHERE \"userId\" = $1")
+            .bind::<SqlUuid, _>(user.0)
+            .execute(&mut conn)
+            .await
+            .map_err(db_error)
+    }
 }
 
 impl std::fmt::Debug for PgBlog {

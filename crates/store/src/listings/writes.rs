@@ -105,8 +105,62 @@ async fn delete_post(
     Ok(Some(PostMedia { paths }))
 }
 
+#[derive(QueryableByName)]
+struct UpdatedPost {
+    #[diesel(sql_type = SqlUuid)]
+    #[allow(dead_code)]
+    uuid: Uuid,
+}
+
+#[derive(QueryableByName)]
+struct QueuedPost {
+    #[diesel(sql_type = SqlUuid)]
+    uuid: Uuid,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    total: i64,
+}
+
 #[async_trait::async_trait]
 impl PostRepo for PgListings {
+    async fn by_moderation(
+        &self,
+        status: Moderation,
+        offset: u32,
+        limit: u32,
+    ) -> Result<(u64, Vec<PostId>), RepoError> {
+        let mut conn = connection(&self.pool).await?;
+        let condition = match status {
+            Moderation::Pending => "status IS NULL",
+            Moderation::Approved => "status = true",
+            Moderation::Declined => "status = false",
+        };
+        let rows: Vec<QueuedPost> = diesel::sql_query(format!(
+            "SELECT uuid, count(*) OVER () AS total FROM posts WHERE {condition} \
+             ORDER BY \"createdAt\", uuid OFFSET $1 LIMIT $2"
+        ))
+        .bind::<diesel::sql_types::BigInt, _>(i64::from(offset))
+        .bind::<diesel::sql_types::BigInt, _>(i64::from(limit))
+        .load(&mut conn)
+        .await
+        .map_err(db_error)?;
+        let total = match <[QueuedPost]>::first(&rows) {
+            Some(row) => row.total,
+            // Past the last page the window has no row to count on.
+            None => diesel::sql_query(format!(
+                "SELECT '00000000-0000-0000-0000-000000000000'::uuid AS uuid, count(*) AS total \
+                 FROM posts WHERE {condition}"
+            ))
+            .get_result::<QueuedPost>(&mut conn)
+            .await
+            .map_err(db_error)?
+            .total,
+        };
+        Ok((
+            u64::try_from(total).unwrap_or(0),
+            rows.into_iter().map(|r| PostId(r.uuid)).collect(),
+        ))
+    }
+
     async fn missing_references(&self, refs: &PostRefs) -> Result<Vec<Reference>, RepoError> {
         if refs.is_empty() {
             return Ok(Vec::new());
@@ -203,8 +257,10 @@ impl PostRepo for PgListings {
         let f = &patch.fields;
         let price = patch.price.as_ref();
         let mut conn = connection(&self.pool).await?;
-        let changed = diesel::sql_query(
-            "UPDATE posts SET \
+        // A moderation decision is recorded in the same statement as the status it sets.
+        let note = patch.moderated_by.as_ref();
+        let changed: Vec<UpdatedPost> = diesel::sql_query(
+            "WITH up AS (UPDATE posts SET \
                \"brandsId\" = COALESCE($2, \"brandsId\"), \
                \"modelsId\" = COALESCE($3, \"modelsId\"), \
                \"categoryId\" = COALESCE($4, \"categoryId\"), \
@@ -228,7 +284,10 @@ impl PostRepo for PgListings {
                \"personalInfo\" = COALESCE($22, \"personalInfo\"), \
                status = CASE WHEN $23 THEN $24 ELSE status END, \
                \"updatedAt\" = now() \
-             WHERE uuid = $1",
+             WHERE uuid = $1 RETURNING uuid), \
+             noted AS (INSERT INTO post_moderations (\"postId\", status, reason, \"moderatorId\") \
+               SELECT uuid, $24, $26, $25 FROM up WHERE $25::uuid IS NOT NULL) \
+             SELECT uuid FROM up",
         )
         .bind::<SqlUuid, _>(id.0)
         .bind::<Nullable<SqlUuid>, _>(f.refs.brand)
@@ -254,10 +313,12 @@ impl PostRepo for PgListings {
         .bind::<Nullable<Json>, _>(json(patch.personal_info.as_ref()))
         .bind::<Bool, _>(patch.moderation.is_some())
         .bind::<Nullable<Bool>, _>(patch.moderation.and_then(Moderation::status))
-        .execute(&mut conn)
+        .bind::<Nullable<SqlUuid>, _>(note.map(|n| n.by.0))
+        .bind::<Nullable<Text>, _>(note.and_then(|n| n.reason.as_deref()))
+        .load(&mut conn)
         .await
         .map_err(db_error)?;
-        Ok(changed > 0)
+        Ok(!changed.is_empty())
     }
 
     async fn delete(&self, id: PostId) -> Result<Option<PostMedia>, RepoError> {

@@ -1,0 +1,3 @@
+DROP TABLE audit_log;
+DROP INDEX posts_pending_created;
+DROP TABLE post_moderations;
