@@ -287,7 +287,9 @@ async fn only_an_admin_sets_the_status() {
         Moderation::Declined,
         Moderation::Pending,
     ] {
-        let (repo, seen) = recording_repo(snapshot(Moderation::Pending));
+        let (mut repo, seen) = recording_repo(snapshot(Moderation::Pending));
+        // An approval reads the post's names for its announcement.
+        repo.expect_find().returning(|_, _| Ok(None));
         let svc = service(repo, rates(), MockMediaCleanup::new());
         let input = PostChangesInput {
             status: Some(target),
@@ -671,4 +673,132 @@ async fn by_ids_reads_each_id_once_and_is_bounded() {
         .await
         .unwrap_err();
     assert_eq!(err.field(), Some("uuids"), "{err:?}");
+}
+
+// ---- moderation ----
+
+#[derive(Default)]
+struct Announced(Mutex<Vec<alpha_kernel::DomainEvent>>);
+
+impl alpha_kernel::EventPublisher for Announced {
+    fn publish(&self, event: alpha_kernel::DomainEvent) {
+        self.0.lock().unwrap().push(event);
+    }
+}
+
+/// The service over a post in `before`, recording events; `find` names its brand and model.
+fn moderated(
+    before: Moderation,
+) -> (
+    ListingService,
+    Arc<Announced>,
+    Arc<Mutex<Option<PostPatch>>>,
+) {
+    let (mut repo, seen) = recording_repo(snapshot(before));
+    repo.expect_find().returning(|id, _| {
+        let mut includes = serde_json::Map::new();
+        includes.insert("brand".into(), serde_json::json!({"name": "Toyota"}));
+        includes.insert("model".into(), serde_json::json!({"name": "Camry"}));
+        Ok(Some(PostView {
+            uuid: id.0,
+            brands_id: Some(Uuid::from_u128(77)),
+            models_id: None,
+            condition: None,
+            transmission: None,
+            engine_type: None,
+            engine_power: None,
+            year: None,
+            milleage: None,
+            vin: None,
+            original_price: None,
+            price: None,
+            original_currency: None,
+            currency: None,
+            personal_info: None,
+            description: None,
+            location: None,
+            color: None,
+            user_id: None,
+            status: None,
+            credit: None,
+            exchange: None,
+            category_id: None,
+            subscription_id: None,
+            created_at: String::new(),
+            updated_at: String::new(),
+            includes,
+        }))
+    });
+    let events = Arc::new(Announced::default());
+    let service = service(repo, rates(), MockMediaCleanup::new()).with_events(events.clone());
+    (service, events, seen)
+}
+
+#[tokio::test]
+async fn an_approval_is_recorded_with_its_moderator_and_announced_once() {
+    let (service, events, seen) = moderated(Moderation::Pending);
+    service
+        .moderate(admin(), POST, Moderation::Approved, Some("  fine  ".into()))
+        .await
+        .unwrap();
+    let patch = seen.lock().unwrap().clone().unwrap();
+    assert_eq!(patch.moderation, Some(Moderation::Approved));
+    assert_eq!(
+        patch.moderated_by,
+        Some(ModerationNote {
+            by: ADMIN,
+            reason: Some("fine".into())
+        })
+    );
+    assert_eq!(
+        *events.0.lock().unwrap(),
+        vec![alpha_kernel::DomainEvent::PostApproved {
+            post: POST.0,
+            owner: Some(OWNER),
+            brand: Some(Uuid::from_u128(77)),
+            brand_name: Some("Toyota".into()),
+            model_name: Some("Camry".into()),
+        }]
+    );
+}
+
+#[tokio::test]
+async fn re_approving_declining_or_a_non_admin_announces_nothing() {
+    let (service, events, _) = moderated(Moderation::Approved);
+    service
+        .moderate(admin(), POST, Moderation::Approved, None)
+        .await
+        .unwrap();
+    let (declining, declined, _) = moderated(Moderation::Pending);
+    declining
+        .moderate(admin(), POST, Moderation::Declined, Some("blurry".into()))
+        .await
+        .unwrap();
+    let (owner_side, quiet, seen) = moderated(Moderation::Pending);
+    let err = owner_side
+        .moderate(owner(), POST, Moderation::Approved, None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ListingError::Forbidden), "{err:?}");
+    assert!(seen.lock().unwrap().is_none(), "nothing written");
+    for recorded in [events, declined, quiet] {
+        assert!(recorded.0.lock().unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn an_admins_status_through_an_edit_is_a_recorded_decision() {
+    let (service, events, seen) = moderated(Moderation::Declined);
+    let input = PostChangesInput {
+        status: Some(Moderation::Approved),
+        ..PostChangesInput::default()
+    };
+    service.update(admin(), POST, changes(input)).await.unwrap();
+    let patch = seen.lock().unwrap().clone().unwrap();
+    assert_eq!(
+        patch.moderated_by.map(|n| n.by),
+        Some(ADMIN),
+        "who approved it is recorded"
+    );
+    assert_eq!(events.0.lock().unwrap().len(), 1);
 }
