@@ -13,7 +13,7 @@ use utoipa_actix_web::{AppExt, scope};
 use crate::state::AppState;
 use crate::{
     admin, admins, audit, auth, blog, catalog, chat, comments, cors, docs, extractors, health,
-    listings, media, not_found, openapi, otp, request_id, subscriptions,
+    listings, media, not_found, openapi, otp, request_id, request_metrics, subscriptions,
 };
 
 /// Edge settings taken from configuration.
@@ -76,6 +76,7 @@ pub fn build_app(
             not_found::not_found(req, routes.clone())
         }))
         .wrap(from_fn(audit::recorder::record_admin_writes))
+        .wrap(from_fn(request_metrics::observe))
         .wrap(cors::cors(&options.cors_allowed_origins))
         .wrap(from_fn(request_id::echo_request_id))
         .wrap(TracingLogger::<crate::request_log::RequestLog>::new())

@@ -26,6 +26,7 @@ mod openapi;
 mod otp;
 mod request_id;
 mod request_log;
+mod request_metrics;
 mod response_cache;
 mod state;
 mod subscriptions;

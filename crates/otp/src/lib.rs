@@ -15,7 +15,7 @@ pub use errors::{SendOtpError, VerifyOtpError};
 pub use generator::OsRngCodes;
 pub use hasher::HmacCodeHasher;
 pub use ports::{AttemptRecord, CodeGenerator, CodeHasher, OtpRepo, OtpSms, SmsOutcome, SmsSender};
-pub use service::OtpService;
+pub use service::{OtpService, funnel};
 pub use types::{
     ActiveOtp, DispatchStatus, NewOtp, OtpCode, OtpCodeError, OtpId, OtpPurpose, SendOtp, SentOtp,
     SentVia, VerifiedOtp, VerifyOtp,

@@ -98,6 +98,7 @@ impl OtpService {
                 user_agent: req.user_agent,
             })
             .await?;
+        funnel("sent");
 
         if is_test {
             // No SMS: the row keeps `dispatchStatus = pending`, as the old backend left it.
@@ -125,6 +126,7 @@ impl OtpService {
             // The dispatcher moves the status on from `pending` as the device reports back.
             SmsOutcome::Accepted => SentVia::Sms,
             SmsOutcome::Unavailable => {
+                funnel("failed");
                 self.repo
                     .set_dispatch_status(id, DispatchStatus::Failed)
                     .await?;
@@ -152,7 +154,10 @@ impl OtpService {
             .repo
             .find_live(&req.phone, PURPOSE, now)
             .await?
-            .ok_or(VerifyOtpError::NotFound)?;
+            .ok_or_else(|| {
+                funnel("expired");
+                VerifyOtpError::NotFound
+            })?;
         let request_id = otp.id;
         if otp.attempts >= otp.max_attempts {
             return Err(VerifyOtpError::MaxAttempts { request_id });
@@ -182,6 +187,7 @@ impl OtpService {
         }
 
         if self.repo.consume(otp.id, now).await? {
+            funnel("verified");
             Ok(VerifiedOtp {
                 request_id,
                 phone: req.phone,
@@ -211,3 +217,10 @@ impl std::fmt::Debug for OtpService {
 
 #[cfg(test)]
 mod tests;
+
+/// The login funnel, `otp_codes_total{stage}` (docs/OPERATIONS.md, Metrics): `sent` (a code
+/// issued), `failed` (no device could take it), `expired` (a verify found no live code: expired,
+/// used or replaced), `verified`; the dispatcher adds `dispatched` and `delivered`.
+pub fn funnel(stage: &'static str) {
+    metrics::counter!("otp_codes_total", "stage" => stage).increment(1);
+}

@@ -43,6 +43,7 @@ use secrecy::ExposeSecret;
 
 use crate::config::{DeletedContentSetting, Settings};
 use crate::media_cleanup::ImageCleanup;
+use crate::metrics::Metrics;
 use crate::user_content::RemoveUserContent;
 
 /// Bounds how long another instance's catalog edits stay out of this instance's search index.
@@ -65,6 +66,8 @@ pub struct Application {
     pub notifier: Arc<ClientNotifier>,
     pub pool: PgPool,
     pub clock: Arc<dyn Clock>,
+    /// What `/metrics` samples and renders.
+    pub metrics: Arc<Metrics>,
 }
 
 impl std::fmt::Debug for Application {
@@ -90,6 +93,7 @@ impl Application {
         };
         let notifier = ClientNotifier::new(&client_config);
         let devices = SmsDevices::new(clock.clone());
+        let devices_for_metrics = devices.clone();
 
         // Reactions across contexts, all registered here.
         let users = Arc::new(PgUserRepo::new(pool.clone()));
@@ -254,6 +258,13 @@ impl Application {
                 cors_allowed_origins: settings.http.cors_allowed_origins.clone(),
                 uploads_dir: settings.uploads.dir.clone(),
             },
+            metrics: Arc::new(Metrics::new(
+                pool.clone(),
+                dispatcher.clone(),
+                devices_for_metrics,
+                notifier.clone(),
+                clock.clone(),
+            )),
             sms_gateway,
             dispatcher,
             client_gateway,

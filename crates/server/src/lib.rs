@@ -9,6 +9,7 @@ pub mod database;
 pub mod events;
 pub mod logging;
 pub mod media_cleanup;
+pub mod metrics;
 pub mod shutdown;
 pub mod user_content;
 

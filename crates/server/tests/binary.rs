@@ -36,16 +36,31 @@ async fn embedded_mode_starts_serves_stops_cleanly_and_reuses_its_data() {
     let tmp = shared_tempdir();
     let data_dir = tmp.path().join("pg");
     let port = free_port();
+    let metrics_port = free_port();
     let start = |log: &str| {
         let log = tmp.path().join(log);
         let mut cmd = command(&log);
         cmd.env("PORT", port.to_string())
-            .env("PG_DATA_DIR", &data_dir);
+            .env("PG_DATA_DIR", &data_dir)
+            .env("METRICS_ADDR", format!("127.0.0.1:{metrics_port}"));
         spawn(cmd, port, log)
     };
 
     let mut server = start("first.log");
     wait_ready(&mut server, Duration::from_secs(90));
+    // Metrics on their own listener, not on the API's port.
+    let (status, metrics) = get(metrics_port, "/metrics").unwrap();
+    assert_eq!(status, 200);
+    assert!(
+        metrics.contains("db_pool_connections{state=\"in_use\"}"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("http_requests_total{method=\"GET\",route=\"/readyz\""),
+        "{metrics}"
+    );
+    let (status, _) = get(port, "/metrics").unwrap();
+    assert_eq!(status, 404);
     assert!(
         data_dir.join("PG_VERSION").is_file(),
         "cluster created under the data dir"

@@ -118,6 +118,15 @@ impl Dispatcher {
         }
     }
 
+    /// Attempts awaiting an ack, per device (for the metrics).
+    pub fn in_flight_by_device(&self) -> std::collections::HashMap<DeviceKey, usize> {
+        let mut out = std::collections::HashMap::new();
+        for pending in self.lock().pending.values() {
+            *out.entry(pending.device.clone()).or_insert(0) += 1;
+        }
+        out
+    }
+
     /// Messages awaiting an acknowledgement.
     pub fn in_flight(&self) -> usize {
         self.lock().pending.len()
@@ -199,6 +208,8 @@ impl Dispatcher {
                     None,
                 )
                 .await;
+                // The device sent it: dispatched, whether or not it already knows of delivery.
+                alpha_otp::funnel("dispatched");
                 self.set_status(pending.message.otp_id, otp_status).await;
                 self.count(&pending.device, true).await;
                 self.events.publish(DomainEvent::CodeDelivered {
@@ -416,11 +427,19 @@ impl Dispatcher {
     }
 
     async fn set_status(&self, otp_id: OtpId, status: DispatchStatus) {
+        match status {
+            DispatchStatus::Delivered => alpha_otp::funnel("delivered"),
+            DispatchStatus::Failed => alpha_otp::funnel("failed"),
+            DispatchStatus::Pending | DispatchStatus::Sent => {}
+        }
         let result = self.repo.set_otp_status(otp_id, status).await;
         self.note(&result);
     }
 
     async fn count(&self, device: &DeviceKey, sent: bool) {
+        let outcome = if sent { "ack" } else { "failure" };
+        metrics::counter!("sms_device_outcomes_total", "device" => device.0.clone(), "outcome" => outcome)
+            .increment(1);
         let result = self.repo.count_device_outcome(device, sent).await;
         self.note(&result);
     }

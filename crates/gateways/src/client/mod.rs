@@ -113,6 +113,11 @@ impl ClientNotifier {
     }
 
     /// The sockets of this process in `room`.
+    /// App sockets connected to this instance.
+    pub fn connected(&self) -> usize {
+        self.io.sockets().len()
+    }
+
     fn sockets_in(&self, room: String) -> Vec<SocketRef> {
         self.io
             .of(NAMESPACE)

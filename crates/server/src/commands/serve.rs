@@ -118,6 +118,17 @@ async fn serve(settings: &Settings, db: &Database) -> anyhow::Result<()> {
         // Twice the longest window, and at least a day: a live counter is never removed.
         (longest_window * 2).max(Duration::from_secs(24 * 3600)),
     ));
+    let metrics_server = match settings.metrics.addr.as_str() {
+        "" => None,
+        metrics_addr => {
+            let server = crate::metrics::serve(app.metrics.clone(), metrics_addr)
+                .with_context(|| format!("binding the metrics listener on {metrics_addr}"))?;
+            tracing::info!(addr = metrics_addr, "metrics listening (/metrics)");
+            Some(server)
+        }
+    };
+    let metrics_handle = metrics_server.as_ref().map(actix_web::dev::Server::handle);
+    let metrics_task = metrics_server.map(tokio::spawn);
     let handle = server.handle();
     tracing::info!(host = addr.0, port = addr.1, "HTTP API listening");
     let server_task = tokio::spawn(server);
@@ -132,6 +143,12 @@ async fn serve(settings: &Settings, db: &Database) -> anyhow::Result<()> {
         }
     };
     purge.abort();
+    if let Some(metrics) = metrics_handle {
+        metrics.stop(false).await;
+    }
+    if let Some(task) = metrics_task {
+        let _ = tokio::time::timeout(Duration::from_secs(2), task).await;
+    }
     let _ = stop_sms.send(());
     let _ = stop_clients.send(());
     let _ = tokio::time::timeout(Duration::from_secs(5), clients_task).await;

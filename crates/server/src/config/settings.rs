@@ -101,6 +101,15 @@ pub struct Settings {
     pub uploads: UploadSettings,
     pub phone: PhoneSettings,
     pub users: UserSettings,
+    pub metrics: MetricsSettings,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsSettings {
+    /// `host:port` of the `/metrics` listener; empty: no listener.
+    #[serde(deserialize_with = "trimmed")]
+    pub addr: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

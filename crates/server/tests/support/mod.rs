@@ -33,6 +33,8 @@ pub fn command(log: &Path) -> Command {
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("APP_ENV", "development")
         .env("RUST_LOG", "info")
+        // No metrics listener unless a test asks: parallel servers would race for its port.
+        .env("METRICS_ADDR", "")
         // Beside the log, in the test's temporary folder: a development server writes demo
         // pictures there, and the checkout is not the place for them.
         .env("UPLOAD_DIR", log.with_file_name("uploads"))
