@@ -10,6 +10,9 @@
 #   memory          the server's peak RSS while 8 such uploads and one 200 MB video upload run
 #                   at once (sampled from /proc every 20 ms), on a restarted server; the RSS the
 #                   load runs left behind is printed before the restart
+# Each wrk run follows an unmeasured warm-up of the same load (BENCH_WARMUP seconds, default 5).
+# The machine must be otherwise idle: on 2 cores, a compile running beside the benchmark moves
+# the p99 of every run from a few milliseconds to tens.
 # Usage: bench/posts-load.sh [seconds] [connections] [posts]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +21,7 @@ DURATION=${1:-20}
 CONNECTIONS=${2:-32}
 POSTS=${3:-100000}
 THREADS=2
+WARMUP=${BENCH_WARMUP:-5}
 PORT=${BENCH_PORT:-38082}
 
 command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)" >&2; exit 1; }; }
@@ -48,7 +52,11 @@ BASE="http://127.0.0.1:$PORT/api/v1"
 
 run() { # name, then wrk arguments
   local name=$1; shift
-  echo "== $name ($CONNECTIONS connections, ${DURATION}s)"
+  # A warm-up of the same load, not measured: it fills the rendered-page caches and
+  # PostgreSQL's buffers, as minutes of real traffic would have; without it the first seconds'
+  # misses (32 connections loading the same pages at once) dominate the tail.
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$@" >/dev/null 2>&1
+  echo "== $name ($CONNECTIONS connections, ${DURATION}s after a ${WARMUP}s warm-up)"
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" 2>"$WORK/wrk.err" |
     grep -E 'Requests/sec|^ +(50|90|99)%|Non-2xx|Socket errors'
   sort "$WORK/wrk.err" | uniq -c | head -3
