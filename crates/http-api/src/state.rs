@@ -13,6 +13,7 @@ use alpha_community::comments::CommentService;
 use alpha_kernel::{Health, PhonePolicy, RateLimiter};
 use alpha_listings::{AttachmentService, ListingService, PostPhotoService};
 use alpha_media::ImageService;
+use alpha_notifications::NotificationService;
 use alpha_otp::OtpService;
 use alpha_sms_dispatch::DeviceDirectory;
 use alpha_subscriptions::OrderService;
@@ -76,6 +77,8 @@ pub struct AppState {
     pub avatars: Arc<AvatarService>,
     /// Premium orders.
     pub orders: Arc<OrderService>,
+    /// Push sends, drafts and their history.
+    pub notifications: Arc<NotificationService>,
 }
 
 impl std::fmt::Debug for AppState {

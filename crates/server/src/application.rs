@@ -27,12 +27,13 @@ use alpha_kernel::{
 };
 use alpha_listings::{AttachmentService, ListingService, PostPhotoService};
 use alpha_media::ImageService;
+use alpha_notifications::{NotificationService, OutboxWorker, PushNewListings};
 use alpha_otp::{HmacCodeHasher, OsRngCodes, OtpConfig, OtpService, TestNumbers};
 use alpha_sms_dispatch::{DispatchConfig, Dispatcher};
 use alpha_store::pool::PgPool;
 use alpha_store::repos::{
     PgBlog, PgCatalog, PgChatRepo, PgComments, PgDeviceDirectory, PgDispatchRepo, PgHealth,
-    PgListings, PgOrders, PgOtpRepo, PgRateLimiter, PgSessionRepo, PgUserRepo,
+    PgListings, PgNotifications, PgOrders, PgOtpRepo, PgRateLimiter, PgSessionRepo, PgUserRepo,
 };
 use alpha_subscriptions::OrderService;
 use anyhow::Context;
@@ -40,6 +41,7 @@ use secrecy::ExposeSecret;
 
 use crate::config::Settings;
 use crate::media_cleanup::ImageCleanup;
+use crate::push::PushWorker;
 
 /// Bounds how long another instance's catalog edits stay out of this instance's search index.
 const CATALOG_INDEX_MAX_AGE: Duration = Duration::from_secs(30);
@@ -61,6 +63,12 @@ pub struct Application {
     pub notifier: Arc<ClientNotifier>,
     pub pool: PgPool,
     pub clock: Arc<dyn Clock>,
+    /// Where contexts publish domain events (the reactions are registered in `build`).
+    pub events: Arc<dyn EventPublisher>,
+    /// Delivers the push outbox; not running until [`Application::start_push_worker`].
+    pub push_worker: Arc<OutboxWorker>,
+    /// The worker's pause between looks when the outbox has nothing due.
+    pub push_poll: Duration,
 }
 
 impl std::fmt::Debug for Application {
@@ -89,9 +97,16 @@ impl Application {
 
         // Reactions across contexts, all registered here.
         let users = Arc::new(PgUserRepo::new(pool.clone()));
+        let pushes = Arc::new(PgNotifications::new(pool.clone()));
         let reactions: Vec<Arc<dyn EventSubscriber>> = vec![
             Arc::new(DisconnectEndedSessions(notifier.clone())),
             Arc::new(TellUserCodeDelivered::new(users.clone(), notifier.clone())),
+            Arc::new(PushNewListings::new(
+                pushes.clone(),
+                notifier.clone(),
+                clock.clone(),
+                settings.push.approval_daily_cap,
+            )),
         ];
         let events: Arc<dyn EventPublisher> = Arc::new(EventBus::new(reactions));
 
@@ -120,7 +135,19 @@ impl Application {
             &limiter,
             &clock,
         ));
-        let auth = Arc::new(auth_service(settings, users.clone(), &pool, &clock, events));
+        let auth = Arc::new(auth_service(
+            settings,
+            users.clone(),
+            &pool,
+            &clock,
+            events.clone(),
+        ));
+        let push_worker = Arc::new(OutboxWorker::new(
+            pushes.clone(),
+            crate::push::sender(&settings.push),
+            clock.clone(),
+            crate::push::worker_config(&settings.push),
+        ));
         let chat = Arc::new(ChatService::new(
             Arc::new(PgChatRepo::new(pool.clone())),
             clock.clone(),
@@ -190,6 +217,7 @@ impl Application {
             blog_photos: Arc::new(BlogPhotoService::new(blog_store, images.clone())),
             avatars,
             orders,
+            notifications: Arc::new(NotificationService::new(pushes, clock.clone())),
             listings,
             post_photos,
             attachments,
@@ -231,7 +259,15 @@ impl Application {
             notifier,
             pool,
             clock,
+            events,
+            push_worker,
+            push_poll: Duration::from_millis(settings.push.poll_interval_ms),
         })
+    }
+
+    /// Starts delivering the push outbox on the current tokio runtime.
+    pub fn start_push_worker(&self) -> PushWorker {
+        PushWorker::start(self.push_worker.clone(), self.push_poll)
     }
 }
 

@@ -9,6 +9,7 @@ pub mod database;
 pub mod events;
 pub mod logging;
 pub mod media_cleanup;
+pub mod push;
 pub mod shutdown;
 
 use std::process::ExitCode;

@@ -118,6 +118,8 @@ async fn serve(settings: &Settings, db: &Database) -> anyhow::Result<()> {
         // Twice the longest window, and at least a day: a live counter is never removed.
         (longest_window * 2).max(Duration::from_secs(24 * 3600)),
     ));
+    // Pushes queued before a restart (or scheduled) go out from here on.
+    let push_worker = app.start_push_worker();
     let handle = server.handle();
     tracing::info!(host = addr.0, port = addr.1, "HTTP API listening");
     let server_task = tokio::spawn(server);
@@ -132,6 +134,8 @@ async fn serve(settings: &Settings, db: &Database) -> anyhow::Result<()> {
         }
     };
     purge.abort();
+    // The batch in hand is finished, so no row waits out its lease after a clean stop.
+    push_worker.stop().await;
     let _ = stop_sms.send(());
     let _ = stop_clients.send(());
     let _ = tokio::time::timeout(Duration::from_secs(5), clients_task).await;
