@@ -13,7 +13,7 @@ use utoipa_actix_web::{AppExt, scope};
 use crate::state::AppState;
 use crate::{
     admin, auth, blog, catalog, chat, comments, cors, docs, extractors, health, listings, media,
-    not_found, openapi, otp, request_id, subscriptions,
+    not_found, notifications, openapi, otp, request_id, subscriptions,
 };
 
 /// Edge settings taken from configuration.
@@ -59,6 +59,7 @@ pub fn build_app(
                 .configure(listings::routes)
                 .configure(comments::routes)
                 .configure(blog::routes)
+                .configure(notifications::routes)
                 .configure(admin::routes),
         )
         .split_for_parts();
