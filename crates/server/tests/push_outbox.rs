@@ -263,7 +263,7 @@ async fn throttled_and_unavailable_sends_are_retried_with_backoff_then_given_up(
         .filter(|r| to("token:tok-busy")(r))
         .collect();
     assert_eq!(
-        busy.iter().map(|r| r.answer.clone()).collect::<Vec<_>>(),
+        busy.iter().map(|r| r.answer).collect::<Vec<_>>(),
         [Answer::Throttled(1), Answer::Unavailable, Answer::Ok]
     );
     // Retry-After: 1 outweighs the 50 ms backoff.

@@ -176,7 +176,7 @@ async fn send(
                 .unwrap_or_default()
                 .to_owned(),
             data,
-            answer: answer.clone(),
+            answer,
             at: std::time::Instant::now(),
         });
         answer
