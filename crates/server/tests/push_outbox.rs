@@ -46,6 +46,11 @@ fn bmw() -> Uuid {
     Uuid::parse_str(&v5("brand:bmw")).unwrap()
 }
 
+/// A send to the subscribers of BMW.
+fn to_bmw_subscribers() -> Value {
+    json!({"title": "T", "body": "B", "type": "brand_subscribers", "targetData": {"brandId": bmw()}})
+}
+
 /// A user (no login) with `token` as push token, subscribed to `brand`; returns its uuid.
 async fn subscriber(t: &TestApp, phone: &str, token: Option<&str>, brand: Uuid) -> Uuid {
     let user = Uuid::new_v4();
@@ -237,12 +242,7 @@ async fn throttled_and_unavailable_sends_are_retried_with_backoff_then_given_up(
     );
     stub.script("token:tok-down", &[Answer::Unavailable; 5]);
 
-    let uuid = send(
-        &http,
-        &admin,
-        json!({"title": "T", "body": "B", "type": "brand_subscribers", "targetData": {"brandId": bmw()}}),
-    )
-    .await;
+    let uuid = send(&http, &admin, to_bmw_subscribers()).await;
     let row = settled(&http, &admin, &uuid).await;
     assert_eq!(row["status"], "partial", "{row}");
     assert_eq!(
@@ -293,12 +293,7 @@ async fn an_unregistered_token_is_cleared_from_its_user_and_not_retried() {
     let kept = subscriber(&t, "99365000002", Some("tok-kept"), bmw()).await;
     stub.script("token:tok-gone", &[Answer::Unregistered]);
 
-    let uuid = send(
-        &http,
-        &admin,
-        json!({"title": "T", "body": "B", "type": "brand_subscribers", "targetData": {"brandId": bmw()}}),
-    )
-    .await;
+    let uuid = send(&http, &admin, to_bmw_subscribers()).await;
     let row = settled(&http, &admin, &uuid).await;
     assert_eq!(row["status"], "partial", "{row}");
     assert!(
@@ -358,12 +353,7 @@ async fn a_restart_mid_send_resumes_without_sending_anyone_twice() {
         )
         .await;
     }
-    let uuid = send(
-        &http,
-        &admin,
-        json!({"title": "T", "body": "B", "type": "brand_subscribers", "targetData": {"brandId": bmw()}}),
-    )
-    .await;
+    let uuid = send(&http, &admin, to_bmw_subscribers()).await;
 
     // The first server answers two sends, then dies with two more in flight.
     stub.hang_after(Some(2));
