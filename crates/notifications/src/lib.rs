@@ -32,4 +32,4 @@ pub use views::{
     HistoryFilter, HistoryPage, HistoryQuery, NotificationStats, NotificationView, SenderView,
     SortColumn,
 };
-pub use worker::{OutboxWorker, RunSummary, WorkerConfig, backoff, decide};
+pub use worker::{KEEP_DONE, OutboxWorker, RunSummary, WorkerConfig, backoff, decide};

@@ -49,8 +49,10 @@ pub struct StoredDraft {
 /// The new-listing push of one approval, written only for the users whose daily quota has room.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListingPush {
-    /// The history row, written only when some user with a device token is left.
+    /// The history row, written when some user got a slot (it also marks the post as told).
     pub notification: NewNotification,
+    /// The approved post: a post already told of is not told again (an approval repeated).
+    pub post: Uuid,
     pub brand: Uuid,
     /// The post's owner, who is not told of their own post.
     pub exclude: Option<UserId>,
@@ -134,9 +136,10 @@ pub trait NotificationRepo: Send + Sync {
     /// Errors: [`RepoError`] only.
     async fn stats(&self) -> Result<NotificationStats, RepoError>;
 
-    /// Takes a quota slot for every subscriber of the brand but the excluded one, then writes
-    /// the history row and an outbox row per device token of those who got a slot, all in one
-    /// transaction. Returns the users who got a slot (with a token or not).
+    /// Unless the post was told of already: takes a quota slot for every subscriber of the brand
+    /// but the excluded one, then writes the history row and an outbox row per device token of
+    /// those who got a slot, all in one transaction (one at a time per post). Returns the users
+    /// who got a slot (with a token or not); none when the post was told of already.
     ///
     /// Errors: [`RepoError`] only; nothing is written then.
     async fn enqueue_listing_push(&self, push: &ListingPush) -> Result<Vec<UserId>, RepoError>;
@@ -202,10 +205,15 @@ pub trait OutboxRepo: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<(), RepoError>;
 
-    /// Forgets daily quotas of days before `day`; how many.
+    /// Forgets daily quotas of days before `quotas_before`, and outbox rows done (sent or
+    /// failed) before `done_before` (the history rows keep their counts); how many rows in all.
     ///
     /// Errors: [`RepoError`] only.
-    async fn purge_quotas(&self, before: NaiveDate) -> Result<u64, RepoError>;
+    async fn purge(
+        &self,
+        quotas_before: NaiveDate,
+        done_before: DateTime<Utc>,
+    ) -> Result<u64, RepoError>;
 }
 
 /// What FCM answered one message.

@@ -95,6 +95,7 @@ impl EventSubscriber for PushNewListings {
                 error_message: None,
                 at: now,
             },
+            post: *post,
             brand: *brand,
             exclude: *owner,
             day: now.date_naive(),

@@ -10,6 +10,9 @@ use futures_util::StreamExt;
 
 use crate::ports::{Delivery, DeliveryResult, OutboxRepo, PushOutcome, PushSender};
 
+/// How long delivered and failed outbox rows are kept (to look into a send), before the purge.
+pub const KEEP_DONE: Duration = Duration::from_secs(30 * 24 * 3600);
+
 /// How the worker delivers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WorkerConfig {
@@ -153,12 +156,17 @@ impl OutboxWorker {
         }
     }
 
-    /// Forgets the daily quotas of days before yesterday.
+    /// Forgets the daily quotas of days before yesterday and the outbox rows done more than
+    /// [`KEEP_DONE`] ago.
     ///
     /// Errors: [`RepoError`].
-    pub async fn purge_quotas(&self) -> Result<u64, RepoError> {
-        let yesterday = self.clock.now().date_naive() - TimeDelta::days(1);
-        self.outbox.purge_quotas(yesterday).await
+    pub async fn purge(&self) -> Result<u64, RepoError> {
+        let now = self.clock.now();
+        let yesterday = now.date_naive() - TimeDelta::days(1);
+        let keep = TimeDelta::from_std(KEEP_DONE).unwrap_or(TimeDelta::MAX);
+        self.outbox
+            .purge(yesterday, now.checked_sub_signed(keep).unwrap_or(now))
+            .await
     }
 
     async fn deliver(&self, delivery: Delivery) -> Result<DeliveryResult, RepoError> {

@@ -63,7 +63,7 @@ pub struct PushWorker {
 
 /// How long a stop waits for the batch in hand.
 const STOP_GRACE: Duration = Duration::from_secs(10);
-/// Daily quotas of past days are dropped this often.
+/// Daily quotas of past days and old delivered outbox rows are dropped this often.
 const PURGE_EVERY: Duration = Duration::from_secs(3600);
 
 impl PushWorker {
@@ -77,8 +77,14 @@ impl PushWorker {
             loop {
                 if last_purge.is_none_or(|at| at.elapsed() >= PURGE_EVERY) {
                     last_purge = Some(tokio::time::Instant::now());
-                    if let Err(err) = worker.purge_quotas().await {
-                        tracing::warn!(error = %err, "push: purging old daily quotas failed");
+                    match worker.purge().await {
+                        Ok(0) => {}
+                        Ok(n) => {
+                            tracing::debug!(rows = n, "push: purged old quotas and outbox rows")
+                        }
+                        Err(err) => {
+                            tracing::warn!(error = %err, "push: purging old quotas and outbox rows failed")
+                        }
                     }
                 }
                 let pause = match worker.run_once().await {

@@ -526,13 +526,23 @@ async fn an_approval_tells_the_brand_subscribers_but_not_the_owner_up_to_the_dai
         model_name: Some("X5".into()),
     };
     let posts = [Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4()];
-    for (i, post) in posts.iter().enumerate().take(2) {
-        t.app.events.publish(approve(*post));
+    let told = async |socket: &mut TestSocket, post: Uuid, pushes: usize| {
         let event = socket.next("notification").await;
         assert_eq!(event["title"], "New BMW X5 listed");
         assert_eq!(event["data"]["postUuid"], post.to_string());
-        stub.wait_for("the listing push", |r| r.len() > i).await;
-    }
+        stub.wait_for("the listing push", |r| r.len() >= pushes)
+            .await;
+    };
+    t.app.events.publish(approve(posts[0]));
+    told(&mut socket, posts[0], 1).await;
+    // The same approval again (declined and approved anew, or published twice): nobody is told
+    // again, and nobody's quota is used up by it.
+    t.app.events.publish(approve(posts[0]));
+    socket
+        .never_within("notification", Duration::from_millis(500))
+        .await;
+    t.app.events.publish(approve(posts[1]));
+    told(&mut socket, posts[1], 2).await;
     // The third approval of the day is over the cap: no push, no socket event.
     t.app.events.publish(approve(posts[2]));
     socket

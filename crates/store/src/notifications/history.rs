@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use alpha_kernel::{RepoError, UserId};
 use alpha_notifications::{
     HistoryPage, HistoryQuery, ListingPush, NO_SUBSCRIBER_TOKENS, NewNotification,
-    NotificationRepo, NotificationStats, NotificationView, Outbox, PushTarget, Recipient,
-    SortColumn, StoredDraft,
+    NotificationRepo, NotificationStats, NotificationStatus, NotificationView, Outbox, PushTarget,
+    Recipient, SortColumn, StoredDraft,
 };
 use chrono::{DateTime, Utc};
 use diesel::QueryableByName;
@@ -359,10 +359,28 @@ impl NotificationRepo for PgNotifications {
     }
 
     /// The quota upsert is one statement: a slot is taken only while the day's count is under
-    /// the cap, so concurrent approvals cannot push a user past it.
+    /// the cap, so concurrent approvals cannot push a user past it. A post counts as told of
+    /// once its history row exists (`targetData.postUuid`); a transaction-scoped advisory lock
+    /// on the post makes a repeated approval wait for the first and then find that row.
     async fn enqueue_listing_push(&self, push: &ListingPush) -> Result<Vec<UserId>, RepoError> {
         let mut conn = connection(&self.pool).await?;
         conn.transaction::<_, diesel::result::Error, _>(async |conn| {
+            // Two approvals of one post take turns, so the second sees the first's row.
+            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 7))")
+                .bind::<Text, _>(push.post.to_string())
+                .execute(conn)
+                .await?;
+            let told_before: Exists = diesel::sql_query(
+                "SELECT EXISTS (SELECT 1 FROM notification_history \
+                 WHERE type = 'brand_subscribers' AND \"sentBy\" IS NULL \
+                 AND \"targetData\"->>'postUuid' = $1) AS found",
+            )
+            .bind::<Text, _>(push.post.to_string())
+            .get_result(conn)
+            .await?;
+            if told_before.found {
+                return Ok(Vec::new());
+            }
             let told: Vec<UserRow> = diesel::sql_query(
                 "INSERT INTO push_daily_quota (user_id, day, count) \
                      SELECT bu.\"userId\", $2, 1 FROM brands_user bu \
@@ -400,15 +418,17 @@ impl NotificationRepo for PgNotifications {
                     })
                 })
                 .collect();
-            if !recipients.is_empty() {
-                let outbox = Outbox {
-                    recipients,
-                    due: push.due,
-                };
-                let row = &push.notification;
-                insert_history(conn, row, outbox.recipients.len()).await?;
-                insert_outbox(conn, row.uuid, &outbox, row.at).await?;
+            let outbox = Outbox {
+                recipients,
+                due: push.due,
+            };
+            let mut row = push.notification.clone();
+            if outbox.recipients.is_empty() {
+                // Told on their sockets only: nothing for the worker, the row is final.
+                row.status = NotificationStatus::Sent;
             }
+            insert_history(conn, &row, outbox.recipients.len()).await?;
+            insert_outbox(conn, row.uuid, &outbox, row.at).await?;
             Ok(users.into_iter().map(UserId).collect())
         })
         .await

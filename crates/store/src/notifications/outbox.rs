@@ -210,13 +210,25 @@ impl OutboxRepo for PgNotifications {
         .map_err(repo_error)
     }
 
-    async fn purge_quotas(&self, before: NaiveDate) -> Result<u64, RepoError> {
+    async fn purge(
+        &self,
+        quotas_before: NaiveDate,
+        done_before: DateTime<Utc>,
+    ) -> Result<u64, RepoError> {
         let mut conn = connection(&self.pool).await?;
-        let n = diesel::sql_query("DELETE FROM push_daily_quota WHERE day < $1")
-            .bind::<Date, _>(before)
+        let quotas = diesel::sql_query("DELETE FROM push_daily_quota WHERE day < $1")
+            .bind::<Date, _>(quotas_before)
             .execute(&mut conn)
             .await
             .map_err(repo_error)?;
-        Ok(u64::try_from(n).unwrap_or_default())
+        let done = diesel::sql_query(
+            "DELETE FROM notification_outbox \
+             WHERE status IN ('sent', 'failed') AND updated_at < $1",
+        )
+        .bind::<Timestamptz, _>(done_before)
+        .execute(&mut conn)
+        .await
+        .map_err(repo_error)?;
+        Ok(u64::try_from(quotas + done).unwrap_or_default())
     }
 }
