@@ -80,10 +80,10 @@ impl PushWorker {
                     match worker.purge().await {
                         Ok(0) => {}
                         Ok(n) => {
-                            tracing::debug!(rows = n, "push: purged old quotas and outbox rows")
+                            tracing::debug!(rows = n, "push: purged old quotas and outbox rows");
                         }
                         Err(err) => {
-                            tracing::warn!(error = %err, "push: purging old quotas and outbox rows failed")
+                            tracing::warn!(error = %err, "push: purging old quotas and outbox rows failed");
                         }
                     }
                 }
