@@ -124,7 +124,8 @@ impl NotificationService {
             body,
             kind: NotificationType::SpecificUser,
             status: NotificationStatus::Sending,
-            target_data: Some(json!({"deviceToken": "given by the caller, not stored"})),
+            // The token itself stays in the outbox only: history is shown to admins.
+            target_data: Some(json!({"route": "POST /notifications", "deviceToken": "not stored"})),
             additional_data: None,
             topic: None,
             sent_by: sender,
