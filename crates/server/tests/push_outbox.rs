@@ -361,6 +361,9 @@ async fn a_restart_mid_send_resumes_without_sending_anyone_twice() {
     let worker = first.start_push_worker();
     stub.wait_for("two answered and two in flight", |r| r.len() >= 4)
         .await;
+    // `push.concurrency` 2: the other two rows of the batch wait their turn, never sent.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(stub.received().len(), 4, "{:#?}", stub.received());
     drop(worker);
     drop(first);
     let before: Vec<fcm::Received> = stub.received();
