@@ -221,6 +221,37 @@ async fn token_and_topic_sends_go_out_on_one_cached_access_token() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_access_token_is_renewed_before_it_expires_and_after_a_401() {
+    let stub = FcmStub::start();
+    let t = app(Some(&stub), &[("ALPHA__PUSH__BACKOFF_BASE_MS", "50")]).await;
+    let worker = t.app.start_push_worker();
+    let http = t.http().await;
+    let admin = t.admin(&http, ADMIN).await;
+    let topic = |name: &str| json!({"title": "T", "body": "B", "type": "topic", "topic": name});
+    // Renewed two minutes before it expires: a 123 s token is good for three seconds.
+    stub.token_lifetime(123);
+    send(&http, &admin, topic("first")).await;
+    stub.wait_for("the first send", |r| r.len() == 1).await;
+    send(&http, &admin, topic("second")).await;
+    stub.wait_for("the second send", |r| r.len() == 2).await;
+    assert_eq!(stub.token_requests(), 1, "still cached within its three seconds");
+    tokio::time::sleep(Duration::from_millis(3200)).await;
+    send(&http, &admin, topic("third")).await;
+    stub.wait_for("the third send", |r| r.len() == 3).await;
+    assert_eq!(stub.token_requests(), 2, "renewed once it was due");
+
+    // Revoked early: FCM answers 401, the token is dropped and the retry gets a new one.
+    stub.token_lifetime(3599);
+    stub.revoke_tokens();
+    let uuid = send(&http, &admin, topic("fourth")).await;
+    let row = settled(&http, &admin, &uuid).await;
+    assert_eq!(row["status"], "sent", "{row}");
+    assert_eq!(stub.refused_auth(), 1);
+    assert_eq!(stub.token_requests(), 3);
+    worker.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn throttled_and_unavailable_sends_are_retried_with_backoff_then_given_up() {
     let stub = FcmStub::start();
     let t = app(

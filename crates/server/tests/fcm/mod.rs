@@ -62,6 +62,8 @@ struct State {
     /// Sends answered Ok before every later one hangs (the crash test).
     hang_after: Option<usize>,
     refused_auth: usize,
+    /// `expires_in` of the tokens issued (Google's: 3599).
+    expires_in: Option<u64>,
 }
 
 #[derive(Clone)]
@@ -105,8 +107,9 @@ async fn token(
     state.token_requests += 1;
     let issued = format!("ya29.stub-{}", state.token_requests);
     state.issued.push(issued.clone());
+    let expires_in = state.expires_in.unwrap_or(3599);
     HttpResponse::Ok()
-        .json(json!({"access_token": issued, "expires_in": 3599, "token_type": "Bearer"}))
+        .json(json!({"access_token": issued, "expires_in": expires_in, "token_type": "Bearer"}))
 }
 
 fn fcm_error(status: u16, grpc: &str, code: &str) -> Value {
@@ -270,6 +273,16 @@ impl FcmStub {
     /// Answers `n` sends Ok, then leaves every later one unanswered; `None` answers all again.
     pub fn hang_after(&self, n: Option<usize>) {
         self.state.lock().unwrap().hang_after = n;
+    }
+
+    /// Issues tokens that expire after `secs` from now on.
+    pub fn token_lifetime(&self, secs: u64) {
+        self.state.lock().unwrap().expires_in = Some(secs);
+    }
+
+    /// Forgets every token issued so far (a revoked token): sends with one get 401.
+    pub fn revoke_tokens(&self) {
+        self.state.lock().unwrap().issued.clear();
     }
 
     pub fn token_requests(&self) -> usize {
