@@ -234,7 +234,11 @@ async fn the_access_token_is_renewed_before_it_expires_and_after_a_401() {
     stub.wait_for("the first send", |r| r.len() == 1).await;
     send(&http, &admin, topic("second")).await;
     stub.wait_for("the second send", |r| r.len() == 2).await;
-    assert_eq!(stub.token_requests(), 1, "still cached within its three seconds");
+    assert_eq!(
+        stub.token_requests(),
+        1,
+        "still cached within its three seconds"
+    );
     tokio::time::sleep(Duration::from_millis(3200)).await;
     send(&http, &admin, topic("third")).await;
     stub.wait_for("the third send", |r| r.len() == 3).await;
