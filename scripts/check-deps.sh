@@ -2,14 +2,14 @@
 # The dependency rule, from Cargo's own graph (normal and build edges; tests may use anything):
 # - domain crates hold the rules and stay free of infrastructure: no database driver, no web or
 #   socket framework, no async runtime;
-# - adapters do not reach each other: http-api, gateways and files know domain crates and kernel
-#   only, never the store (nor each other).
+# - adapters do not reach each other: http-api, gateways, files and push-fcm know domain crates
+#   and kernel only, never the store (nor each other).
 # Fails listing every broken edge.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-domains=(alpha-kernel alpha-otp alpha-auth alpha-sms-dispatch alpha-chat alpha-catalog alpha-media alpha-listings alpha-community alpha-subscriptions)
-adapters=(alpha-http-api alpha-gateways alpha-store alpha-files)
+domains=(alpha-kernel alpha-otp alpha-auth alpha-sms-dispatch alpha-chat alpha-catalog alpha-media alpha-listings alpha-community alpha-subscriptions alpha-notifications)
+adapters=(alpha-http-api alpha-gateways alpha-store alpha-files alpha-push-fcm)
 # Arguments replace the lists, to prove each check can fail (CI does): `check-deps.sh alpha-store`
 # checks the store as a domain crate; `check-deps.sh --adapters alpha-server alpha-store` checks
 # the server as an adapter.

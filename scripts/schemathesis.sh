@@ -163,19 +163,22 @@ run() {
 # Posts likewise: a post names brand, model, category and plan ids that must exist, and the feed
 # takes ranges whose minimum must not exceed their maximum; no schema states either, so those 400s
 # (UNKNOWN_REFERENCE, INVALID_FIELD) are not mistakes. crates/server/tests/api_posts.rs tests them.
-apart='^/api/v1/(photo/|models/photo/|auth/avatar$|posts$|posts/\{uuid\}$|video$|video/upload$|file/upload$)'
+# Push sends likewise: which of `targetData.brandId`, `targetData.userId` or `topic` a send needs
+# depends on its `type`, the brand or user must exist and the user must have a push token, and a
+# title or body of blanks is refused; those 400s are tested in crates/server/tests/api_notifications.rs.
+apart='^/api/v1/(photo/|models/photo/|auth/avatar$|posts$|posts/\{uuid\}$|video$|video/upload$|file/upload$|notifications$|notifications/send-to-|notifications/admin/(send|create)$|notifications/admin/history/\{uuid\}$)'
 # POST /subscription/order runs apart too: POST /subscription (a plan, or the app's order) is a
 # prefix of its path, so after a plan was created there the stateful phase sends it an order for
 # a plan it made up and takes the 404 for the unknown plan (which the API must answer) for the
 # created resource gone missing (ST302). crates/server/tests/api_orders.rs tests both routes.
-run "every operation but logout, refresh, image uploads, listing writes and orders, as an admin" \
+run "every operation but logout, refresh, image uploads, listing writes, push sends and orders, as an admin" \
   -H "Authorization: Bearer $access" \
   --exclude-path /api/v1/auth/logout --exclude-path /api/v1/auth/refresh \
   --exclude-path /api/v1/subscription/order \
   --exclude-path-regex "$apart" "$@"
 run "POST /api/v1/subscription/order, as an admin" \
   -H "Authorization: Bearer $access" --include-path /api/v1/subscription/order "$@"
-run "image uploads and listing writes, as an admin (all checks but positive_data_acceptance)" \
+run "image uploads, listing writes and push sends, as an admin (all checks but positive_data_acceptance)" \
   -H "Authorization: Bearer $access" --include-path-regex "$apart" \
   --exclude-checks positive_data_acceptance "$@"
 run "POST /api/v1/auth/refresh, with a refresh token" \

@@ -100,7 +100,8 @@ impl Harness {
 }
 
 async fn within<F: std::future::Future<Output = ()>>(body: F) {
-    tokio::time::timeout(Duration::from_secs(60), body)
+    // Boxed: a whole application lives in these futures, too big for the stack frame.
+    tokio::time::timeout(Duration::from_secs(60), Box::pin(body))
         .await
         .expect("test timed out");
 }

@@ -13,7 +13,8 @@ use utoipa_actix_web::{AppExt, scope};
 use crate::state::AppState;
 use crate::{
     admin, admins, audit, auth, blog, catalog, chat, comments, cors, docs, extractors, health,
-    listings, media, not_found, openapi, otp, request_id, request_metrics, subscriptions,
+    listings, media, not_found, notifications, openapi, otp, request_id, request_metrics,
+    subscriptions,
 };
 
 /// Edge settings taken from configuration.
@@ -59,6 +60,7 @@ pub fn build_app(
                 .configure(listings::routes)
                 .configure(comments::routes)
                 .configure(blog::routes)
+                .configure(notifications::routes)
                 .configure(admin::routes)
                 .configure(admins::routes)
                 .configure(audit::routes),

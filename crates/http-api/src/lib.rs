@@ -22,6 +22,7 @@ mod ip_limit;
 pub(crate) mod listings;
 mod media;
 mod not_found;
+mod notifications;
 mod openapi;
 mod otp;
 mod request_id;

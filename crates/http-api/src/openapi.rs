@@ -26,6 +26,7 @@ use utoipa::{Modify, OpenApi};
         (name = "comments", description = "Comments on posts"),
         (name = "blog", description = "The blog (`vlog`): entries, moderation and images"),
         (name = "chat", description = "Chat history; live messages use the client gateway on :3090"),
+        (name = "notifications", description = "Push notifications through FCM: sends, schedules, drafts, history; admin role required"),
     )
 )]
 pub struct ApiDoc;

@@ -13,6 +13,7 @@ use alpha_community::comments::CommentService;
 use alpha_kernel::{AuditLog, Health, PhonePolicy, RateLimiter};
 use alpha_listings::{AttachmentService, ListingService, PostPhotoService};
 use alpha_media::ImageService;
+use alpha_notifications::NotificationService;
 use alpha_otp::OtpService;
 use alpha_sms_dispatch::DeviceDirectory;
 use alpha_subscriptions::OrderService;
@@ -80,6 +81,8 @@ pub struct AppState {
     pub users: Arc<UserAdmin>,
     /// The trail of admin writes.
     pub audit: Arc<dyn AuditLog>,
+    /// Push sends, drafts and their history.
+    pub notifications: Arc<NotificationService>,
 }
 
 impl std::fmt::Debug for AppState {

@@ -30,12 +30,14 @@ use alpha_kernel::{
 };
 use alpha_listings::{AttachmentService, ListingService, PostPhotoService};
 use alpha_media::ImageService;
+use alpha_notifications::{NotificationService, OutboxWorker, PushNewListings};
 use alpha_otp::{HmacCodeHasher, OsRngCodes, OtpConfig, OtpService, TestNumbers};
 use alpha_sms_dispatch::{DispatchConfig, Dispatcher};
 use alpha_store::pool::PgPool;
 use alpha_store::repos::{
     PgAuditLog, PgBlog, PgCatalog, PgChatRepo, PgComments, PgDeviceDirectory, PgDispatchRepo,
-    PgHealth, PgListings, PgOrders, PgOtpRepo, PgRateLimiter, PgSessionRepo, PgUserRepo,
+    PgHealth, PgListings, PgNotifications, PgOrders, PgOtpRepo, PgRateLimiter, PgSessionRepo,
+    PgUserRepo,
 };
 use alpha_subscriptions::OrderService;
 use anyhow::Context;
@@ -44,6 +46,7 @@ use secrecy::ExposeSecret;
 use crate::config::{DeletedContentSetting, Settings};
 use crate::media_cleanup::ImageCleanup;
 use crate::metrics::Metrics;
+use crate::push::PushWorker;
 use crate::user_content::RemoveUserContent;
 
 /// Bounds how long another instance's catalog edits stay out of this instance's search index.
@@ -68,6 +71,12 @@ pub struct Application {
     pub clock: Arc<dyn Clock>,
     /// What `/metrics` samples and renders.
     pub metrics: Arc<Metrics>,
+    /// Where contexts publish domain events (the reactions are registered in `build`).
+    pub events: Arc<dyn EventPublisher>,
+    /// Delivers the push outbox; not running until [`Application::start_push_worker`].
+    pub push_worker: Arc<OutboxWorker>,
+    /// The worker's pause between looks when the outbox has nothing due.
+    pub push_poll: Duration,
 }
 
 impl std::fmt::Debug for Application {
@@ -97,9 +106,16 @@ impl Application {
 
         // Reactions across contexts, all registered here.
         let users = Arc::new(PgUserRepo::new(pool.clone()));
+        let pushes = Arc::new(PgNotifications::new(pool.clone()));
         let reactions: Vec<Arc<dyn EventSubscriber>> = vec![
             Arc::new(DisconnectEndedSessions(notifier.clone())),
             Arc::new(TellUserCodeDelivered::new(users.clone(), notifier.clone())),
+            Arc::new(PushNewListings::new(
+                pushes.clone(),
+                notifier.clone(),
+                clock.clone(),
+                settings.push.approval_daily_cap,
+            )),
         ];
         let events: Arc<dyn EventPublisher> = Arc::new(EventBus::new(reactions));
 
@@ -134,6 +150,12 @@ impl Application {
             &pool,
             &clock,
             events.clone(),
+        ));
+        let push_worker = Arc::new(OutboxWorker::new(
+            pushes.clone(),
+            crate::push::sender(&settings.push),
+            clock.clone(),
+            crate::push::worker_config(&settings.push),
         ));
         let chat = Arc::new(ChatService::new(
             Arc::new(PgChatRepo::new(pool.clone())),
@@ -203,7 +225,7 @@ impl Application {
                 blog: PgBlog::new(pool.clone()),
                 listings_version: listings_version.clone(),
             }),
-            events,
+            events.clone(),
             clock.clone(),
             match settings.users.deleted_content {
                 DeletedContentSetting::Keep => DeletedContent::Keep,
@@ -223,6 +245,7 @@ impl Application {
             orders,
             users: user_admin,
             audit: Arc::new(PgAuditLog::new(pool.clone())),
+            notifications: Arc::new(NotificationService::new(pushes, clock.clone())),
             listings,
             post_photos,
             attachments,
@@ -271,7 +294,15 @@ impl Application {
             notifier,
             pool,
             clock,
+            events,
+            push_worker,
+            push_poll: Duration::from_millis(settings.push.poll_interval_ms),
         })
+    }
+
+    /// Starts delivering the push outbox on the current tokio runtime.
+    pub fn start_push_worker(&self) -> PushWorker {
+        PushWorker::start(self.push_worker.clone(), self.push_poll)
     }
 }
 

@@ -10,6 +10,7 @@ pub mod events;
 pub mod logging;
 pub mod media_cleanup;
 pub mod metrics;
+pub mod push;
 pub mod shutdown;
 pub mod user_content;
 

@@ -10,6 +10,7 @@ use alpha_gateways::{ClientNotifier, SmsDevices};
 use alpha_kernel::Clock;
 use alpha_sms_dispatch::{DeviceLink, Dispatcher};
 use alpha_store::pool::PgPool;
+use alpha_store::repos::PgNotifications;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 /// Request latencies from 1 ms to 10 s.
@@ -48,6 +49,7 @@ pub struct Metrics {
     devices: Arc<SmsDevices>,
     notifier: Arc<ClientNotifier>,
     clock: Arc<dyn Clock>,
+    pushes: PgNotifications,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -66,6 +68,7 @@ impl Metrics {
     ) -> Self {
         Self {
             handle: handle(),
+            pushes: PgNotifications::new(pool.clone()),
             pool,
             dispatcher,
             devices,
@@ -75,8 +78,17 @@ impl Metrics {
     }
 
     /// The Prometheus text: the state gauges set now, then everything recorded.
-    pub fn render(&self) -> String {
+    pub async fn render(&self) -> String {
         self.sample();
+        // A database that does not answer leaves the last figures, rather than failing the
+        // scrape that shows the pool's trouble.
+        match self.pushes.outbox_depth().await {
+            Ok((waiting, due)) => {
+                metrics::gauge!("push_outbox_depth").set(waiting as f64);
+                metrics::gauge!("push_outbox_due").set(due as f64);
+            }
+            Err(err) => tracing::warn!(error = %err, "metrics: the push outbox depth was not read"),
+        }
         self.handle
             .as_ref()
             .map(PrometheusHandle::render)
@@ -110,7 +122,7 @@ impl Metrics {
 async fn scrape(metrics: web::Data<Metrics>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(metrics.render())
+        .body(metrics.render().await)
 }
 
 /// The `/metrics` app (in-process tests call it directly).

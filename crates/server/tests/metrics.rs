@@ -157,6 +157,8 @@ async fn a_login_moves_the_otp_funnel_and_the_request_metrics() {
     assert_eq!(sample(&after, "client_sockets"), 1.0);
     assert!(after.contains("db_pool_connections{state=\"in_use\"}"));
     assert_eq!(sample(&after, "db_pool_max_connections"), 8.0);
+    assert_eq!(sample(&after, "push_outbox_depth"), 0.0);
+    assert!(after.contains("push_outbox_due 0"), "{after}");
     // No raw path ever becomes a label.
     let (status, _, _) = call(&app, api::get("/api/v1/no/such/route/123")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);

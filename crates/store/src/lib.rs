@@ -1,5 +1,5 @@
 //! PostgreSQL adapter: schema, migrations, connection pool, seeds, and one module per context
-//! (`otp`, `auth`, `catalog`, `listings`, `comments`, `blog`, `subscriptions`, `chat`,
+//! (`otp`, `auth`, `catalog`, `listings`, `comments`, `blog`, `subscriptions`, `notifications`, `chat`,
 //! `sms_dispatch`, `rate_limit`, `health`), each owning its tables.
 
 pub mod audit;
@@ -14,6 +14,7 @@ mod error;
 pub mod health;
 pub mod listings;
 pub mod migrate;
+pub mod notifications;
 pub mod otp;
 mod photo_files;
 pub mod pool;

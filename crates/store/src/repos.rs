@@ -7,7 +7,8 @@
 //! (`alpha_community::blog::{VlogRepo, BlogPhotos}`), [`PgRateLimiter`]
 //! (`alpha_kernel::RateLimiter`), [`PgHealth`] (`alpha_kernel::Health`), [`PgDispatchRepo`]
 //! (`alpha_sms_dispatch::DispatchRepo`) and [`PgDeviceDirectory`]
-//! (`alpha_sms_dispatch::DeviceDirectory`), [`PgOrders`] (`alpha_subscriptions::OrderRepo`). Each holds a clone of the shared pool and takes one
+//! (`alpha_sms_dispatch::DeviceDirectory`), [`PgOrders`] (`alpha_subscriptions::OrderRepo`), [`PgNotifications`]
+//! (`alpha_notifications::{NotificationRepo, OutboxRepo}`). Each holds a clone of the shared pool and takes one
 //! connection per call.
 //!
 //! Invariants that concurrent requests could break are each enforced by one conditional
@@ -21,6 +22,7 @@ pub use crate::chat::PgChatRepo;
 pub use crate::comments::PgComments;
 pub use crate::health::PgHealth;
 pub use crate::listings::PgListings;
+pub use crate::notifications::PgNotifications;
 pub use crate::otp::PgOtpRepo;
 pub use crate::rate_limit::PgRateLimiter;
 pub use crate::sms_dispatch::{PgDeviceDirectory, PgDispatchRepo};

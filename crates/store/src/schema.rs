@@ -167,6 +167,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    notification_outbox (id) {
+        id -> Int8,
+        notification_id -> Uuid,
+        idempotency_key -> Uuid,
+        user_id -> Nullable<Uuid>,
+        token -> Nullable<Text>,
+        #[max_length = 900]
+        topic -> Nullable<Varchar>,
+        status -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        claim -> Nullable<Uuid>,
+        locked_until -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        fcm_message_id -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     use diesel::sql_types::*;
     use super::sql_types::EnumOtpCodesPurpose;
     use super::sql_types::EnumOtpCodesDispatchStatus;
@@ -277,6 +298,14 @@ diesel::table! {
         updatedAt -> Timestamptz,
         #[max_length = 255]
         color -> Nullable<Varchar>,
+    }
+}
+
+diesel::table! {
+    push_daily_quota (user_id, day) {
+        user_id -> Uuid,
+        day -> Date,
+        count -> Int4,
     }
 }
 
@@ -443,6 +472,8 @@ diesel::joinable!(comments -> users (userId));
 diesel::joinable!(file -> posts (postId));
 diesel::joinable!(models -> brands (brandId));
 diesel::joinable!(notification_history -> users (sentBy));
+diesel::joinable!(notification_outbox -> notification_history (notification_id));
+diesel::joinable!(notification_outbox -> users (user_id));
 diesel::joinable!(photo -> banners (bannerId));
 diesel::joinable!(photo -> brands (brandsId));
 diesel::joinable!(photo -> categories (categoryId));
@@ -460,6 +491,7 @@ diesel::joinable!(posts -> categories (categoryId));
 diesel::joinable!(posts -> models (modelsId));
 diesel::joinable!(posts -> subscriptions (subscriptionId));
 diesel::joinable!(posts -> users (userId));
+diesel::joinable!(push_daily_quota -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(sms_messages -> otp_codes (otp_id));
 diesel::joinable!(subscription_order -> subscriptions (subscriptionId));
@@ -478,12 +510,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     file,
     models,
     notification_history,
+    notification_outbox,
     otp_codes,
     photo,
     photo_posts,
     photo_vlogs,
     post_moderations,
     posts,
+    push_daily_quota,
     rate_limits,
     sessions,
     sms_devices,

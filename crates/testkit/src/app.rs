@@ -228,6 +228,18 @@ impl TestApp {
         test::init_service(build_app(other.state.clone(), &other.http)).await
     }
 
+    /// A second application on the same database, settings and clock (as a second server
+    /// process, or this one restarted, would be), nothing of it started: tests start and drop
+    /// its background work (the push worker) themselves.
+    ///
+    /// # Panics
+    /// When the application cannot be built.
+    pub fn another_application(&self) -> Application {
+        let pool = test_pool(self.db.url(), 4);
+        Application::build(&self.settings, pool, self.clock.clone())
+            .unwrap_or_else(|e| panic!("alpha-testkit: Application::build: {e:#}"))
+    }
+
     /// Logs a test number in (test mode must be on) and returns (access, refresh).
     ///
     /// # Panics

@@ -129,6 +129,8 @@ async fn serve(settings: &Settings, db: &Database) -> anyhow::Result<()> {
     };
     let metrics_handle = metrics_server.as_ref().map(actix_web::dev::Server::handle);
     let metrics_task = metrics_server.map(tokio::spawn);
+    // Pushes queued before a restart (or scheduled) go out from here on.
+    let push_worker = app.start_push_worker();
     let handle = server.handle();
     tracing::info!(host = addr.0, port = addr.1, "HTTP API listening");
     let server_task = tokio::spawn(server);
@@ -149,6 +151,8 @@ async fn serve(settings: &Settings, db: &Database) -> anyhow::Result<()> {
     if let Some(task) = metrics_task {
         let _ = tokio::time::timeout(Duration::from_secs(2), task).await;
     }
+    // The batch in hand is finished, so no row waits out its lease after a clean stop.
+    push_worker.stop().await;
     let _ = stop_sms.send(());
     let _ = stop_clients.send(());
     let _ = tokio::time::timeout(Duration::from_secs(5), clients_task).await;

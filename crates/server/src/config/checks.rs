@@ -39,9 +39,9 @@ macro_rules! hits {
 /// 0 expires everything at once, a limit of 0 locks everyone out and a listener on port 0 ends
 /// up on a random port.
 #[rustfmt::skip]
-const MAY_BE_ZERO: [&str; 6] = ["http.shutdown_timeout_secs", "database.statement_timeout_ms",
+const MAY_BE_ZERO: [&str; 7] = ["http.shutdown_timeout_secs", "database.statement_timeout_ms",
     "auth.reuse_grace_secs", "gateways.client_revalidate_ms", "gateways.sms_ping_interval_ms",
-    "gateways.sms_register_timeout_ms"];
+    "gateways.sms_register_timeout_ms", "push.approval_daily_cap"];
 
 /// The first refused value, its error ending with the layer the value came from (never the value
 /// of a secret).
@@ -91,6 +91,10 @@ pub(crate) fn validate(s: &Settings, figment: &Figment) -> Result<(), ConfigErro
             format!("{origin:?} must look like https://example.com (scheme and host, no path)");
         "http.trusted_proxies" if let Some(proxy) = proxy =>
             format!("{proxy:?} is not an IP address or CIDR");
+        "push.fcm_base_url" if !is_origin(s.push.fcm_base_url.trim_end_matches('/')) =>
+            format!("{:?} must look like https://fcm.googleapis.com (scheme and host, no path)", s.push.fcm_base_url);
+        "push.lease_secs" if s.push.lease_secs <= s.push.request_timeout_secs =>
+            "must be longer than push.request_timeout_secs, or a slow send's row would be claimed twice";
     };
     let zero = zero.map(|(key, _)| (key, "must be greater than 0".to_owned()));
     let mut invalid = invalid
@@ -192,6 +196,8 @@ impl Settings {
             "" if self.http.cors_allowed_origins.iter().any(|o| o == "*") => "CORS allows any origin (*)";
             "" if production && self.database.url.is_none() =>
                 "no DATABASE_URL in production: running an embedded PostgreSQL cluster";
+            "" if self.push.credentials_file.is_none() =>
+                "GOOGLE_APPLICATION_CREDENTIALS is not set: push notifications are recorded as failed, not sent";
         });
         warnings.into_iter().map(|(_, warning)| warning).collect()
     }

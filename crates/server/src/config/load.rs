@@ -48,6 +48,8 @@ const LEGACY: &[(&str, &str)] = &[
     ("UPLOAD_DIR", "uploads.dir"), ("SEED_DATA_FILE", "seed.data_file"),
     ("LOG_FORMAT", "log.format"), ("RUST_LOG", "log.filter"),
     ("METRICS_ADDR", "metrics.addr"),
+    ("GOOGLE_APPLICATION_CREDENTIALS", "push.credentials_file"),
+    ("FCM_BASE_URL", "push.fcm_base_url"),
 ];
 
 /// The parts the old backend built its connection from; any one of them switches off embedded mode.

@@ -24,8 +24,8 @@ pub use load::{load, load_from};
 #[allow(unused_imports)]
 pub use settings::{
     AuthSettings, DEFAULT_TEST_NUMBERS, DatabaseSettings, DeletedContentSetting, GatewaySettings,
-    HttpSettings, LogFormat, LogSettings, OtpSettings, PhoneSettings, Profile, SeedSettings,
-    Settings, SmsSettings, UploadSettings, UserSettings,
+    HttpSettings, LogFormat, LogSettings, MetricsSettings, OtpSettings, PhoneSettings, Profile,
+    PushSettings, SeedSettings, Settings, SmsSettings, UploadSettings, UserSettings,
 };
 
 /// Why the server refuses to start. Every variant names the setting (TOML key and the

@@ -100,6 +100,7 @@ pub struct Settings {
     pub seed: SeedSettings,
     pub uploads: UploadSettings,
     pub phone: PhoneSettings,
+    pub push: PushSettings,
     pub users: UserSettings,
     pub metrics: MetricsSettings,
 }
@@ -264,6 +265,34 @@ pub struct UploadSettings {
     pub dir: PathBuf,
     /// Largest video upload (the old API had no cap); 413 above it.
     pub max_video_bytes: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushSettings {
+    /// The FCM service-account JSON (`GOOGLE_APPLICATION_CREDENTIALS`); without it pushes are
+    /// recorded as failed and everything else works.
+    #[serde(default)]
+    pub credentials_file: Option<PathBuf>,
+    /// Where `/v1/projects/<id>/messages:send` is posted (`FCM_BASE_URL`).
+    pub fcm_base_url: String,
+    /// Per FCM request (token exchange or send).
+    pub request_timeout_secs: u64,
+    /// How often the worker looks for due outbox rows when the last look found none.
+    pub poll_interval_ms: u64,
+    /// Outbox rows claimed at a time.
+    pub batch_size: u32,
+    /// Messages in flight at once per instance.
+    pub concurrency: usize,
+    /// How long a claim holds its rows; a crashed instance's rows are sent after it.
+    pub lease_secs: u64,
+    /// Attempts of a message FCM answers 429/5xx to, before it counts as failed.
+    pub max_attempts: u32,
+    /// First retry delay; each next one doubles, up to `backoff_max_secs`.
+    pub backoff_base_ms: u64,
+    pub backoff_max_secs: u64,
+    /// New-listing pushes a user gets per UTC day at most (0: none at all).
+    pub approval_daily_cap: u32,
 }
 
 /// Phone numbers are compared as digits, so a `+` written out of habit is dropped; anything else

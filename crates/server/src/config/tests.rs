@@ -516,9 +516,47 @@ fn production_refuses_test_mode_unless_allowed() {
 
 #[test]
 fn production_accepts_strong_distinct_secrets() {
-    let s = load_real(&prod_env(&[("DATABASE_URL", "postgres://u:p@db/alpha")])).unwrap();
+    let s = load_real(&prod_env(&[
+        ("DATABASE_URL", "postgres://u:p@db/alpha"),
+        ("GOOGLE_APPLICATION_CREDENTIALS", "/etc/alpha/fcm.json"),
+    ]))
+    .unwrap();
     assert!(s.profile.is_production());
     assert!(s.warnings().is_empty(), "{:?}", s.warnings());
+}
+
+#[test]
+fn push_reads_the_google_variables_and_warns_without_credentials() {
+    let s = load_real(&env(&[
+        ("GOOGLE_APPLICATION_CREDENTIALS", "/etc/alpha/fcm.json"),
+        ("FCM_BASE_URL", "http://127.0.0.1:9"),
+    ]))
+    .unwrap();
+    assert_eq!(
+        s.push.credentials_file.as_deref(),
+        Some(Path::new("/etc/alpha/fcm.json"))
+    );
+    assert_eq!(s.push.fcm_base_url, "http://127.0.0.1:9");
+    assert!(
+        !s.warnings()
+            .iter()
+            .any(|w| w.contains("GOOGLE_APPLICATION_CREDENTIALS"))
+    );
+    let without = load_real(&env(&[])).unwrap();
+    assert_eq!(without.push.fcm_base_url, "https://fcm.googleapis.com");
+    let warned = without.warnings();
+    assert_eq!(
+        warned
+            .iter()
+            .filter(|w| w.contains("GOOGLE_APPLICATION_CREDENTIALS"))
+            .count(),
+        1,
+        "{warned:?}"
+    );
+    let err = err_of(&[("FCM_BASE_URL", "fcm.googleapis.com/v1")]);
+    assert!(err.contains("`push.fcm_base_url`"), "{err}");
+    let err = err_of(&[("ALPHA__PUSH__LEASE_SECS", "5")]);
+    assert!(err.contains("`push.lease_secs`"), "{err}");
 }
 
 #[test]
