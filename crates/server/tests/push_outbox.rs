@@ -599,3 +599,52 @@ async fn an_approval_tells_the_brand_subscribers_but_not_the_owner_up_to_the_dai
     socket.close().await;
     worker.stop().await;
 }
+
+#[actix_web::test]
+async fn an_admins_approval_in_the_moderation_queue_reaches_the_brands_subscribers() {
+    let stub = FcmStub::start();
+    let t = app(Some(&stub), &[]).await;
+    let worker = t.app.start_push_worker();
+    let http = t.http().await;
+    subscriber(&t, "99365000002", Some("tok-fan"), bmw()).await;
+    let (seller, _) = t.login(&http, "99361999991").await;
+    let model = v5("model:bmw:x5");
+    let (status, created, _) = call(
+        &http,
+        authed(
+            Method::POST,
+            "/api/v1/posts",
+            &seller,
+            Some(json!({"brandsId": bmw(), "modelsId": model, "price": 1000, "currency": "TMT"})),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let post = created["uuid"].as_str().unwrap().to_owned();
+    let admin = t.admin(&http, "99361999999").await;
+    // Declining tells nobody; the approval does.
+    for decision in ["declined", "approved"] {
+        let (status, body, _) = call(
+            &http,
+            authed(
+                Method::POST,
+                &format!("/api/v1/admin/posts/{post}/moderation"),
+                &admin,
+                Some(json!({"status": decision})),
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    stub.wait_for("the approval push", |r| !r.is_empty()).await;
+    let received = stub.received();
+    assert_eq!(received.len(), 1, "{received:#?}");
+    assert_eq!(received[0].target, "token:tok-fan");
+    assert_eq!(received[0].data["postUuid"], post.as_str());
+    assert!(
+        received[0].title.to_lowercase().contains("bmw"),
+        "{}",
+        received[0].title
+    );
+    worker.stop().await;
+}
