@@ -166,7 +166,9 @@ run() {
 # Push sends likewise: which of `targetData.brandId`, `targetData.userId` or `topic` a send needs
 # depends on its `type`, the brand or user must exist and the user must have a push token, and a
 # title or body of blanks is refused; those 400s are tested in crates/server/tests/api_notifications.rs.
-apart='^/api/v1/(photo/|models/photo/|auth/avatar$|posts$|posts/\{uuid\}$|video$|video/upload$|file/upload$|notifications$|notifications/send-to-|notifications/admin/(send|create)$|notifications/admin/history/\{uuid\}$)'
+# An admin's edit of a user likewise: whether a phone is a mobile number the login accepts, or an
+# e-mail is free, no schema says (INVALID_PHONE, EMAIL_TAKEN); crates/server/tests/api_backoffice.rs.
+apart='^/api/v1/(photo/|models/photo/|auth/avatar$|posts$|posts/\{uuid\}$|video$|video/upload$|file/upload$|notifications$|notifications/send-to-|notifications/admin/(send|create)$|notifications/admin/history/\{uuid\}$|auth/\{uuid\}$|admins/\{uuid\}$)'
 # POST /subscription/order runs apart too: POST /subscription (a plan, or the app's order) is a
 # prefix of its path, so after a plan was created there the stateful phase sends it an order for
 # a plan it made up and takes the 404 for the unknown plan (which the API must answer) for the

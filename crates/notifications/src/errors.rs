@@ -19,7 +19,7 @@ pub enum InvalidSend {
     UserIdRequired,
     #[error("Topic is required")]
     TopicRequired,
-    #[error("topic must be 1 to 900 of a-z A-Z 0-9 - _ . ~ %")]
+    #[error("topic must be 1 to 255 of a-z A-Z 0-9 - _ . ~ %")]
     Topic,
     #[error("targetData must be an object")]
     TargetData,

@@ -79,6 +79,14 @@ impl CheckedSend {
         let title = text(&input.title, MAX_TITLE).ok_or(InvalidSend::Title)?;
         let body = text(&input.body, MAX_BODY).ok_or(InvalidSend::Body)?;
         let kind = NotificationType::parse(input.kind.trim())?;
+        // Kept in the history whatever the type, so held to the column's size even when unused.
+        if input
+            .topic
+            .as_deref()
+            .is_some_and(|t| t.chars().count() > crate::types::MAX_TOPIC)
+        {
+            return Err(InvalidSend::Topic);
+        }
         let target = match &input.target_data {
             None | Some(Value::Null) => None,
             Some(Value::Object(map)) => Some(map),
@@ -207,6 +215,18 @@ mod tests {
         assert_eq!(send.topic.as_deref(), Some("all"));
         assert_eq!(send.title, "Hello");
         assert!(!send.is_scheduled);
+    }
+
+    #[test]
+    fn a_topic_longer_than_the_history_keeps_is_refused_whatever_the_type() {
+        for kind in ["topic", "all_users"] {
+            let mut long = input(kind);
+            long.topic = Some("a".repeat(256));
+            assert_eq!(CheckedSend::parse(long).unwrap_err(), InvalidSend::Topic);
+        }
+        let mut longest = input("topic");
+        longest.topic = Some("a".repeat(255));
+        assert!(CheckedSend::parse(longest).is_ok());
     }
 
     #[test]

@@ -35,3 +35,11 @@ pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'
     cfg.service(user_update::update);
     cfg.service(user_delete::delete);
 }
+
+/// `/auth/{uuid}` must not answer for the fixed paths beside it (`/auth/me`, ...): a method those
+/// paths do not have gets 405 from the fallback, not a malformed-uuid 400.
+pub(crate) fn not_a_fixed_auth_path(ctx: &actix_web::guard::GuardContext<'_>) -> bool {
+    const FIXED: [&str; 6] = ["avatar", "logout", "me", "refresh", "setFirebase", "users"];
+    let last = ctx.head().uri.path().rsplit('/').next().unwrap_or_default();
+    !FIXED.contains(&last)
+}

@@ -30,7 +30,7 @@ pub struct UserDeleted {
         (status = 409, description = "`OWN_ACCOUNT`", body = ErrorBody),
     )
 )]
-#[delete("/auth/{uuid}")]
+#[delete("/auth/{uuid}", guard = "super::not_a_fixed_auth_path")]
 pub(crate) async fn delete(
     state: web::Data<AppState>,
     admin: AdminUser,

@@ -20,7 +20,7 @@ use crate::state::AppState;
         (status = 404, description = "`USER_NOT_FOUND`", body = ErrorBody),
     )
 )]
-#[get("/auth/{uuid}")]
+#[get("/auth/{uuid}", guard = "super::not_a_fixed_auth_path")]
 pub(crate) async fn get(
     state: web::Data<AppState>,
     _admin: AdminUser,

@@ -24,7 +24,7 @@ use crate::state::AppState;
         (status = 409, description = "`EMAIL_TAKEN`, `PHONE_TAKEN`, `OWN_ADMIN_ROLE` or `LAST_ADMIN`", body = ErrorBody),
     )
 )]
-#[patch("/auth/{uuid}")]
+#[patch("/auth/{uuid}", guard = "super::not_a_fixed_auth_path")]
 pub(crate) async fn update(
     state: web::Data<AppState>,
     admin: AdminUser,

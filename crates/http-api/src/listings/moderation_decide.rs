@@ -10,11 +10,11 @@ use crate::error::{ApiError, ErrorBody};
 use crate::extractors::JsonObject;
 use crate::state::AppState;
 
+/// `status`: `approved` shows the post in the feed (and tells the brand's subscribers),
+/// `declined` hides it, `pending` puts it back in the queue.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionBody {
-    /// `approved` shows the post in the feed (and tells the brand's subscribers), `declined`
-    /// hides it, `pending` puts it back in the queue.
     #[schema(inline)]
     pub status: ModerationState,
     /// Why, for the record (and the seller); at most 1000 characters.

@@ -30,7 +30,6 @@ impl From<ModerationState> for Moderation {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct QueueQuery {
-    /// Posts in this state; default `pending`.
     #[param(inline)]
     pub status: Option<ModerationState>,
     /// Rows to skip; default 0.

@@ -32,8 +32,8 @@ pub struct SendBody {
     /// Handed to the app with the push: an object of at most 50 keys (values sent as text).
     #[schema(value_type = Option<Object>)]
     pub additional_data: Option<Value>,
-    /// The FCM topic for type `topic`: 1 to 900 of `a-z A-Z 0-9 - _ . ~ %`.
-    #[schema(max_length = 900, example = "offers")]
+    /// The FCM topic for type `topic`: 1 to 255 of `a-z A-Z 0-9 - _ . ~ %`.
+    #[schema(max_length = 255, example = "offers")]
     pub topic: Option<String>,
     /// Not before this time (RFC 3339); now when absent or past.
     pub scheduled_for: Option<DateTime<Utc>>,

@@ -37,7 +37,7 @@ pub struct DraftChanges {
     #[schema(value_type = Option<Object>)]
     pub additional_data: Option<Option<Value>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, max_length = 900)]
+    #[schema(value_type = Option<String>, max_length = 255)]
     pub topic: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<DateTime<Utc>>)]
