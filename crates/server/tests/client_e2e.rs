@@ -72,12 +72,7 @@ async fn a_devices_ack_reaches_the_users_sockets_as_otp_delivered() {
         ),
     )
     .await;
-    let code = device.next_sms_within(WAIT).await.unwrap().text;
-    let code: String = code
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 5)
-        .unwrap()
-        .to_owned();
+    let code = api::code_in(&device.next_sms_within(WAIT).await.unwrap().text);
     assert!(body["requestId"].is_string());
     let (status, tokens, _) = call(
         &app,

@@ -81,12 +81,7 @@ async fn a_login_moves_the_otp_funnel_and_the_request_metrics() {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    let text = device.next_sms_within(WAIT).await.unwrap().text;
-    let code: String = text
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 5)
-        .unwrap()
-        .to_owned();
+    let code = api::code_in(&device.next_sms_within(WAIT).await.unwrap().text);
     let (status, tokens, _) = call(
         &app,
         post_json(

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use actix_web::http::StatusCode;
 use alpha_device_sim::{AckPolicy, SimConfig, Simulator};
 use alpha_testkit::TestDb;
-use api::{CLIENT, TestApp, call, post_json, settings};
+use api::{CLIENT, TestApp, call, code_in, post_json, settings};
 use diesel::QueryableByName;
 use diesel::sql_types::Text;
 use diesel_async::RunQueryDsl;
@@ -72,13 +72,6 @@ async fn wait_status(db: &TestDb, request_id: &str, want: &str) {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-}
-
-fn code_in(text: &str) -> String {
-    text.split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 5)
-        .unwrap_or_else(|| panic!("no 5-digit code in the SMS text"))
-        .to_owned()
 }
 
 #[actix_web::test]

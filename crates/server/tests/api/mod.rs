@@ -70,3 +70,11 @@ pub fn authed(
 pub fn v5(name: &str) -> String {
     uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, name.as_bytes()).to_string()
 }
+
+/// The 5-digit login code in an SMS text.
+pub fn code_in(text: &str) -> String {
+    text.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 5)
+        .unwrap_or_else(|| panic!("no 5-digit code in the SMS text"))
+        .to_owned()
+}

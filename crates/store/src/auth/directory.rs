@@ -9,7 +9,7 @@ use diesel_async::{AsyncConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::avatars::AVATAR_FILES;
-use super::users::{PgUserRepo, PhotoRow};
+use super::users::{PgUserRepo, PhotoRow, access_list};
 use crate::catalog::like_pattern;
 use crate::enums::RoleLabel;
 use crate::error::{connection, db_error};
@@ -57,12 +57,7 @@ impl ManagedRow {
             email: self.email,
             phone: self.phone,
             location: self.location,
-            access: self
-                .access
-                .unwrap_or_default()
-                .into_iter()
-                .flatten()
-                .collect(),
+            access: access_list(self.access),
             role: self.role.0,
             status: self.status.unwrap_or(false),
             push_enabled: self.push_enabled,

@@ -205,18 +205,17 @@ impl ProfileRow {
             email: self.email,
             phone: self.phone,
             location: self.location,
-            // NULL (never set) and NULL elements both read as "no entry".
-            access: self
-                .access
-                .unwrap_or_default()
-                .into_iter()
-                .flatten()
-                .collect(),
+            access: access_list(self.access),
             role: self.role.0,
             avatar: avatar.map(PhotoRow::into_json),
             created_at: self.created_at,
         }
     }
+}
+
+/// `users.access`: NULL (never set) and NULL elements both read as "no entry".
+pub(super) fn access_list(access: Option<Vec<Option<String>>>) -> Vec<String> {
+    access.unwrap_or_default().into_iter().flatten().collect()
 }
 
 /// A `photo` row, all columns in table order.
