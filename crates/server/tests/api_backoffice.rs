@@ -916,3 +916,85 @@ async fn the_moderation_queue_serves_pending_posts_oldest_first_and_records_deci
     )
     .await;
 }
+
+#[actix_web::test]
+async fn a_deleted_admins_token_is_refused_and_catalog_and_push_writes_are_audited() {
+    let (t, _dir) = community_app().await;
+    let app = t.http().await;
+    let admin = t.admin(&app, ADMIN).await;
+    let other = t.admin(&app, OTHER_ADMIN).await;
+    let (_, me, _) = call(&app, authed(Method::GET, "/api/v1/auth/me", &other, None)).await;
+    let other_uuid = me["uuid"].as_str().unwrap().to_owned();
+    let view = Privacy::new();
+
+    let (status, brand) = as_admin(
+        &app,
+        &view,
+        &other,
+        Method::POST,
+        "/api/v1/brands",
+        Some(json!({"name": "Lada"})),
+    )
+    .await;
+    assert!(status.is_success(), "{status} {brand}");
+    let (status, draft) = as_admin(
+        &app,
+        &view,
+        &other,
+        Method::POST,
+        "/api/v1/notifications/admin/create",
+        Some(json!({"title": "Hello", "body": "World", "type": "all_users"})),
+    )
+    .await;
+    assert!(status.is_success(), "{status} {draft}");
+
+    let (status, _) = as_admin(
+        &app,
+        &view,
+        &admin,
+        Method::DELETE,
+        &format!("/api/v1/auth/{other_uuid}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    for (method, uri) in [
+        (Method::GET, "/api/v1/auth/users"),
+        (Method::GET, "/api/v1/admins"),
+        (Method::GET, "/api/v1/admin/audit"),
+        (Method::GET, "/api/v1/admin/posts"),
+    ] {
+        view.refused(
+            &app,
+            authed(method, uri, &other, None),
+            None,
+            StatusCode::UNAUTHORIZED,
+            "USER_DELETED",
+        )
+        .await;
+    }
+
+    let (_, trail) = as_admin(
+        &app,
+        &view,
+        &admin,
+        Method::GET,
+        &format!("/api/v1/admin/audit?actor={other_uuid}"),
+        None,
+    )
+    .await;
+    let actions: Vec<&str> = trail["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "POST /api/v1/notifications/admin/create",
+            "POST /api/v1/brands"
+        ],
+        "the trail outlives its actor's account"
+    );
+}
