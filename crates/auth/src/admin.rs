@@ -65,7 +65,7 @@ impl UserQuery {
                 "must be between 1 and 100",
             ));
         }
-        let search = search.map(str::trim).filter(|s| !s.is_empty());
+        // Measured as sent, as the schema's `maxLength` counts it.
         if let Some(text) = search {
             if text.chars().count() > Self::MAX_SEARCH {
                 return Err(UserAdminError::invalid(
@@ -80,6 +80,7 @@ impl UserQuery {
                 ));
             }
         }
+        let search = search.map(str::trim).filter(|s| !s.is_empty());
         Ok(Self {
             search: search.map(str::to_owned),
             role,

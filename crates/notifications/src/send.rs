@@ -130,7 +130,7 @@ impl CheckedSend {
 ///
 /// Errors: [`InvalidSend::Token`].
 pub fn device_token(token: &str) -> Result<String, InvalidSend> {
-    let token = token.trim();
+    // As sent: the schema's pattern allows no whitespace anywhere, so none is trimmed away.
     if token.is_empty() || token.len() > MAX_TOKEN || token.chars().any(char::is_whitespace) {
         return Err(InvalidSend::Token);
     }
@@ -180,10 +180,12 @@ pub fn push_data(data: &Value) -> Result<BTreeMap<String, String>, InvalidSend> 
 }
 
 /// Trimmed, 1 to `max` characters, no NUL (PostgreSQL refuses it in text).
+/// The length is that of the text as sent, as the schema's `maxLength` counts it; the stored
+/// text is trimmed.
 fn text(value: &str, max: usize) -> Option<String> {
+    let fits = value.chars().count() <= max && !value.contains('\0');
     let value = value.trim();
-    let ok = !value.is_empty() && value.chars().count() <= max && !value.contains('\0');
-    ok.then(|| value.to_owned())
+    (fits && !value.is_empty()).then(|| value.to_owned())
 }
 
 fn uuid_in(target: Option<&Map<String, Value>>, key: &str) -> Option<Uuid> {
@@ -215,6 +217,16 @@ mod tests {
         assert_eq!(send.topic.as_deref(), Some("all"));
         assert_eq!(send.title, "Hello");
         assert!(!send.is_scheduled);
+    }
+
+    #[test]
+    fn a_title_is_measured_as_sent_not_as_trimmed() {
+        let mut padded = input("all_users");
+        padded.title = format!(" {}", "t".repeat(255));
+        assert_eq!(CheckedSend::parse(padded).unwrap_err(), InvalidSend::Title);
+        let mut fits = input("all_users");
+        fits.title = format!(" {} ", "t".repeat(253));
+        assert_eq!(CheckedSend::parse(fits).unwrap().title, "t".repeat(253));
     }
 
     #[test]
@@ -294,7 +306,12 @@ mod tests {
 
     #[test]
     fn tokens_have_no_spaces() {
-        assert_eq!(device_token(" abc:DEF "), Ok("abc:DEF".into()));
+        assert_eq!(device_token("abc:DEF"), Ok("abc:DEF".into()));
+        assert_eq!(
+            device_token(" abc:DEF "),
+            Err(InvalidSend::Token),
+            "as sent, not trimmed"
+        );
         assert_eq!(device_token("a b"), Err(InvalidSend::Token));
         assert_eq!(device_token(""), Err(InvalidSend::Token));
     }

@@ -65,9 +65,7 @@ impl ListingService {
         if !actor.admin {
             return Err(ListingError::Forbidden);
         }
-        let reason = reason
-            .map(|r| r.trim().to_owned())
-            .filter(|r| !r.is_empty());
+        // Measured as sent, as the schema's `maxLength` counts it; kept trimmed.
         if let Some(text) = &reason {
             if text.chars().count() > MAX_REASON {
                 return Err(ListingError::invalid(
@@ -82,6 +80,9 @@ impl ListingService {
                 ));
             }
         }
+        let reason = reason
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty());
         let post = self.snapshot(id).await?;
         let patch = PostPatch {
             moderation: Some(status),
