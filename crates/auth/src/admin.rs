@@ -193,8 +193,9 @@ pub trait UserDirectory: Send + Sync {
 #[cfg_attr(test, mockall::automock)]
 #[async_trait::async_trait]
 pub trait UserContent: Send + Sync {
-    /// The avatar, rows and files: a face is personal data, whatever the content policy.
-    async fn remove_avatar(&self, user: UserId) -> Result<(), RepoError>;
+    /// What is personal whatever the content policy: the avatar (rows and files), and the
+    /// pushes still waiting for the user's devices.
+    async fn remove_personal(&self, user: UserId) -> Result<(), RepoError>;
     /// Every listing (with its media), comment and blog entry of the user.
     async fn remove_all(&self, user: UserId) -> Result<(), RepoError>;
 }
@@ -302,7 +303,8 @@ impl UserAdmin {
     }
 
     /// Deletes `id` as the admin `actor`: their content first when configured to remove it,
-    /// then the account with its sessions; their live connections are then closed.
+    /// then the account with its sessions; their live connections are then closed. The avatar and pending
+    /// pushes go first, whatever the policy.
     ///
     /// Errors: `OwnAccount`; `NotFound`; `Repo` (the account stays when content removal fails,
     /// so the delete can be retried).
@@ -311,7 +313,7 @@ impl UserAdmin {
             return Err(UserAdminError::OwnAccount);
         }
         self.get(id).await?;
-        self.content.remove_avatar(id).await?;
+        self.content.remove_personal(id).await?;
         if self.deleted_content == DeletedContent::Remove {
             self.content.remove_all(id).await?;
         }

@@ -224,6 +224,8 @@ impl Application {
                 comments: PgComments::new(pool.clone()),
                 blog: PgBlog::new(pool.clone()),
                 listings_version: listings_version.clone(),
+                pushes: PgNotifications::new(pool.clone()),
+                clock: clock.clone(),
             }),
             events.clone(),
             clock.clone(),

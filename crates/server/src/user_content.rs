@@ -1,13 +1,14 @@
-//! What goes with a deleted account (`alpha_auth::UserContent`): its avatar always, and, when
+//! What goes with a deleted account (`alpha_auth::UserContent`): its avatar and the pushes
+//! waiting for its devices always, and, when
 //! `users.deleted_content` is `remove`, its listings (through the listings service, so their
 //! photos, videos and files leave the disk too), comments and blog entries.
 
 use std::sync::Arc;
 
 use alpha_auth::{AvatarError, AvatarService, UserContent};
-use alpha_kernel::{RepoError, UserId, Version};
+use alpha_kernel::{Clock, RepoError, UserId, Version};
 use alpha_listings::{Actor, ListingError, ListingService, PostId};
-use alpha_store::repos::{PgBlog, PgComments};
+use alpha_store::repos::{PgBlog, PgComments, PgNotifications};
 
 pub struct RemoveUserContent {
     pub avatars: Arc<AvatarService>,
@@ -16,6 +17,8 @@ pub struct RemoveUserContent {
     pub blog: PgBlog,
     /// Post pages show their comments: removing some makes rendered pages stale.
     pub listings_version: Version,
+    pub pushes: PgNotifications,
+    pub clock: Arc<dyn Clock>,
 }
 
 fn repo<E: std::error::Error + Send + Sync + 'static>(err: E) -> RepoError {
@@ -24,11 +27,20 @@ fn repo<E: std::error::Error + Send + Sync + 'static>(err: E) -> RepoError {
 
 #[async_trait::async_trait]
 impl UserContent for RemoveUserContent {
-    async fn remove_avatar(&self, user: UserId) -> Result<(), RepoError> {
+    async fn remove_personal(&self, user: UserId) -> Result<(), RepoError> {
         match self.avatars.delete_own(user).await {
-            Ok(_) | Err(AvatarError::NoAvatar) => Ok(()),
-            Err(err) => Err(repo(err)),
+            Ok(_) | Err(AvatarError::NoAvatar) => {}
+            Err(err) => return Err(repo(err)),
         }
+        // Its devices must not hear from the marketplace once the account is gone.
+        let cancelled = self.pushes.cancel_pushes_to(user, self.clock.now()).await?;
+        if cancelled > 0 {
+            tracing::info!(
+                pushes = cancelled,
+                "deleted account: its waiting pushes are cancelled"
+            );
+        }
+        Ok(())
     }
 
     async fn remove_all(&self, user: UserId) -> Result<(), RepoError> {

@@ -998,3 +998,64 @@ async fn a_deleted_admins_token_is_refused_and_catalog_and_push_writes_are_audit
         "the trail outlives its actor's account"
     );
 }
+
+#[actix_web::test]
+async fn a_deleted_users_waiting_pushes_are_cancelled_and_counted_as_failed() {
+    let (t, _dir) = community_app().await;
+    let app = t.http().await;
+    let mut privacy = Privacy::new();
+    let buyer = enrol(&t, &app, &mut privacy, BUYER, "Buyer").await;
+    let admin = t.admin(&app, ADMIN).await;
+    let view = admin_view(&[&buyer]);
+    let (status, sent) = as_admin(
+        &app,
+        &view,
+        &admin,
+        Method::POST,
+        "/api/v1/notifications/admin/send",
+        Some(json!({
+            "title": "Tomorrow",
+            "body": "Your plan renews",
+            "type": "specific_user",
+            "targetData": {"userId": buyer.uuid},
+            "scheduledFor": "2099-01-01T00:00:00Z",
+        })),
+    )
+    .await;
+    assert!(status.is_success(), "{status} {sent}");
+    let waiting = format!(
+        "SELECT count(*) FROM notification_outbox WHERE user_id = '{}' AND status = 'pending'",
+        buyer.uuid
+    );
+    assert_eq!(count(&t, &waiting).await, 1);
+
+    let (status, _) = as_admin(
+        &app,
+        &view,
+        &admin,
+        Method::DELETE,
+        &format!("/api/v1/auth/{}", buyer.uuid),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        count(
+            &t,
+            "SELECT count(*) FROM notification_outbox WHERE status = 'failed' \
+             AND last_error = 'recipient deleted'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &t,
+            "SELECT count(*) FROM notification_history WHERE status = 'failed' \
+             AND \"failedDeliveries\" = 1 AND \"totalRecipients\" = 1"
+        )
+        .await,
+        1,
+        "the send's history counts it"
+    );
+}

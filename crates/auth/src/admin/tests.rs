@@ -169,7 +169,7 @@ async fn a_deletion_closes_the_users_connections_and_keeps_content_by_default() 
     users.expect_delete().times(1).returning(|_| Ok(true));
     let mut content = MockUserContent::new();
     content
-        .expect_remove_avatar()
+        .expect_remove_personal()
         .times(1)
         .returning(|_| Ok(()));
     content.expect_remove_all().never();
@@ -192,7 +192,7 @@ async fn removal_policy_removes_content_first_and_a_failure_keeps_the_account() 
         .returning(|id| Ok(Some(user(id, Role::User))));
     users.expect_delete().never();
     let mut content = MockUserContent::new();
-    content.expect_remove_avatar().returning(|_| Ok(()));
+    content.expect_remove_personal().returning(|_| Ok(()));
     content
         .expect_remove_all()
         .times(1)

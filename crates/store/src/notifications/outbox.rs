@@ -181,28 +181,8 @@ impl OutboxRepo for PgNotifications {
                 .await?;
             }
             if delivered + failed > 0 {
-                diesel::sql_query(
-                    "UPDATE notification_history SET \
-                         \"successfulDeliveries\" = COALESCE(\"successfulDeliveries\", 0) + $2, \
-                         \"failedDeliveries\" = COALESCE(\"failedDeliveries\", 0) + $3, \
-                         \"errorMessage\" = COALESCE($4, \"errorMessage\"), \
-                         status = (CASE \
-                           WHEN COALESCE(\"successfulDeliveries\", 0) + $2 \
-                              + COALESCE(\"failedDeliveries\", 0) + $3 \
-                              < COALESCE(\"totalRecipients\", 0) THEN status::text \
-                           WHEN COALESCE(\"failedDeliveries\", 0) + $3 = 0 THEN 'sent' \
-                           WHEN COALESCE(\"successfulDeliveries\", 0) + $2 = 0 THEN 'failed' \
-                           ELSE 'partial' END)::enum_notification_history_status, \
-                         \"updatedAt\" = $5 \
-                         WHERE uuid = $1",
-                )
-                .bind::<SqlUuid, _>(row.notification_id)
-                .bind::<Int4, _>(delivered)
-                .bind::<Int4, _>(failed)
-                .bind::<Nullable<Text>, _>(if failed > 0 { error } else { None })
-                .bind::<Timestamptz, _>(now)
-                .execute(conn)
-                .await?;
+                let error = if failed > 0 { error } else { None };
+                count_outcomes(conn, row.notification_id, (delivered, failed), error, now).await?;
             }
             Ok(())
         })
@@ -258,5 +238,93 @@ impl PgNotifications {
             u64::try_from(depth.waiting).unwrap_or(0),
             u64::try_from(depth.due).unwrap_or(0),
         ))
+    }
+}
+
+/// Adds final outcomes to a send's history row, in place (so concurrent finishes all count), and
+/// moves its status on once every recipient has one.
+async fn count_outcomes(
+    conn: &mut diesel_async::AsyncPgConnection,
+    notification: Uuid,
+    (delivered, failed): (i32, i32),
+    error: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), diesel::result::Error> {
+    diesel::sql_query(
+        "UPDATE notification_history SET \
+             \"successfulDeliveries\" = COALESCE(\"successfulDeliveries\", 0) + $2, \
+             \"failedDeliveries\" = COALESCE(\"failedDeliveries\", 0) + $3, \
+             \"errorMessage\" = COALESCE($4, \"errorMessage\"), \
+             status = (CASE \
+               WHEN COALESCE(\"successfulDeliveries\", 0) + $2 \
+                  + COALESCE(\"failedDeliveries\", 0) + $3 \
+                  < COALESCE(\"totalRecipients\", 0) THEN status::text \
+               WHEN COALESCE(\"failedDeliveries\", 0) + $3 = 0 THEN 'sent' \
+               WHEN COALESCE(\"successfulDeliveries\", 0) + $2 = 0 THEN 'failed' \
+               ELSE 'partial' END)::enum_notification_history_status, \
+             \"updatedAt\" = $5 \
+             WHERE uuid = $1",
+    )
+    .bind::<SqlUuid, _>(notification)
+    .bind::<Int4, _>(delivered)
+    .bind::<Int4, _>(failed)
+    .bind::<Nullable<Text>, _>(error)
+    .bind::<Timestamptz, _>(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(QueryableByName)]
+struct Cancelled {
+    #[diesel(sql_type = SqlUuid)]
+    notification_id: Uuid,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// Why a push to a deleted account never went out.
+const RECIPIENT_DELETED: &str = "recipient deleted";
+
+impl PgNotifications {
+    /// Fails the pushes still waiting for `user`'s devices (an account being deleted), counted in
+    /// their sends' history; one a worker holds right now goes out. Returns how many.
+    ///
+    /// Errors: [`RepoError`].
+    pub async fn cancel_pushes_to(
+        &self,
+        user: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<u64, RepoError> {
+        let mut conn = connection(&self.pool).await?;
+        conn.transaction::<_, diesel::result::Error, _>(async |conn| {
+            let cancelled: Vec<Cancelled> = diesel::sql_query(
+                "WITH cancelled AS (UPDATE notification_outbox SET status = 'failed', \
+                     last_error = $2, updated_at = $3 \
+                     WHERE user_id = $1 AND status = 'pending' RETURNING notification_id) \
+                 SELECT notification_id, count(*) AS n FROM cancelled GROUP BY notification_id",
+            )
+            .bind::<SqlUuid, _>(user.0)
+            .bind::<Text, _>(RECIPIENT_DELETED)
+            .bind::<Timestamptz, _>(now)
+            .load(conn)
+            .await?;
+            let mut total = 0;
+            for send in cancelled {
+                let n = i32::try_from(send.n).unwrap_or(i32::MAX);
+                count_outcomes(
+                    conn,
+                    send.notification_id,
+                    (0, n),
+                    Some(RECIPIENT_DELETED),
+                    now,
+                )
+                .await?;
+                total += u64::try_from(send.n).unwrap_or(0);
+            }
+            Ok(total)
+        })
+        .await
+        .map_err(repo_error)
     }
 }
