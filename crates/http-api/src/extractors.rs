@@ -112,3 +112,13 @@ pub(crate) fn object_body<T: DeserializeOwned>(value: Value) -> Result<T, ApiErr
     serde_json::from_value(value)
         .map_err(|e| ApiError::bad_request(INVALID_BODY, format!("Invalid request body: {e}")))
 }
+
+/// For `#[serde(default, deserialize_with = "crate::extractors::present")]`: tells a field sent
+/// as `null` (`Some(None)`: clear it) from a field left out (`None`: leave it alone).
+pub(crate) fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}

@@ -2,7 +2,7 @@
 
 use alpha_auth::{ManagedUser, Role, UserAdminError, UserEdit, UserPage};
 use alpha_kernel::{Email, Phone, PhonePolicy};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::errors::{INVALID_EMAIL, VALUE_TOO_LONG};
@@ -107,14 +107,14 @@ impl From<RoleName> for Role {
 /// Absent: leave the field alone. `null` (name, location, email): clear it.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ManageUserBody {
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extractors::present")]
     #[schema(value_type = Option<String>, max_length = 255, pattern = r"^[^\u0000]*$")]
     pub name: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extractors::present")]
     #[schema(value_type = Option<String>, max_length = 255, pattern = r"^[^\u0000]*$")]
     pub location: Option<Option<String>>,
     /// An address; `null` clears it.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extractors::present")]
     #[schema(value_type = Option<String>, format = Email, max_length = 255)]
     pub email: Option<Option<String>>,
     /// A mobile number the OTP login accepts; stored in E.164.
@@ -127,15 +127,6 @@ pub struct ManageUserBody {
     pub role: Option<RoleName>,
     pub status: Option<bool>,
     // Other fields (the old admin panel's `password`) are ignored, as before.
-}
-
-/// Tells a field sent as `null` (`Some(None)`) from a field not sent (`None`, via `default`).
-fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// Columns are varchar(255).

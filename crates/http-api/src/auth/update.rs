@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, put, web};
 use alpha_auth::ProfileChanges;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa::openapi::schema::{
     AnyOfBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type,
@@ -20,17 +20,17 @@ use alpha_kernel::Email;
 /// change needs a verified code (CONTRACT §9 S8).
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct UpdateProfileBody {
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extractors::present")]
     #[schema(value_type = Option<String>, max_length = 255, pattern = r"^[^\u0000]*$")]
     pub name: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extractors::present")]
     #[schema(value_type = Option<String>, max_length = 255, pattern = r"^[^\u0000]*$")]
     pub location: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extractors::present")]
     #[schema(schema_with = email_schema)]
     pub email: Option<Option<String>>,
     /// Not in the schema: no value is accepted (see above).
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extractors::present")]
     #[schema(ignore)]
     pub phone: Option<Option<serde_json::Value>>,
 }
@@ -53,15 +53,6 @@ fn email_schema() -> Schema {
         .description(Some("An email address; blank or `null` clears it."))
         .build()
         .into()
-}
-
-/// Tells a field sent as `null` (`Some(None)`) from a field not sent (`None`, via `default`).
-fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, put, web};
 use alpha_listings::{Moderation, PostChanges, PostChangesInput, PostId};
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -17,14 +17,9 @@ pub struct PostChangesBody {
     #[serde(flatten)]
     pub fields: PostFieldsBody,
     /// Admins only: `true` approves, `false` declines, `null` sends back to pending.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extractors::present")]
     #[schema(value_type = Option<bool>)]
     pub status: Option<Option<bool>>,
-}
-
-/// A present key, `null` included.
-fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<bool>>, D::Error> {
-    Option::<bool>::deserialize(d).map(Some)
 }
 
 /// Edits a post (its owner or an admin); only an admin sets `status`. The owner's edit of a

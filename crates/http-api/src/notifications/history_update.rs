@@ -1,7 +1,7 @@
 use actix_web::{HttpResponse, patch, web};
 use alpha_notifications::{DraftPatch, NotificationType, NotificationView};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -11,13 +11,6 @@ use crate::auth_user::AdminUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::extractors::JsonObject;
 use crate::state::AppState;
-
-/// A field that may be left out (unchanged) or set to `null` (cleared).
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
 
 /// The fields to change; the result must still be a valid send.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -30,16 +23,16 @@ pub struct DraftChanges {
     #[serde(rename = "type")]
     #[schema(value_type = Option<NotificationType>)]
     pub kind: Option<String>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extractors::present")]
     #[schema(value_type = Option<Object>)]
     pub target_data: Option<Option<Value>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extractors::present")]
     #[schema(value_type = Option<Object>)]
     pub additional_data: Option<Option<Value>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extractors::present")]
     #[schema(value_type = Option<String>, max_length = 255)]
     pub topic: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extractors::present")]
     #[schema(value_type = Option<DateTime<Utc>>)]
     pub scheduled_for: Option<Option<DateTime<Utc>>>,
     pub is_scheduled: Option<bool>,
