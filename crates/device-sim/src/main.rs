@@ -74,10 +74,15 @@ async fn main() -> ExitCode {
                     AckPlan::Sent { then_delivered: false } => "will ack sent".to_owned(),
                     AckPlan::Failed { error } => format!("will ack failed ({error})"),
                 };
-                println!(
-                    "SMS #{received} [{}] to {}: {}\n    -> {plan}",
-                    sms.correlation_id, sms.phone, sms.text
-                );
+                if sms.repeat {
+                    // A real device acknowledges a message it already sent without sending it again.
+                    println!("SMS #{received} [{}]: offered again, already sent\n    -> {plan}", sms.correlation_id);
+                } else {
+                    println!(
+                        "SMS #{received} [{}] to {}: {}\n    -> {plan}",
+                        sms.correlation_id, sms.phone, sms.text
+                    );
+                }
             }
             Some(event) = sim.events.recv() => match event {
                 SimEvent::AckSent { correlation_id, status } => {

@@ -68,6 +68,11 @@ pub struct Registration {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReceivedSms {
     pub correlation_id: String,
+    /// The message through every attempt (`messageId`); absent from servers that do not send it.
+    pub message_id: Option<String>,
+    /// This simulator already got this message (same `messageId`) earlier: a real device
+    /// acknowledges it again without sending a second SMS.
+    pub repeat: bool,
     pub phone: String,
     pub text: String,
     pub plan: AckPlan,
@@ -124,14 +129,23 @@ pub(crate) fn parse_registered(payload: &Payload) -> Registration {
     }
 }
 
-/// `(correlationId, phone, text)` of an `sms:send`; `None` when a field is missing.
-pub(crate) fn parse_send(payload: &Payload) -> Option<(String, String, String)> {
+/// What an `sms:send` carries.
+pub(crate) struct SendPayload {
+    pub correlation_id: String,
+    pub message_id: Option<String>,
+    pub phone: String,
+    pub text: String,
+}
+
+/// The fields of an `sms:send`; `None` when a required one is missing.
+pub(crate) fn parse_send(payload: &Payload) -> Option<SendPayload> {
     let obj = payload_object(payload)?;
-    Some((
-        string_field(obj, "correlationId")?,
-        string_field(obj, "phone")?,
-        string_field(obj, "text")?,
-    ))
+    Some(SendPayload {
+        correlation_id: string_field(obj, "correlationId")?,
+        message_id: string_field(obj, "messageId"),
+        phone: string_field(obj, "phone")?,
+        text: string_field(obj, "text")?,
+    })
 }
 
 pub(crate) fn parse_ping(payload: &Payload) -> Option<i64> {
@@ -224,16 +238,29 @@ mod tests {
 
     #[test]
     fn parses_send_and_rejects_incomplete() {
-        let full = json!({"correlationId": "c-1", "phone": "+99365000000", "text": "hi"});
+        let full = json!({"correlationId": "c-1", "messageId": "m-1", "phone": "+99365000000", "text": "hi"});
+        let parsed = parse_send(&text(full)).unwrap();
         assert_eq!(
-            parse_send(&text(full)),
-            Some(("c-1".to_owned(), "+99365000000".to_owned(), "hi".to_owned()))
+            (
+                parsed.correlation_id,
+                parsed.message_id,
+                parsed.phone,
+                parsed.text
+            ),
+            (
+                "c-1".to_owned(),
+                Some("m-1".to_owned()),
+                "+99365000000".to_owned(),
+                "hi".to_owned()
+            )
         );
-        assert_eq!(
+        let old = json!({"correlationId": "c-1", "phone": "+99365000000", "text": "hi"});
+        assert_eq!(parse_send(&text(old)).unwrap().message_id, None);
+        assert!(
             parse_send(&text(
                 json!({"correlationId": "c-1", "phone": "+99365000000"})
-            )),
-            None
+            ))
+            .is_none()
         );
     }
 

@@ -99,6 +99,8 @@ struct Shared {
     pending: AtomicI32,
     battery: AtomicI32,
     closed: AtomicBool,
+    /// `messageId`s received, so a message offered again is recognised.
+    seen: Mutex<std::collections::HashSet<String>>,
 }
 
 impl Shared {
@@ -188,6 +190,7 @@ impl Simulator {
             pending: AtomicI32::new(0),
             battery: AtomicI32::new(BATTERY_FULL),
             closed: AtomicBool::new(false),
+            seen: Mutex::new(std::collections::HashSet::new()),
         });
 
         // The client's `connect()` returns before the namespace is acknowledged, so nothing is
@@ -394,12 +397,20 @@ fn on_send(shared: Arc<Shared>) -> Handler {
         let shared = Arc::clone(&shared);
         let roll: f64 = rand::rng().random();
         async move {
-            let Some((correlation_id, phone, text)) = parse_send(&payload) else {
+            let Some(send) = parse_send(&payload) else {
                 shared.report(SimEvent::Error(
                     "malformed sms:send (needs correlationId, phone and text)".to_owned(),
                 ));
                 return;
             };
+            let repeat = send.message_id.as_ref().is_some_and(|id| {
+                !shared
+                    .seen
+                    .lock()
+                    .map(|mut seen| seen.insert(id.clone()))
+                    .unwrap_or(true)
+            });
+            let correlation_id = send.correlation_id;
             let plan = decide_ack(&shared.config.ack, roll);
             if plan != AckPlan::Never {
                 shared.pending.fetch_add(1, Ordering::Relaxed);
@@ -412,8 +423,10 @@ fn on_send(shared: Arc<Shared>) -> Handler {
             }
             let _ = shared.messages.send(ReceivedSms {
                 correlation_id,
-                phone,
-                text,
+                message_id: send.message_id,
+                repeat,
+                phone: send.phone,
+                text: send.text,
                 plan,
                 received_at: Instant::now(),
             });

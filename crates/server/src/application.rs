@@ -37,7 +37,7 @@ use alpha_store::pool::PgPool;
 use alpha_store::repos::{
     PgAuditLog, PgBlog, PgCatalog, PgChatRepo, PgComments, PgDeviceDirectory, PgDispatchRepo,
     PgHealth, PgListings, PgNotifications, PgOrders, PgOtpRepo, PgRateLimiter, PgSessionRepo,
-    PgUserRepo,
+    PgSmsQueue, PgUserRepo,
 };
 use alpha_subscriptions::OrderService;
 use anyhow::Context;
@@ -47,6 +47,7 @@ use crate::config::{DeletedContentSetting, Settings};
 use crate::media_cleanup::ImageCleanup;
 use crate::metrics::Metrics;
 use crate::push::PushWorker;
+use crate::sms_queue::{RunningSmsQueue, SmsQueueWorker};
 use crate::user_content::RemoveUserContent;
 
 /// Bounds how long another instance's catalog edits stay out of this instance's search index.
@@ -77,6 +78,9 @@ pub struct Application {
     pub push_worker: Arc<OutboxWorker>,
     /// The worker's pause between looks when the outbox has nothing due.
     pub push_poll: Duration,
+    /// Sends from the SMS queue shared by the instances; not running until
+    /// [`Application::start_sms_queue`].
+    pub sms_queue: Arc<SmsQueueWorker>,
 }
 
 impl std::fmt::Debug for Application {
@@ -125,6 +129,7 @@ impl Application {
             devices.clone(),
             devices.clone(),
             Arc::new(PgDispatchRepo::new(pool.clone())),
+            Arc::new(PgSmsQueue::new(pool.clone())),
             clock.clone(),
             events.clone(),
             DispatchConfig {
@@ -134,6 +139,7 @@ impl Application {
                 max_attempts: sms.max_attempts,
                 device_stale_after: DEVICE_STALE_AFTER,
                 any_region_fallback: sms.allow_any_region_fallback,
+                lease_grace: Duration::from_secs(sms.lease_grace_secs),
             },
         ));
         let limiter: Arc<dyn RateLimiter> = Arc::new(PgRateLimiter::new(pool.clone()));
@@ -177,9 +183,17 @@ impl Application {
             },
             directory.clone(),
             clock.clone(),
-            devices,
+            devices.clone(),
             dispatcher.clone(),
         );
+        let sms_queue = Arc::new(SmsQueueWorker {
+            dispatcher: dispatcher.clone(),
+            devices,
+            directory: directory.clone(),
+            pool: pool.clone(),
+            clock: clock.clone(),
+            poll: Duration::from_millis(sms.queue_poll_ms),
+        });
         let client_gateway =
             ClientGateway::new(client_config, notifier.clone(), auth.clone(), chat.clone());
 
@@ -299,7 +313,13 @@ impl Application {
             events,
             push_worker,
             push_poll: Duration::from_millis(settings.push.poll_interval_ms),
+            sms_queue,
         })
+    }
+
+    /// Starts claiming from the shared SMS queue on the current tokio runtime.
+    pub fn start_sms_queue(&self) -> RunningSmsQueue {
+        self.sms_queue.clone().start()
     }
 
     /// Starts delivering the push outbox on the current tokio runtime.

@@ -89,6 +89,10 @@ impl Metrics {
             }
             Err(err) => tracing::warn!(error = %err, "metrics: the push outbox depth was not read"),
         }
+        match self.dispatcher.queue_depth().await {
+            Ok(depth) => metrics::gauge!("sms_queue_depth").set(depth as f64),
+            Err(err) => tracing::warn!(error = %err, "metrics: the SMS queue depth was not read"),
+        }
         self.handle
             .as_ref()
             .map(PrometheusHandle::render)

@@ -1,9 +1,17 @@
 //! The dispatcher: routes each OTP SMS to a device, follows its acknowledgement and retries.
 //!
-//! Every in-flight attempt lives in `State::pending` under its correlation id; removing an entry
-//! from there is what gives a caller the right to settle or retry it, so concurrent events
-//! (an ack racing a timeout or a disconnect) can never act twice on one attempt. The lock is
-//! never held across an `.await` nor while calling the device link or the scheduler.
+//! Every message is first stored in the durable queue shared by the instances ([`SmsQueue`]).
+//! An instance with a suitable device of its own leases the message and sends it at once; any
+//! other message waits there until an instance holding a device claims it
+//! ([`Dispatcher::claim_round`]). Retries go to this instance's other devices first; when none
+//! is left the message goes back to the queue for the devices of other instances. A lease that
+//! runs out (its instance died) lets another instance take the message over.
+//!
+//! Every in-flight attempt of this instance lives in `State::pending` under its correlation id;
+//! removing an entry from there is what gives a caller the right to settle or retry it, so
+//! concurrent events (an ack racing a timeout or a disconnect) can never act twice on one
+//! attempt. The lock is never held across an `.await` nor while calling the device link or the
+//! scheduler.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -14,11 +22,11 @@ use alpha_otp::{DispatchStatus, OtpId, OtpSms, SmsOutcome, SmsSender};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::ports::{DeviceLink, DispatchRepo, Scheduler};
+use crate::ports::{DeviceLink, DispatchRepo, Scheduler, SmsQueue};
 use crate::template::render;
 use crate::types::{
     AckOutcome, AckStatus, AttemptOutcome, AttemptRecord, CorrelationId, DeviceInfo, DeviceKey,
-    DispatchConfig, OutboundSms,
+    DispatchConfig, InstanceId, MessageId, OutboundSms, QueuedSms,
 };
 
 #[cfg(test)]
@@ -30,10 +38,15 @@ const ERR_DEVICE_GONE: &str = "device no longer connected";
 const ERR_TIMEOUT: &str = "device did not acknowledge within timeout";
 /// Error stored for an attempt whose device disconnected before acknowledging.
 const ERR_DISCONNECTED: &str = "device disconnected before acknowledging";
+/// Error stored for an attempt whose instance stopped before hearing the acknowledgement.
+const ERR_ABANDONED: &str = "server instance stopped before the acknowledgement";
+/// Messages claimed from the queue per round, at most.
+pub const CLAIM_BATCH: u32 = 32;
 
 /// The message being delivered, shared by all of its attempts. Holds the SMS text: never log it.
 #[derive(Clone)]
 struct Message {
+    id: MessageId,
     otp_id: OtpId,
     /// E.164.
     phone: String,
@@ -71,8 +84,16 @@ enum Start {
     Started,
     /// A concurrent event (a disconnect) took the attempt over and continues it.
     TakenOver,
-    /// No attempt left, code expired, or no eligible device.
+    /// No attempt left or code expired: the message failed for good.
     Exhausted,
+    /// None of this instance's devices can take it: back to the queue, after `attempts`
+    /// attempts, for another instance's devices.
+    NoDevice {
+        attempts: u32,
+        tried: Vec<DeviceKey>,
+    },
+    /// Another instance took the message over (this one's lease ran out): it must not be sent.
+    LeaseLost,
 }
 
 /// Routes OTP SMS to devices; the socket gateway feeds it device events.
@@ -80,6 +101,8 @@ pub struct Dispatcher {
     link: Arc<dyn DeviceLink>,
     scheduler: Arc<dyn Scheduler>,
     repo: Arc<dyn DispatchRepo>,
+    queue: Arc<dyn SmsQueue>,
+    instance: InstanceId,
     clock: Arc<dyn Clock>,
     config: DispatchConfig,
     state: Mutex<State>,
@@ -102,6 +125,7 @@ impl Dispatcher {
         link: Arc<dyn DeviceLink>,
         scheduler: Arc<dyn Scheduler>,
         repo: Arc<dyn DispatchRepo>,
+        queue: Arc<dyn SmsQueue>,
         clock: Arc<dyn Clock>,
         events: Arc<dyn EventPublisher>,
         config: DispatchConfig,
@@ -110,6 +134,8 @@ impl Dispatcher {
             link,
             scheduler,
             repo,
+            queue,
+            instance: InstanceId(Uuid::new_v4()),
             clock,
             config,
             state: Mutex::new(State::default()),
@@ -208,6 +234,9 @@ impl Dispatcher {
                     None,
                 )
                 .await;
+                // Sent: no instance may offer it again.
+                let removed = self.queue.remove(pending.message.id).await;
+                self.note(&removed);
                 // The device sent it: dispatched, whether or not it already knows of delivery.
                 alpha_otp::funnel("dispatched");
                 self.set_status(pending.message.otp_id, otp_status).await;
@@ -283,8 +312,8 @@ impl Dispatcher {
         }
     }
 
-    /// Records how the attempt `id` ended, then starts the next one; with none possible the code
-    /// is marked `failed`.
+    /// Records how the attempt `id` ended, then starts the next one; with none possible here the
+    /// message goes back to the queue, or, out of attempts or time, the code is marked `failed`.
     async fn retry(
         &self,
         id: CorrelationId,
@@ -301,16 +330,47 @@ impl Dispatcher {
             error,
         )
         .await;
-        let otp_id = pending.message.otp_id;
         let next = pending.attempt.saturating_add(1);
-        match self.start(pending.message, next, pending.tried).await {
-            Start::Started | Start::TakenOver => {}
-            Start::Exhausted => self.set_status(otp_id, DispatchStatus::Failed).await,
+        let message = pending.message;
+        let start = self.start(message.clone(), next, pending.tried).await;
+        self.after_start(&message, start).await;
+    }
+
+    /// What follows an attempt to start that did not hand the message to a device. `true` when
+    /// the message is still on its way (sent, or waiting in the queue).
+    async fn after_start(&self, message: &Message, start: Start) -> bool {
+        match start {
+            Start::Started | Start::TakenOver | Start::LeaseLost => true,
+            Start::NoDevice { attempts, tried } => {
+                let released = self
+                    .queue
+                    .release(message.id, self.instance, attempts, &tried)
+                    .await;
+                self.note(&released);
+                true
+            }
+            Start::Exhausted => {
+                let removed = self.queue.remove(message.id).await;
+                self.note(&removed);
+                self.set_status(message.otp_id, DispatchStatus::Failed)
+                    .await;
+                false
+            }
         }
     }
 
-    /// Hands `message` to the best eligible device, as attempt number `attempt`; a device that is
-    /// gone by then counts as a failed attempt and the next one is tried at once.
+    /// Until when a lease taken or renewed now lasts: the ack timeout, then the grace.
+    fn lease_until(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        let lease = self
+            .config
+            .ack_timeout
+            .saturating_add(self.config.lease_grace);
+        now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX)
+    }
+
+    /// Hands `message` to the best eligible device of this instance, as attempt number
+    /// `attempt`; a device that is gone by then counts as a failed attempt and the next one is
+    /// tried at once.
     async fn start(&self, message: Message, mut attempt: u32, mut tried: Vec<DeviceKey>) -> Start {
         let max_attempts = self.config.max_attempts.max(1);
         loop {
@@ -323,7 +383,10 @@ impl Dispatcher {
             let device = {
                 let mut state = self.lock();
                 let Some(device) = self.choose(&state, &devices, &tried, now) else {
-                    return Start::Exhausted;
+                    return Start::NoDevice {
+                        attempts: attempt.saturating_sub(1),
+                        tried,
+                    };
                 };
                 tried.push(device.clone());
                 state.pending.insert(
@@ -337,6 +400,31 @@ impl Dispatcher {
                 );
                 device
             };
+            // The lease is checked before anything reaches a device: once another instance has
+            // taken the message over, this one must stay silent.
+            match self
+                .queue
+                .renew(
+                    message.id,
+                    self.instance,
+                    attempt,
+                    &device,
+                    id,
+                    self.lease_until(now),
+                )
+                .await
+            {
+                Ok(true) => {}
+                Ok(false) => {
+                    self.lock().pending.remove(&id);
+                    return Start::LeaseLost;
+                }
+                // The database is unreachable, so no other instance can claim the message
+                // either; the lease taken before still covers this attempt.
+                Err(_) => {
+                    self.repo_errors.fetch_add(1, Ordering::Relaxed);
+                }
+            }
             self.record(
                 id,
                 message.otp_id,
@@ -352,6 +440,7 @@ impl Dispatcher {
             }
             let sms = OutboundSms {
                 correlation_id: id,
+                message_id: message.id,
                 phone: message.phone.clone(),
                 text: message.text.clone(),
             };
@@ -373,6 +462,80 @@ impl Dispatcher {
             .await;
             attempt = attempt.saturating_add(1);
         }
+    }
+
+    /// This instance's devices that may be given a message now: fresh, and of the default region
+    /// unless any region is allowed.
+    fn eligible_devices(&self, now: DateTime<Utc>) -> Vec<DeviceKey> {
+        let stale_after = chrono::Duration::from_std(self.config.device_stale_after)
+            .unwrap_or(chrono::Duration::MAX);
+        self.link
+            .devices()
+            .into_iter()
+            .filter(|d| now.signed_duration_since(d.last_seen) <= stale_after)
+            .filter(|d| self.config.any_region_fallback || d.region == self.config.default_region)
+            .map(|d| d.key)
+            .collect()
+    }
+
+    /// One look at the queue: forgets expired messages (their codes are marked `failed`), then
+    /// claims what this instance's devices can send and starts each. Returns how many messages
+    /// were claimed, so the caller can look again at once when the batch was full.
+    ///
+    /// Errors: [`RepoError`] when the queue cannot be read; the caller waits and tries again.
+    pub async fn claim_round(&self) -> Result<usize, RepoError> {
+        let now = self.clock.now();
+        for otp_id in self.queue.remove_expired(now).await? {
+            self.set_status(otp_id, DispatchStatus::Failed).await;
+        }
+        let devices = self.eligible_devices(now);
+        if devices.is_empty() {
+            return Ok(0);
+        }
+        let claimed = self
+            .queue
+            .claim(
+                self.instance,
+                &devices,
+                now,
+                self.lease_until(now),
+                self.config.max_attempts.max(1),
+                CLAIM_BATCH,
+            )
+            .await?;
+        let count = claimed.len();
+        for sms in claimed {
+            if let Some((correlation_id, device)) = &sms.abandoned {
+                self.record(
+                    *correlation_id,
+                    sms.otp_id,
+                    device,
+                    sms.attempts.saturating_add(1),
+                    AttemptOutcome::TimedOut,
+                    Some(ERR_ABANDONED.to_owned()),
+                )
+                .await;
+            }
+            let message = Message {
+                id: sms.id,
+                otp_id: sms.otp_id,
+                phone: sms.phone,
+                text: sms.text,
+                expires_at: sms.expires_at,
+            };
+            let start = self
+                .start(message.clone(), sms.attempts.saturating_add(1), sms.tried)
+                .await;
+            self.after_start(&message, start).await;
+        }
+        Ok(count)
+    }
+
+    /// Messages waiting in the queue or being sent, on every instance.
+    ///
+    /// Errors: [`RepoError`].
+    pub async fn queue_depth(&self) -> Result<u64, RepoError> {
+        self.queue.depth().await
     }
 
     /// The healthy, untried device of the default region (else, when allowed, of any region)
@@ -479,8 +642,10 @@ fn prune_settled(state: &mut State, now: DateTime<Utc>) {
 
 #[async_trait::async_trait]
 impl SmsSender for Dispatcher {
-    /// `Accepted` once a device took the SMS; `Unavailable` when the code has expired or no
-    /// device can take it (nothing was sent).
+    /// `Accepted` once the message is in the queue and a device can take it: one of this
+    /// instance's (it was handed over already) or another instance's. `Unavailable` when the
+    /// code has expired, no device anywhere can take it, or the queue cannot be written (nothing
+    /// was sent).
     async fn send_otp(&self, sms: OtpSms) -> SmsOutcome {
         let now = self.clock.now();
         {
@@ -488,14 +653,81 @@ impl SmsSender for Dispatcher {
             prune_settled(&mut state, now);
         }
         let message = Message {
+            id: MessageId(Uuid::new_v4()),
             otp_id: sms.otp_id,
             phone: sms.phone.as_str().to_owned(),
             text: render(&self.config.template, &sms.code, sms.ttl_secs),
             expires_at: sms.expires_at,
         };
-        match self.start(message, 1, Vec::new()).await {
-            Start::Started | Start::TakenOver => SmsOutcome::Accepted,
-            Start::Exhausted => SmsOutcome::Unavailable,
+        if now >= message.expires_at {
+            return SmsOutcome::Unavailable;
+        }
+        let queued = QueuedSms {
+            id: message.id,
+            otp_id: message.otp_id,
+            phone: message.phone.clone(),
+            text: message.text.clone(),
+            expires_at: message.expires_at,
+            attempts: 0,
+            tried: Vec::new(),
+            abandoned: None,
+        };
+        if self.eligible_devices(now).is_empty() {
+            if !self.device_anywhere(now).await {
+                return SmsOutcome::Unavailable;
+            }
+            let stored = self.queue.enqueue(&queued, None).await;
+            self.note(&stored);
+            return match stored {
+                Ok(()) => SmsOutcome::Accepted,
+                Err(_) => SmsOutcome::Unavailable,
+            };
+        }
+        // Stored before any device sees it, so a crash from here on cannot lose it.
+        let stored = self
+            .queue
+            .enqueue(&queued, Some((self.instance, self.lease_until(now))))
+            .await;
+        self.note(&stored);
+        if stored.is_err() {
+            return SmsOutcome::Unavailable;
+        }
+        match self.start(message.clone(), 1, Vec::new()).await {
+            Start::Started | Start::TakenOver | Start::LeaseLost => SmsOutcome::Accepted,
+            // This instance's devices all went away meanwhile: the queue keeps it for another's.
+            Start::NoDevice { attempts, tried } if self.device_anywhere(now).await => {
+                let released = self
+                    .queue
+                    .release(message.id, self.instance, attempts, &tried)
+                    .await;
+                self.note(&released);
+                SmsOutcome::Accepted
+            }
+            // The OTP service marks the code failed on `Unavailable`.
+            Start::NoDevice { .. } | Start::Exhausted => {
+                let removed = self.queue.remove(message.id).await;
+                self.note(&removed);
+                SmsOutcome::Unavailable
+            }
+        }
+    }
+}
+
+impl Dispatcher {
+    /// Whether a device that may take an OTP SMS is up on any instance; a store error counts as
+    /// none.
+    async fn device_anywhere(&self, now: DateTime<Utc>) -> bool {
+        let region =
+            (!self.config.any_region_fallback).then_some(self.config.default_region.as_str());
+        let since = now
+            - chrono::Duration::from_std(self.config.device_stale_after)
+                .unwrap_or(chrono::Duration::MAX);
+        match self.queue.device_anywhere(region, since).await {
+            Ok(anywhere) => anywhere,
+            Err(_) => {
+                self.repo_errors.fetch_add(1, Ordering::Relaxed);
+                false
+            }
         }
     }
 }

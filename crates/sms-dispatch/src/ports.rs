@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use crate::types::{
     AttemptRecord, CorrelationId, DeviceCredential, DeviceInfo, DeviceKey, DeviceStatus,
-    DeviceView, OutboundSms,
+    DeviceView, InstanceId, MessageId, OutboundSms, QueuedSms,
 };
 
 /// The connected devices (implemented by the SMS-device socket gateway).
@@ -47,6 +47,92 @@ pub trait DispatchRepo: Send + Sync {
     ///
     /// Errors: [`RepoError`].
     async fn count_device_outcome(&self, device: &DeviceKey, sent: bool) -> Result<(), RepoError>;
+}
+
+/// The durable queue of OTP SMS shared by every instance (`sms_queue`). A message is either
+/// waiting, or leased to one instance until a time; only the lease holder sends it, and a lease
+/// left to run out (its holder died) lets any instance take the message over. A message leaves
+/// the queue once a device sent it, or it failed for good, or its code expired.
+#[async_trait::async_trait]
+pub trait SmsQueue: Send + Sync {
+    /// Stores `sms`: leased to `lease.0` until `lease.1` when this instance sends it at once,
+    /// otherwise waiting, and then every instance is woken.
+    ///
+    /// Errors: [`RepoError`] (nothing was stored).
+    async fn enqueue(
+        &self,
+        sms: &QueuedSms,
+        lease: Option<(InstanceId, DateTime<Utc>)>,
+    ) -> Result<(), RepoError>;
+
+    /// Leases to `instance`, until `until`, at most `limit` messages that one of `devices` has
+    /// not tried yet: waiting ones, and leased ones whose lease ran out before `now`; none whose
+    /// code expired by `now` or that had `max_attempts` attempts. Oldest first; a message locked
+    /// by another claim is skipped, never waited for.
+    ///
+    /// Errors: [`RepoError`].
+    async fn claim(
+        &self,
+        instance: InstanceId,
+        devices: &[DeviceKey],
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        max_attempts: u32,
+        limit: u32,
+    ) -> Result<Vec<QueuedSms>, RepoError>;
+
+    /// Records attempt `attempt` (to `device`, as `correlation_id`) on a message leased to
+    /// `instance` and extends the lease to `until`. `false`: the lease is no longer this
+    /// instance's (it ran out and another instance took the message), so it must not be sent.
+    ///
+    /// Errors: [`RepoError`].
+    async fn renew(
+        &self,
+        id: MessageId,
+        instance: InstanceId,
+        attempt: u32,
+        device: &DeviceKey,
+        correlation_id: CorrelationId,
+        until: DateTime<Utc>,
+    ) -> Result<bool, RepoError>;
+
+    /// Hands a message this instance cannot send (none of its devices is left untried) back to
+    /// the queue with its attempts so far, and wakes every instance.
+    ///
+    /// Errors: [`RepoError`].
+    async fn release(
+        &self,
+        id: MessageId,
+        instance: InstanceId,
+        attempts: u32,
+        tried: &[DeviceKey],
+    ) -> Result<(), RepoError>;
+
+    /// Removes a message: sent, failed for good, or expired.
+    ///
+    /// Errors: [`RepoError`].
+    async fn remove(&self, id: MessageId) -> Result<(), RepoError>;
+
+    /// Removes the messages whose code expired by `now` and that nobody holds a live lease on,
+    /// returning their codes (they were never sent).
+    ///
+    /// Errors: [`RepoError`].
+    async fn remove_expired(&self, now: DateTime<Utc>) -> Result<Vec<OtpId>, RepoError>;
+
+    /// Whether any instance has a device that could take a message: enabled, connected, heard
+    /// from since `since`, and of `region` unless `region` is `None`.
+    ///
+    /// Errors: [`RepoError`].
+    async fn device_anywhere(
+        &self,
+        region: Option<&str>,
+        since: DateTime<Utc>,
+    ) -> Result<bool, RepoError>;
+
+    /// Messages waiting or leased (for the metrics and draining).
+    ///
+    /// Errors: [`RepoError`].
+    async fn depth(&self) -> Result<u64, RepoError>;
 }
 
 /// Registered devices and their credentials (`sms_devices`).
@@ -89,6 +175,12 @@ pub trait DeviceDirectory: Send + Sync {
         status: DeviceStatus,
         at: DateTime<Utc>,
     ) -> Result<(), RepoError>;
+
+    /// Marks `ids` as heard from at `at` (the gateway's liveness beat for its connected devices,
+    /// which other instances read to know a device is up somewhere).
+    ///
+    /// Errors: [`RepoError`].
+    async fn touch(&self, ids: &[DeviceKey], at: DateTime<Utc>) -> Result<(), RepoError>;
 
     /// Every known device, for operators.
     ///

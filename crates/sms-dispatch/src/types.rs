@@ -14,6 +14,47 @@ pub struct DeviceKey(pub String);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CorrelationId(pub Uuid);
 
+/// One OTP SMS in the durable queue, the same through every attempt and every instance. Sent to
+/// devices as `messageId`, so a device offered a message again (after the instance that gave it
+/// the first time died before hearing its ack) can tell it already sent it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MessageId(pub Uuid);
+
+/// The running server process holding a lease (`sms_queue.leased_by`). A new one each start, so
+/// a restarted process never mistakes its predecessor's leases for its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct InstanceId(pub Uuid);
+
+/// A message of the queue as an instance claims it. Holds the SMS text: never log it; `Debug`
+/// hides it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct QueuedSms {
+    pub id: MessageId,
+    pub otp_id: OtpId,
+    /// E.164.
+    pub phone: String,
+    pub text: String,
+    pub expires_at: DateTime<Utc>,
+    /// Attempts made so far, on every instance.
+    pub attempts: u32,
+    /// Every device tried so far, on every instance.
+    pub tried: Vec<DeviceKey>,
+    /// The attempt that was under way when the lease was taken over from a stopped instance:
+    /// its log entry is closed as timed out.
+    pub abandoned: Option<(CorrelationId, DeviceKey)>,
+}
+
+impl std::fmt::Debug for QueuedSms {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueuedSms")
+            .field("id", &self.id)
+            .field("otp_id", &self.otp_id)
+            .field("attempts", &self.attempts)
+            .field("tried", &self.tried)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A registered, connected device as the gateway sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeviceInfo {
@@ -28,6 +69,7 @@ pub struct DeviceInfo {
 #[derive(Clone, PartialEq, Eq)]
 pub struct OutboundSms {
     pub correlation_id: CorrelationId,
+    pub message_id: MessageId,
     /// E.164.
     pub phone: String,
     pub text: String,
@@ -37,6 +79,7 @@ impl std::fmt::Debug for OutboundSms {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("OutboundSms")
             .field("correlation_id", &self.correlation_id)
+            .field("message_id", &self.message_id)
             .field("text", &"<redacted>")
             .finish_non_exhaustive()
     }
@@ -114,6 +157,9 @@ pub struct DispatchConfig {
     pub device_stale_after: Duration,
     /// Try devices of other regions when none of the region is healthy.
     pub any_region_fallback: bool,
+    /// How long a claimed message stays with the instance past its ack timeout before any
+    /// other instance may take it over (the holder crashed or lost its database connection).
+    pub lease_grace: Duration,
 }
 
 /// A per-device credential (`sms_devices` row).

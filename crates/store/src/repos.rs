@@ -25,5 +25,5 @@ pub use crate::listings::PgListings;
 pub use crate::notifications::PgNotifications;
 pub use crate::otp::PgOtpRepo;
 pub use crate::rate_limit::PgRateLimiter;
-pub use crate::sms_dispatch::{PgDeviceDirectory, PgDispatchRepo};
+pub use crate::sms_dispatch::{PgDeviceDirectory, PgDispatchRepo, PgSmsQueue, QueueWakeups};
 pub use crate::subscriptions::PgOrders;

@@ -65,7 +65,8 @@ pub struct TestApp {
     pub app: Application,
     pub settings: Settings,
     clock: Arc<FakeClock>,
-    db: TestDb,
+    /// Shared with the other instances of [`TestApp::peer`]; dropped with the last.
+    db: Arc<TestDb>,
     /// `http://127.0.0.1:<port>` of the SMS-device gateway (namespace `/sms`).
     pub sms_url: String,
     /// `http://127.0.0.1:<port>` of the client gateway (namespace `/`).
@@ -104,8 +105,20 @@ impl TestApp {
     /// # Panics
     /// When the application cannot be built or a port cannot be bound.
     pub async fn on(db: TestDb, settings: Settings) -> TestApp {
+        Self::serve(Arc::new(db), settings, Arc::new(FakeClock::new()))
+    }
+
+    /// A second instance on this one's database, settings and clock, its gateways and SMS queue
+    /// worker served as this one's are: a second server process behind the load balancer.
+    ///
+    /// # Panics
+    /// When the application cannot be built or a port cannot be bound.
+    pub fn peer(&self) -> TestApp {
+        Self::serve(self.db.clone(), self.settings.clone(), self.clock.clone())
+    }
+
+    fn serve(db: Arc<TestDb>, settings: Settings, clock: Arc<FakeClock>) -> TestApp {
         let pool = test_pool(db.url(), 8);
-        let clock = Arc::new(FakeClock::new());
         let app = Application::build(&settings, pool, clock.clone())
             .unwrap_or_else(|e| panic!("alpha-testkit: Application::build: {e:#}"));
 
@@ -124,6 +137,7 @@ impl TestApp {
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let sms = app.sms_gateway.clone();
         let clients = app.client_gateway.clone();
+        let sms_queue = app.sms_queue.clone();
         // The gateways run on a multi-thread runtime of their own, as in production, whatever
         // flavour of runtime the test uses.
         let thread = std::thread::spawn(move || {
@@ -141,6 +155,7 @@ impl TestApp {
                 ) else {
                     return;
                 };
+                let sms_queue = sms_queue.start();
                 let (stop_sms, sms_stopped) = tokio::sync::oneshot::channel::<()>();
                 let sms = tokio::spawn(sms.serve(sms_listener, async move {
                     let _ = sms_stopped.await;
@@ -150,6 +165,7 @@ impl TestApp {
                     let _ = clients_stopped.await;
                 }));
                 let _ = stopped.await;
+                drop(sms_queue);
                 let _ = stop_sms.send(());
                 let _ = stop_clients.send(());
                 let _ = tokio::time::timeout(Duration::from_secs(5), sms).await;

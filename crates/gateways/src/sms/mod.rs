@@ -41,7 +41,10 @@ pub use serve::NAMESPACE;
 ///   with no shared token configured and `allow_unauthenticated` (development), nothing. Anything
 ///   else is refused with `Invalid auth token` and the socket is disconnected. A refused or
 ///   unregistered socket is never sent `sms:send`.
-/// - `sms:send {correlationId, phone, text}` goes to the chosen device's socket.
+/// - `sms:send {correlationId, messageId, phone, text}` goes to the chosen device's socket.
+///   `correlationId` names this attempt; `messageId` names the message through every attempt,
+///   so a device offered a message it already sent (the instance that gave it the first time
+///   died before hearing the ack) can acknowledge it again without sending it twice.
 /// - `sms:ack {correlationId, status: "sent"|"delivered"|"failed", error?}` counts only as an ack
 ///   of the device this socket registered as; from an unregistered socket, or unreadable, it is
 ///   ignored.
@@ -192,6 +195,7 @@ impl DeviceLink for SmsDevices {
         };
         let payload = json!({
             "correlationId": sms.correlation_id.0.to_string(),
+            "messageId": sms.message_id.0.to_string(),
             "phone": sms.phone,
             "text": sms.text,
         });

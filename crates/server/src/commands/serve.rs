@@ -131,6 +131,8 @@ async fn serve(settings: &Settings, db: &Database) -> anyhow::Result<()> {
     let metrics_task = metrics_server.map(tokio::spawn);
     // Pushes queued before a restart (or scheduled) go out from here on.
     let push_worker = app.start_push_worker();
+    // Codes queued on any instance, or left by one that stopped, are claimed from here on.
+    let sms_queue = app.start_sms_queue();
     let handle = server.handle();
     tracing::info!(host = addr.0, port = addr.1, "HTTP API listening");
     let server_task = tokio::spawn(server);
@@ -153,12 +155,31 @@ async fn serve(settings: &Settings, db: &Database) -> anyhow::Result<()> {
     }
     // The batch in hand is finished, so no row waits out its lease after a clean stop.
     push_worker.stop().await;
+    // Draining: claim nothing more, let the codes in hand be acknowledged, then close the device
+    // sockets; a code still unacknowledged goes back to the queue for another instance.
+    drop(sms_queue);
+    drain_sms(&app, Duration::from_secs(settings.sms.ack_timeout_secs)).await;
     let _ = stop_sms.send(());
     let _ = stop_clients.send(());
     let _ = tokio::time::timeout(Duration::from_secs(5), clients_task).await;
     // Device sockets close with the gateway; do not let a stuck one hold up the exit.
     let _ = tokio::time::timeout(Duration::from_secs(5), sms_task).await;
     outcome
+}
+
+/// Waits, at most `longest`, until no code this instance handed to a device awaits its ack.
+async fn drain_sms(app: &Application, longest: Duration) {
+    let deadline = tokio::time::Instant::now() + longest;
+    while app.dispatcher.in_flight() > 0 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let left = app.dispatcher.in_flight();
+    if left > 0 {
+        tracing::info!(
+            left,
+            "sms: codes still unacknowledged at stop go back to the queue"
+        );
+    }
 }
 
 /// Rate-limit counters are one row per key and window; rows whose window ended long ago are

@@ -209,6 +209,12 @@ pub struct SmsSettings {
     pub max_attempts: u32,
     /// When no device serves the phone's region, try devices of any region.
     pub allow_any_region_fallback: bool,
+    /// How often an instance looks at the shared SMS queue when no notification woke it: the
+    /// longest a message handed back by a stopped instance waits for a look.
+    pub queue_poll_ms: u64,
+    /// How long past its ack timeout a message stays leased to the instance sending it before
+    /// another instance may take it over (its holder is taken to have died).
+    pub lease_grace_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

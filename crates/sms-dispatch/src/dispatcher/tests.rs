@@ -11,10 +11,10 @@ use chrono::{DateTime, TimeZone, Utc};
 use uuid::Uuid;
 
 use super::Dispatcher;
-use crate::ports::{DeviceLink, DispatchRepo, Scheduler};
+use crate::ports::{DeviceLink, DispatchRepo, Scheduler, SmsQueue};
 use crate::types::{
     AckOutcome, AckStatus, AttemptOutcome, AttemptRecord, CorrelationId, DeviceInfo, DeviceKey,
-    DispatchConfig, OutboundSms,
+    DispatchConfig, InstanceId, MessageId, OutboundSms, QueuedSms,
 };
 
 // ---------------------------------------------------------------- doubles
@@ -155,6 +155,152 @@ impl DispatchRepo for RecordingRepo {
     }
 }
 
+/// A queue message as the in-memory queue keeps it.
+#[derive(Debug, Clone)]
+struct Row {
+    sms: QueuedSms,
+    lease: Option<(InstanceId, DateTime<Utc>)>,
+    current: Option<(CorrelationId, DeviceKey)>,
+}
+
+/// The queue's rules in memory, for one or several dispatchers.
+#[derive(Default)]
+struct MemoryQueue {
+    rows: Mutex<Vec<Row>>,
+    /// What `device_anywhere` answers.
+    elsewhere: AtomicBool,
+    released: Mutex<Vec<MessageId>>,
+}
+
+impl MemoryQueue {
+    fn rows(&self) -> Vec<Row> {
+        self.rows.lock().unwrap().clone()
+    }
+    fn released(&self) -> Vec<MessageId> {
+        self.released.lock().unwrap().clone()
+    }
+}
+
+#[async_trait::async_trait]
+impl SmsQueue for MemoryQueue {
+    async fn enqueue(
+        &self,
+        sms: &QueuedSms,
+        lease: Option<(InstanceId, DateTime<Utc>)>,
+    ) -> Result<(), RepoError> {
+        self.rows.lock().unwrap().push(Row {
+            sms: sms.clone(),
+            lease,
+            current: None,
+        });
+        Ok(())
+    }
+    async fn claim(
+        &self,
+        instance: InstanceId,
+        devices: &[DeviceKey],
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        max_attempts: u32,
+        limit: u32,
+    ) -> Result<Vec<QueuedSms>, RepoError> {
+        let mut out = Vec::new();
+        for row in self.rows.lock().unwrap().iter_mut() {
+            if out.len() >= limit as usize || row.sms.expires_at <= now {
+                continue;
+            }
+            let abandoned = match row.lease {
+                None => false,
+                Some((_, until)) if until < now => true,
+                Some(_) => continue,
+            };
+            let mut sms = row.sms.clone();
+            sms.abandoned = None;
+            if abandoned {
+                if let Some((id, device)) = row.current.take() {
+                    sms.tried.retain(|d| *d != device);
+                    sms.attempts = sms.attempts.saturating_sub(1);
+                    sms.abandoned = Some((id, device));
+                }
+            }
+            if sms.attempts >= max_attempts || devices.iter().all(|d| sms.tried.contains(d)) {
+                continue;
+            }
+            row.sms.tried = sms.tried.clone();
+            row.sms.attempts = sms.attempts;
+            row.lease = Some((instance, until));
+            out.push(sms);
+        }
+        Ok(out)
+    }
+    async fn renew(
+        &self,
+        id: MessageId,
+        instance: InstanceId,
+        attempt: u32,
+        device: &DeviceKey,
+        correlation_id: CorrelationId,
+        until: DateTime<Utc>,
+    ) -> Result<bool, RepoError> {
+        let mut rows = self.rows.lock().unwrap();
+        let Some(row) = rows.iter_mut().find(|r| r.sms.id == id) else {
+            return Ok(false);
+        };
+        if row.lease.map(|(holder, _)| holder) != Some(instance) {
+            return Ok(false);
+        }
+        row.lease = Some((instance, until));
+        row.sms.attempts = attempt;
+        if !row.sms.tried.contains(device) {
+            row.sms.tried.push(device.clone());
+        }
+        row.current = Some((correlation_id, device.clone()));
+        Ok(true)
+    }
+    async fn release(
+        &self,
+        id: MessageId,
+        instance: InstanceId,
+        attempts: u32,
+        tried: &[DeviceKey],
+    ) -> Result<(), RepoError> {
+        self.released.lock().unwrap().push(id);
+        let mut rows = self.rows.lock().unwrap();
+        if let Some(row) = rows
+            .iter_mut()
+            .find(|r| r.sms.id == id && r.lease.map(|(h, _)| h) == Some(instance))
+        {
+            row.lease = None;
+            row.current = None;
+            row.sms.attempts = attempts;
+            row.sms.tried = tried.to_vec();
+        }
+        Ok(())
+    }
+    async fn remove(&self, id: MessageId) -> Result<(), RepoError> {
+        self.rows.lock().unwrap().retain(|r| r.sms.id != id);
+        Ok(())
+    }
+    async fn remove_expired(&self, now: DateTime<Utc>) -> Result<Vec<OtpId>, RepoError> {
+        let mut rows = self.rows.lock().unwrap();
+        let (gone, kept): (Vec<Row>, Vec<Row>) = rows
+            .drain(..)
+            .partition(|r| r.sms.expires_at <= now && r.lease.is_none_or(|(_, until)| until < now));
+        *rows = kept;
+        Ok(gone.into_iter().map(|r| r.sms.otp_id).collect())
+    }
+    async fn device_anywhere(
+        &self,
+        _region: Option<&str>,
+        _since: DateTime<Utc>,
+    ) -> Result<bool, RepoError> {
+        Ok(self.elsewhere.load(Ordering::SeqCst))
+    }
+    async fn depth(&self) -> Result<u64, RepoError> {
+        Ok(self.rows.lock().unwrap().len() as u64)
+    }
+}
+
 // ---------------------------------------------------------------- harness
 
 const TEMPLATE: &str = "Code {code}, valid {ttl} min";
@@ -176,6 +322,7 @@ fn config() -> DispatchConfig {
         max_attempts: 3,
         device_stale_after: Duration::from_secs(60),
         any_region_fallback: false,
+        lease_grace: Duration::from_secs(5),
     }
 }
 
@@ -184,6 +331,7 @@ struct Harness {
     link: Arc<FakeLink>,
     scheduler: Arc<FakeScheduler>,
     repo: Arc<RecordingRepo>,
+    queue: Arc<MemoryQueue>,
     published: Arc<Published>,
     dispatcher: Dispatcher,
 }
@@ -204,10 +352,12 @@ impl Harness {
         let scheduler = Arc::new(FakeScheduler::default());
         let repo = Arc::new(RecordingRepo::default());
         let published = Arc::new(Published::default());
+        let queue = Arc::new(MemoryQueue::default());
         let dispatcher = Dispatcher::new(
             link.clone(),
             scheduler.clone(),
             repo.clone(),
+            queue.clone(),
             clock.clone(),
             published.clone(),
             config,
@@ -217,6 +367,7 @@ impl Harness {
             link,
             scheduler,
             repo,
+            queue,
             published,
             dispatcher,
         }
@@ -253,6 +404,33 @@ impl Harness {
     async fn ack(&self, from: &str, id: CorrelationId, status: AckStatus) -> AckOutcome {
         self.dispatcher.on_ack(&dev(from), id, status, None).await
     }
+
+    /// A second instance on the same queue, log and clock, with its own fresh devices.
+    fn peer(&self, devices: &[&str]) -> Peer {
+        let link = Arc::new(FakeLink::default());
+        link.set_devices(devices.iter().map(|key| fresh(key, "tm")).collect());
+        let scheduler = Arc::new(FakeScheduler::default());
+        let dispatcher = Dispatcher::new(
+            link.clone(),
+            scheduler.clone(),
+            self.repo.clone(),
+            self.queue.clone(),
+            self.clock.clone(),
+            self.published.clone(),
+            config(),
+        );
+        Peer {
+            link,
+            scheduler,
+            dispatcher,
+        }
+    }
+}
+
+struct Peer {
+    link: Arc<FakeLink>,
+    scheduler: Arc<FakeScheduler>,
+    dispatcher: Dispatcher,
 }
 
 fn fresh(key: &str, region: &str) -> DeviceInfo {
@@ -570,7 +748,7 @@ async fn failed_ack_retries_same_text_on_another_device() {
 }
 
 #[tokio::test]
-async fn failed_ack_with_no_other_device_fails_the_code() {
+async fn failed_ack_with_no_other_device_waits_in_the_queue_until_expiry() {
     let h = Harness::with_devices(&[("a", "tm")]);
     let (otp, _) = h.send().await;
     let id = h.link.last().1.correlation_id;
@@ -580,12 +758,25 @@ async fn failed_ack_with_no_other_device_fails_the_code() {
         1,
         "the failed device is not tried again"
     );
+    assert_eq!(h.dispatcher.in_flight(), 0);
+    let rows = h.queue.rows();
+    assert_eq!(rows.len(), 1, "back in the queue for another instance");
+    assert_eq!(rows[0].lease, None);
+    assert_eq!(
+        (rows[0].sms.attempts, rows[0].sms.tried.clone()),
+        (1, vec![dev("a")])
+    );
+    assert!(!h.repo.statuses().contains(&DispatchStatus::Failed));
+
+    assert_eq!(h.dispatcher.claim_round().await.unwrap(), 0, "a was tried");
+    h.clock.advance(chrono::Duration::seconds(301));
+    h.dispatcher.claim_round().await.unwrap();
+    assert!(h.queue.rows().is_empty());
     assert!(
         h.repo
             .events()
             .contains(&Event::Status(otp, DispatchStatus::Failed))
     );
-    assert_eq!(h.dispatcher.in_flight(), 0);
 }
 
 #[tokio::test]
@@ -846,4 +1037,172 @@ async fn debug_shows_neither_text_nor_code() {
     let shown = format!("{:?}", h.dispatcher);
     assert!(shown.contains("in_flight: 1"));
     assert!(!shown.contains("123456"));
+}
+
+// ---------------------------------------------------------------- across instances
+
+#[tokio::test]
+async fn a_message_waits_in_the_queue_for_a_device_of_another_instance() {
+    let h = Harness::new(config());
+    h.queue.elsewhere.store(true, Ordering::SeqCst);
+    let (otp, outcome) = h.send().await;
+    assert_eq!(outcome, SmsOutcome::Accepted);
+    assert!(h.link.sent().is_empty());
+    assert_eq!(h.queue.rows()[0].lease, None);
+
+    let b = h.peer(&["b"]);
+    assert_eq!(b.dispatcher.claim_round().await.unwrap(), 1);
+    let (device, sms) = b.link.last();
+    assert_eq!(device, dev("b"));
+    assert_eq!(sms.text, TEXT);
+    assert_eq!(sms.message_id, h.queue.rows()[0].sms.id);
+    assert_eq!(b.scheduler.timers().len(), 1);
+    assert_eq!(b.dispatcher.claim_round().await.unwrap(), 0, "leased to b");
+
+    let id = sms.correlation_id;
+    let acked = b
+        .dispatcher
+        .on_ack(&dev("b"), id, AckStatus::Sent, None)
+        .await;
+    assert_eq!(acked, AckOutcome::Applied);
+    assert!(h.queue.rows().is_empty(), "a sent message leaves the queue");
+    assert!(
+        h.repo
+            .events()
+            .contains(&Event::Status(otp, DispatchStatus::Sent))
+    );
+}
+
+#[tokio::test]
+async fn no_device_on_any_instance_is_unavailable_and_nothing_is_queued() {
+    let h = Harness::new(config());
+    assert_eq!(h.send().await.1, SmsOutcome::Unavailable);
+    assert!(h.queue.rows().is_empty());
+}
+
+#[tokio::test]
+async fn a_message_is_stored_leased_before_its_device_sees_it() {
+    let h = Harness::with_devices(&[("a", "tm")]);
+    h.send().await;
+    let rows = h.queue.rows();
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].lease.is_some());
+    let sent = h.link.last().1;
+    assert_eq!(rows[0].current, Some((sent.correlation_id, dev("a"))));
+    let b = h.peer(&["b"]);
+    assert_eq!(
+        b.dispatcher.claim_round().await.unwrap(),
+        0,
+        "a live lease is never taken"
+    );
+}
+
+#[tokio::test]
+async fn a_timeout_hands_over_to_the_device_of_another_instance() {
+    let h = Harness::with_devices(&[("a", "tm")]);
+    h.send().await;
+    let first = h.link.last().1.correlation_id;
+    h.dispatcher.on_timeout(first).await;
+    let b = h.peer(&["b"]);
+    assert_eq!(b.dispatcher.claim_round().await.unwrap(), 1);
+    assert_eq!(b.link.sent().len(), 1);
+    let attempts: Vec<_> = h
+        .repo
+        .attempts()
+        .iter()
+        .map(|a| (a.device.clone(), a.attempt, a.outcome))
+        .collect();
+    assert_eq!(
+        attempts,
+        vec![
+            (dev("a"), 1, AttemptOutcome::Pending),
+            (dev("a"), 1, AttemptOutcome::TimedOut),
+            (dev("b"), 2, AttemptOutcome::Pending),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn attempts_count_on_every_instance() {
+    let h = Harness::with_devices(&[("a", "tm")]);
+    h.send().await;
+    h.dispatcher
+        .on_timeout(h.link.last().1.correlation_id)
+        .await;
+    let b = h.peer(&["b"]);
+    b.dispatcher.claim_round().await.unwrap();
+    b.dispatcher
+        .on_timeout(b.link.last().1.correlation_id)
+        .await;
+    let c = h.peer(&["c"]);
+    c.dispatcher.claim_round().await.unwrap();
+    c.dispatcher
+        .on_timeout(c.link.last().1.correlation_id)
+        .await;
+    let d = h.peer(&["d"]);
+    assert_eq!(
+        d.dispatcher.claim_round().await.unwrap(),
+        0,
+        "three attempts in all, on three instances"
+    );
+    assert!(d.link.sent().is_empty());
+}
+
+#[tokio::test]
+async fn a_lease_left_to_run_out_is_taken_over_and_the_old_holder_stays_silent() {
+    let h = Harness::with_devices(&[("a", "tm")]);
+    h.send().await;
+    let first = h.link.last().1;
+    // The holder stops hearing anything (it died, or lost the database) past its lease.
+    h.clock.advance(chrono::Duration::seconds(36));
+    let b = h.peer(&["a2"]);
+    assert_eq!(b.dispatcher.claim_round().await.unwrap(), 1);
+    let second = b.link.last().1;
+    assert_eq!(
+        second.message_id, first.message_id,
+        "the same message, offered again"
+    );
+    assert_ne!(second.correlation_id, first.correlation_id);
+    let abandoned = h.repo.attempts().into_iter().find(|a| {
+        a.correlation_id == first.correlation_id && a.outcome == AttemptOutcome::TimedOut
+    });
+    assert!(
+        abandoned.is_some(),
+        "the abandoned attempt is closed in the log"
+    );
+
+    // The old holder's timer fires late: it has another device, but the lease is gone.
+    h.link.set_devices(vec![
+        fresh("a", "tm"),
+        DeviceInfo {
+            last_seen: h.clock.now(),
+            ..fresh("a3", "tm")
+        },
+    ]);
+    h.dispatcher.on_timeout(first.correlation_id).await;
+    assert_eq!(h.link.sent().len(), 1, "nothing more from the old holder");
+}
+
+#[tokio::test]
+async fn an_instance_restarted_after_a_crash_offers_its_device_the_message_again() {
+    let h = Harness::with_devices(&[("a", "tm")]);
+    h.send().await;
+    let first = h.link.last().1;
+    h.clock.advance(chrono::Duration::seconds(36));
+    // The same device, reconnected to the restarted process (a new instance id).
+    let restarted = h.peer(&[]);
+    restarted.link.set_devices(vec![DeviceInfo {
+        last_seen: h.clock.now(),
+        ..fresh("a", "tm")
+    }]);
+    assert_eq!(restarted.dispatcher.claim_round().await.unwrap(), 1);
+    let again = restarted.link.last().1;
+    assert_eq!(again.message_id, first.message_id);
+    let attempt = h
+        .repo
+        .attempts()
+        .into_iter()
+        .rfind(|a| a.correlation_id == again.correlation_id)
+        .unwrap();
+    assert_eq!(attempt.attempt, 1, "the abandoned attempt does not count");
 }

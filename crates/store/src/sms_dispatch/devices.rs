@@ -214,6 +214,29 @@ impl DeviceDirectory for PgDeviceDirectory {
         Ok(())
     }
 
+    /// Only moves `last_seen_at` forward, and only of rows still marked connected: a beat that
+    /// races a disconnect must not make the device look up.
+    ///
+    /// Errors: [`RepoError::Unavailable`] when no connection can be had or it is lost,
+    /// [`RepoError::Other`] when the statement fails.
+    async fn touch(&self, ids: &[DeviceKey], at: DateTime<Utc>) -> Result<(), RepoError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let keys: Vec<&str> = ids.iter().map(|d| d.0.as_str()).collect();
+        let mut conn = connection(&self.pool).await?;
+        diesel::sql_query(
+            "UPDATE sms_devices SET last_seen_at = GREATEST(last_seen_at, $2) \
+             WHERE id = ANY ($1) AND connected",
+        )
+        .bind::<diesel::sql_types::Array<Text>, _>(keys)
+        .bind::<Timestamptz, _>(at)
+        .execute(&mut conn)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
     /// A device without a row is left alone: every device gets one when it connects.
     ///
     /// Errors: [`RepoError::Unavailable`] when no connection can be had or it is lost,
