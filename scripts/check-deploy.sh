@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Checks deploy/ and .dockerignore without a Docker engine (none runs on our machines):
 #   - deploy/docker-compose.yml parses, has the db and api services, names existing build files,
-#     publishes nothing on all interfaces (3091 above all) and nothing from db;
+#     publishes nothing on all interfaces (3091 above all) and nothing from db; runs at least two
+#     server instances, each with REDIS_URL, behind nginx, whose config (deploy/nginx/compose.conf)
+#     lists every instance for each port, upgrades WebSockets and keeps a Socket.IO client on one
+#     instance;
 #   - deploy/Dockerfile: every COPY source exists and is not dropped by .dockerignore; the
 #     HEALTHCHECK is exec form of a binary the image installs on its PATH (and a subcommand the CLI
 #     has), or shell text that parses under dash (the image's /bin/sh) with no bash-isms;
@@ -98,6 +101,16 @@ PY
   break_one "compose does not parse" "does not parse" deploy/docker-compose.yml "" $'\n  bad: [unclosed\n'
   break_one "compose lacks the api service" "services ['api'] missing" deploy/docker-compose.yml \
     $'\n  api:\n' $'\n  app:\n'
+  break_one "compose runs one instance" "fewer than two server instances" deploy/docker-compose.yml \
+    $'\n  api2:\n    <<: *api-instance\n' $'\n'
+  break_one "instances without Redis" "REDIS_URL" deploy/docker-compose.yml \
+    $'    REDIS_URL: redis://redis:6379\n' ''
+  break_one "nginx leaves an instance out" "does not list api2:3090" deploy/nginx/compose.conf \
+    $'    server api2:3090;\n' ''
+  break_one "nginx without WebSocket upgrade" "WebSocket upgrade" deploy/nginx/compose.conf \
+    $'        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection $connection_upgrade;\n        proxy_set_header Host $host;\n        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n        # Longer' $'        proxy_set_header Host $host;\n        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n        # Longer'
+  break_one "nginx without sticky sessions" "sticky" deploy/nginx/compose.conf \
+    $'    hash $client_key consistent;\n    server api:3090;' $'    server api:3090;'
   break_one "compose names a missing Dockerfile" "does not exist" deploy/docker-compose.yml \
     "dockerfile: deploy/Dockerfile" "dockerfile: deploy/Dockerfile.old"
   break_one ".dockerignore without target" "target/" .dockerignore $'\n**/target\n' $'\n'
@@ -590,6 +603,51 @@ if isinstance(compose, dict):
                 if not cports <= server_ports:
                     fail(f"{COMPOSE}: api publishes {sorted(cports - server_ports)}, where the server does not "
                          f"listen by default (config/default.toml: {sorted(p for p in server_ports if p)})")
+
+# ---------------------------------------------------------------- several instances behind nginx
+NGINX = "deploy/nginx/compose.conf"
+if isinstance(compose, dict):
+    services = compose.get("services") or {}
+    instances = sorted(n for n, svc in services.items()
+                       if isinstance((svc or {}).get("build"), (str, dict)))
+    if len(instances) < 2:
+        fail(f"{COMPOSE}: fewer than two server instances ({instances}); scaling out is shown with two")
+    else:
+        ok(f"{COMPOSE}: server instances {instances}")
+    for name in instances:
+        env = services[name].get("environment") or {}
+        if isinstance(env, list):
+            env = dict(e.split("=", 1) for e in env if "=" in e)
+        if not str(env.get("REDIS_URL", "")).startswith("redis://"):
+            fail(f"{COMPOSE}: {name} has no REDIS_URL: its app sockets would miss other instances' events")
+    if "redis" not in services:
+        fail(f"{COMPOSE}: no redis service")
+    nginx = services.get("nginx") or {}
+    mounts = [interpolate(v).split(":")[0] for v in nginx.get("volumes") or [] if isinstance(v, str)]
+    if "./nginx/compose.conf" not in mounts:
+        fail(f"{COMPOSE}: nginx does not mount ./nginx/compose.conf")
+    conf = read(NGINX)
+    upstreams = dict(re.findall(r"upstream\s+(\w+)\s*\{([^}]*)\}", conf))
+    for port in sorted(p for p in server_ports if p):
+        pools = [body for body in upstreams.values() if re.search(rf":{port};", body)]
+        if not pools:
+            fail(f"{NGINX}: no upstream for port {port}")
+            continue
+        for name in instances:
+            if not any(re.search(rf"server\s+{name}:{port};", body) for body in pools):
+                fail(f"{NGINX}: the upstream for port {port} does not list {name}:{port}")
+        if port != config_toml.get("http", {}).get("port") and not any(
+                re.search(r"^\s*(ip_hash|hash\s+\S+)", body, re.M) for body in pools):
+            fail(f"{NGINX}: the Socket.IO upstream for port {port} is not sticky (hash or ip_hash): "
+                 "polling requests would reach an instance that does not know the session")
+    for block in re.findall(r"location\s+/socket\.io/\s*\{([^}]*)\}", conf):
+        if not (re.search(r"proxy_set_header\s+Upgrade\s+\$http_upgrade", block)
+                and re.search(r"proxy_set_header\s+Connection\s+\S*upgrade", block)
+                and "proxy_http_version 1.1" in block):
+            fail(f"{NGINX}: a /socket.io/ location lacks the WebSocket upgrade (HTTP/1.1, Upgrade, Connection)")
+    if not re.findall(r"location\s+/socket\.io/", conf):
+        fail(f"{NGINX}: no /socket.io/ location")
+    ok(f"{NGINX}: checked")
 
 # ---------------------------------------------------------------- systemd unit
 unit_text = read(UNIT)
