@@ -169,15 +169,11 @@ struct MemoryQueue {
     rows: Mutex<Vec<Row>>,
     /// What `device_anywhere` answers.
     elsewhere: AtomicBool,
-    released: Mutex<Vec<MessageId>>,
 }
 
 impl MemoryQueue {
     fn rows(&self) -> Vec<Row> {
         self.rows.lock().unwrap().clone()
-    }
-    fn released(&self) -> Vec<MessageId> {
-        self.released.lock().unwrap().clone()
     }
 }
 
@@ -216,12 +212,10 @@ impl SmsQueue for MemoryQueue {
             };
             let mut sms = row.sms.clone();
             sms.abandoned = None;
-            if abandoned {
-                if let Some((id, device)) = row.current.take() {
-                    sms.tried.retain(|d| *d != device);
-                    sms.attempts = sms.attempts.saturating_sub(1);
-                    sms.abandoned = Some((id, device));
-                }
+            if abandoned && let Some((id, device)) = row.current.take() {
+                sms.tried.retain(|d| *d != device);
+                sms.attempts = sms.attempts.saturating_sub(1);
+                sms.abandoned = Some((id, device));
             }
             if sms.attempts >= max_attempts || devices.iter().all(|d| sms.tried.contains(d)) {
                 continue;
@@ -264,7 +258,6 @@ impl SmsQueue for MemoryQueue {
         attempts: u32,
         tried: &[DeviceKey],
     ) -> Result<(), RepoError> {
-        self.released.lock().unwrap().push(id);
         let mut rows = self.rows.lock().unwrap();
         if let Some(row) = rows
             .iter_mut()
