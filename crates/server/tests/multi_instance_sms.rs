@@ -8,59 +8,29 @@ mod api;
 use std::time::{Duration, Instant};
 
 use actix_web::http::StatusCode;
-use alpha_device_sim::{AckPolicy, SimConfig, Simulator};
+use alpha_device_sim::{AckPolicy, Simulator};
 use alpha_testkit::TestDb;
+use api::sms::{self, Row, device, wait_status};
 use api::{CLIENT, TestApp, call, code_in, post_json, settings};
 use diesel::QueryableByName;
-use diesel::sql_types::{BigInt, Text};
+use diesel::sql_types::BigInt;
 use diesel_async::RunQueryDsl;
 use serde_json::json;
 
-const SHARED: &str = "shared-device-token-for-tests-0123456789";
-
+/// Faster timeouts and polls than the defaults, so hand-overs happen within a test.
 fn env() -> Vec<(&'static str, &'static str)> {
-    vec![
-        ("SMS_DEVICE_AUTH_TOKEN", SHARED),
-        ("SMS_ACK_TIMEOUT_SECONDS", "2"),
+    let mut env = sms::env("2");
+    env.extend([
         ("ALPHA__SMS__QUEUE_POLL_MS", "200"),
         ("ALPHA__SMS__LEASE_GRACE_SECS", "1"),
-        ("ALPHA__OTP__IP_SEND_LIMIT", "100000"),
-        ("ALPHA__OTP__IP_VERIFY_LIMIT", "100000"),
-        ("OTP_PHONE_RATE_LIMIT_MAX", "100000"),
-    ]
-}
-
-fn device(url: &str, id: &str, ack: AckPolicy) -> SimConfig {
-    let mut config = SimConfig::new(url);
-    config.token = Some(SHARED.to_owned());
-    config.device_id = Some(id.to_owned());
-    config.ack = ack;
-    config.status_every = None;
-    config.reconnect = false;
-    config
-}
-
-#[derive(QueryableByName)]
-struct Row {
-    #[diesel(sql_type = Text)]
-    v: String,
+    ]);
+    env
 }
 
 #[derive(QueryableByName)]
 struct Count {
     #[diesel(sql_type = BigInt)]
     n: i64,
-}
-
-async fn status_of(db: &TestDb, request_id: &str) -> String {
-    let mut conn = db.conn().await;
-    let rows: Vec<Row> = diesel::sql_query(format!(
-        r#"SELECT "dispatchStatus"::text AS v FROM otp_codes WHERE id = '{request_id}'"#
-    ))
-    .load(&mut conn)
-    .await
-    .unwrap();
-    rows.into_iter().next().map(|r| r.v).unwrap_or_default()
 }
 
 async fn queued(db: &TestDb) -> i64 {
@@ -70,21 +40,6 @@ async fn queued(db: &TestDb) -> i64 {
         .await
         .unwrap();
     rows[0].n
-}
-
-async fn wait_status(db: &TestDb, request_id: &str, want: &str) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let status = status_of(db, request_id).await;
-        if status == want {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "dispatchStatus stayed {status}, wanted {want}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 async fn send_code<S, B>(app: &S, phone: &str) -> String
@@ -104,6 +59,23 @@ where
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["smsDispatched"], true, "{body}");
     body["requestId"].as_str().unwrap().to_owned()
+}
+
+/// Two instances; A's device never acknowledges, B's does.
+async fn silent_device_on_a_answering_one_on_b() -> (TestApp, TestApp, Simulator, Simulator) {
+    let a = TestApp::on(TestDb::new().await, settings(&env())).await;
+    let b = a.peer();
+    let silent = AckPolicy {
+        never_ack: true,
+        ..AckPolicy::default()
+    };
+    let phone_on_a = Simulator::start(device(&a.sms_url, "pixel-a", silent))
+        .await
+        .unwrap();
+    let phone_on_b = Simulator::start(device(&b.sms_url, "pixel-b", AckPolicy::default()))
+        .await
+        .unwrap();
+    (a, b, phone_on_a, phone_on_b)
 }
 
 #[actix_web::test]
@@ -144,18 +116,7 @@ async fn a_code_requested_on_one_instance_is_sent_by_a_device_on_the_other() {
 
 #[actix_web::test]
 async fn a_device_killed_mid_dispatch_on_one_instance_is_replaced_by_a_device_on_the_other() {
-    let a = TestApp::on(TestDb::new().await, settings(&env())).await;
-    let b = a.peer();
-    let silent = AckPolicy {
-        never_ack: true,
-        ..AckPolicy::default()
-    };
-    let mut phone_on_a = Simulator::start(device(&a.sms_url, "pixel-a", silent))
-        .await
-        .unwrap();
-    let mut phone_on_b = Simulator::start(device(&b.sms_url, "pixel-b", AckPolicy::default()))
-        .await
-        .unwrap();
+    let (a, _b, mut phone_on_a, mut phone_on_b) = silent_device_on_a_answering_one_on_b().await;
     let http_a = a.http().await;
 
     let request_id = send_code(&http_a, "+99365123457").await;
@@ -188,18 +149,7 @@ async fn a_device_killed_mid_dispatch_on_one_instance_is_replaced_by_a_device_on
 
 #[actix_web::test]
 async fn a_timeout_on_one_instance_hands_the_code_to_the_other() {
-    let a = TestApp::on(TestDb::new().await, settings(&env())).await;
-    let b = a.peer();
-    let silent = AckPolicy {
-        never_ack: true,
-        ..AckPolicy::default()
-    };
-    let mut phone_on_a = Simulator::start(device(&a.sms_url, "pixel-a", silent))
-        .await
-        .unwrap();
-    let mut phone_on_b = Simulator::start(device(&b.sms_url, "pixel-b", AckPolicy::default()))
-        .await
-        .unwrap();
+    let (a, b, mut phone_on_a, mut phone_on_b) = silent_device_on_a_answering_one_on_b().await;
     let http_a = a.http().await;
     let http_b = b.http().await;
     let request_id = send_code(&http_a, "+99365123458").await;

@@ -13,6 +13,7 @@ pub use alpha_testkit::{CLIENT, TestApp, call, login, with_bearer};
 
 pub mod community;
 pub mod privacy;
+pub mod sms;
 pub mod upload;
 
 /// Test-profile settings with `overrides` as environment variables.
