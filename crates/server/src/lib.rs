@@ -12,6 +12,7 @@ pub mod media_cleanup;
 pub mod metrics;
 pub mod push;
 pub mod shutdown;
+pub mod storage;
 pub mod user_content;
 
 use std::process::ExitCode;
