@@ -282,7 +282,7 @@ impl Application {
             http: HttpOptions {
                 body_limit_bytes: settings.http.body_limit_bytes,
                 cors_allowed_origins: settings.http.cors_allowed_origins.clone(),
-                uploads: storage.served.clone(),
+                uploads: storage.served,
             },
             metrics: Arc::new(Metrics::new(
                 pool.clone(),

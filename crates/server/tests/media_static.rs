@@ -227,6 +227,14 @@ async fn a_client_with_the_file_gets_304_without_the_bytes() {
         let req = get("/media/brand/x.jpg").insert_header((header::IF_NONE_MATCH, "\"other\""));
         let (status, _, body) = fetch(&app, req).await;
         assert_eq!((status, body), (StatusCode::OK, b"jpeg bytes".to_vec()));
+
+        // A precondition on another version fails; on this one the file is sent.
+        let req = get("/media/brand/x.jpg").insert_header((header::IF_MATCH, "\"other\""));
+        let (status, _, _) = fetch(&app, req).await;
+        assert_eq!(status, StatusCode::PRECONDITION_FAILED, "{backend:?}");
+        let req = get("/media/brand/x.jpg").insert_header((header::IF_MATCH, etag.clone()));
+        let (status, _, body) = fetch(&app, req).await;
+        assert_eq!((status, body), (StatusCode::OK, b"jpeg bytes".to_vec()));
     }
 }
 
