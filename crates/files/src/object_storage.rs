@@ -31,6 +31,19 @@ const READ_TIMEOUT: Duration = Duration::from_secs(30);
 const RETRIES: usize = 4;
 const RETRY_WITHIN: Duration = Duration::from_secs(20);
 
+/// Objects carry the type their extension says, as the server serves them, so a CDN or a tool
+/// reading the bucket directly gets the same.
+const CONTENT_TYPES: [(&str, &str); 8] = [
+    ("jpg", "image/jpeg"),
+    ("jpeg", "image/jpeg"),
+    ("png", "image/png"),
+    ("webp", "image/webp"),
+    ("mp4", "video/mp4"),
+    ("mov", "video/quicktime"),
+    ("webm", "video/webm"),
+    ("pdf", "application/pdf"),
+];
+
 /// Where the bucket is and how to sign for it.
 #[derive(Clone)]
 pub struct S3Config {
@@ -82,11 +95,16 @@ pub struct S3Store {
 impl S3Store {
     /// Errors: [`S3ConfigError`] when `object_store` refuses the configuration.
     pub fn new(config: &S3Config) -> Result<Self, S3ConfigError> {
-        let client = ClientOptions::new()
-            .with_timeout_disabled()
-            .with_connect_timeout(CONNECT_TIMEOUT)
-            .with_read_timeout(READ_TIMEOUT)
-            .with_allow_http(config.allow_http);
+        let client = CONTENT_TYPES.iter().fold(
+            ClientOptions::new()
+                .with_timeout_disabled()
+                .with_connect_timeout(CONNECT_TIMEOUT)
+                .with_read_timeout(READ_TIMEOUT)
+                .with_allow_http(config.allow_http),
+            |client, (suffix, content_type)| {
+                client.with_content_type_for_suffix(*suffix, *content_type)
+            },
+        );
         let mut builder = AmazonS3Builder::new()
             .with_bucket_name(&config.bucket)
             .with_region(&config.region)

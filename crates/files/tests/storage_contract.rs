@@ -406,3 +406,41 @@ async fn s3_with_a_wrong_secret_fails_as_a_storage_error() {
     );
     assert!(server.objects().is_empty());
 }
+
+#[tokio::test]
+async fn s3_objects_carry_the_content_type_of_their_extension() {
+    use object_store::aws::AmazonS3Builder;
+    use object_store::{Attribute, ObjectStoreExt};
+
+    let b = Backend::s3("");
+    let Place::Bucket(server) = &b.place else {
+        unreachable!()
+    };
+    b.store
+        .put(&path("brand/x.jpg"), b"x".to_vec())
+        .await
+        .unwrap();
+    let mut upload = b
+        .sink
+        .begin(&path("video/x.mp4"), BIG as u64)
+        .await
+        .unwrap();
+    for chunk in bytes(BIG).chunks(64 * 1024) {
+        upload.write(chunk).await.unwrap();
+    }
+    upload.commit().await.unwrap();
+    let raw = AmazonS3Builder::new()
+        .with_bucket_name(alpha_test_s3::BUCKET)
+        .with_region(alpha_test_s3::REGION)
+        .with_endpoint(&server.endpoint)
+        .with_allow_http(true)
+        .with_access_key_id(alpha_test_s3::ACCESS_KEY_ID)
+        .with_secret_access_key(alpha_test_s3::SECRET_ACCESS_KEY)
+        .build()
+        .unwrap();
+    for (key, expected) in [("brand/x.jpg", "image/jpeg"), ("video/x.mp4", "video/mp4")] {
+        let got = raw.get(&key.into()).await.unwrap();
+        let content_type = got.attributes.get(&Attribute::ContentType);
+        assert_eq!(content_type.map(|v| v.as_ref()), Some(expected), "{key}");
+    }
+}
