@@ -261,16 +261,19 @@ async fn a_video_past_the_cap_leaves_no_object_and_no_parts() {
 
 #[actix_web::test]
 async fn a_bucket_that_does_not_answer_is_a_503_not_a_500() {
-    let (t, _base, s3) = app(&[]).await;
+    // Port 1: nothing listens there, so every connection is refused at once.
+    let (t, _base, _s3) = app(&[("ALPHA__STORAGE__S3__ENDPOINT", "http://127.0.0.1:1")]).await;
     let app = t.http().await;
-    drop(s3);
-    let (status, _, body) = fetch(&app, "/uploads/posts/x.jpg", &[]).await;
-    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
-    let error: Value = serde_json::from_slice(&body).unwrap();
-    assert_eq!(error["code"], "SERVICE_UNAVAILABLE");
-    let text = String::from_utf8_lossy(&body);
-    assert!(
-        !text.contains("127.0.0.1"),
-        "no storage detail leaks: {text}"
-    );
+    for range in [None, Some("bytes=0-9")] {
+        let headers: Vec<_> = range.map(|r| (header::RANGE, r)).into_iter().collect();
+        let (status, _, body) = fetch(&app, "/uploads/posts/x.jpg", &headers).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{range:?}");
+        let error: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(error["code"], "SERVICE_UNAVAILABLE");
+        let text = String::from_utf8_lossy(&body);
+        assert!(
+            !text.contains("127.0.0.1"),
+            "no storage detail leaks: {text}"
+        );
+    }
 }
