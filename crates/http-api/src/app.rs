@@ -1,7 +1,5 @@
 //! Assembles the actix `App`: middleware, extractor limits, routes, docs, fallback.
 
-use std::path::PathBuf;
-
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
@@ -10,6 +8,7 @@ use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
 use utoipa_actix_web::{AppExt, scope};
 
+use crate::media::files::ServedFiles;
 use crate::state::AppState;
 use crate::{
     admin, admins, audit, auth, blog, catalog, chat, comments, cors, docs, extractors, health,
@@ -25,9 +24,8 @@ pub struct HttpOptions {
     pub body_limit_bytes: usize,
     /// Browser origins allowed by CORS (`*` for any).
     pub cors_allowed_origins: Vec<String>,
-    /// The upload folder (`uploads.dir`), served under `/uploads` and `/media`; it must exist
-    /// ([`served_root`](crate::served_root)), or both mounts serve nothing.
-    pub uploads_dir: PathBuf,
+    /// What `/uploads` and `/media` serve: the upload folder or the S3 bucket.
+    pub uploads: ServedFiles,
 }
 
 /// Builds the application; called once per actix worker.
@@ -72,8 +70,8 @@ pub fn build_app(
     with_request_limits(app, options.body_limit_bytes)
         .service(docs::redirect_to_ui)
         .service(docs::swagger_ui(doc))
-        .service(media::files::uploads(&options.uploads_dir))
-        .service(media::files::media(&options.uploads_dir))
+        .service(media::files::uploads(&options.uploads))
+        .service(media::files::media(&options.uploads))
         .default_service(web::to(move |req| {
             not_found::not_found(req, routes.clone())
         }))

@@ -36,7 +36,7 @@ mod text_schema;
 pub use app::{HttpOptions, build_app, with_request_limits};
 pub use auth_user::{AdminUser, CurrentUser, MaybeUser};
 pub use error::{ApiError, ErrorBody};
-pub use media::files::served_root;
+pub use media::files::{ServedFiles, served_root};
 pub use openapi::ApiDoc;
 pub use response_cache::{CachePolicy, ResponseCache};
 pub use state::{AppState, EdgePolicy, IpLimit};

@@ -25,7 +25,7 @@ pub enum MediaError {
     Processing(#[source] BoxError),
 }
 
-/// A [`crate::MediaStore`] could not write or delete a file.
+/// A store could not write, delete or read a file.
 #[derive(Debug, thiserror::Error)]
 #[error("could not {action} {path}")]
 pub struct StorageError {
@@ -42,6 +42,10 @@ impl StorageError {
 
     pub fn delete(path: &UploadPath, source: impl Into<BoxError>) -> Self {
         Self::new("delete", path, source.into())
+    }
+
+    pub fn read(path: &UploadPath, source: impl Into<BoxError>) -> Self {
+        Self::new("read", path, source.into())
     }
 
     fn new(action: &'static str, path: &UploadPath, source: BoxError) -> Self {

@@ -11,6 +11,9 @@
 //! ([`sniff_video`], [`is_pdf`]); they stream through the [`UploadSink`] port (its adapter is
 //! `alpha-files`' `LocalDisk`), so only the checks and the port live here.
 //!
+//! Where the files are not a folder the HTTP edge can serve itself (object storage), it reads
+//! them back through the [`MediaReader`] port.
+//!
 //! Paths: a [`MediaStore`] works with [`UploadPath`]s, relative to the upload folder
 //! (`brand/<uuid>.jpg`); the API and the database hold public paths (`uploads/brand/<uuid>.jpg`,
 //! [`UploadPath::public`]), which the app prefixes with its API base URL.
@@ -24,6 +27,7 @@ mod limits;
 mod photo_change;
 mod ports;
 mod process;
+mod reader;
 mod resize;
 mod scaled_jpeg;
 mod service;
@@ -45,6 +49,7 @@ pub use limits::{MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_ORIGINAL_SIDE};
 pub use photo_change::{PhotoChange, Recorded};
 pub use ports::{ImageProcessor, MediaStore};
 pub use process::{ProcessedImage, process};
+pub use reader::{FileChunks, MediaReader, StoredFile};
 pub use service::ImageService;
 pub use sniff::{
     MAX_PDF_BYTES, PDF_CONTENT_TYPE, PDF_EXTENSION, SNIFF_BYTES, VideoContainer, is_pdf,

@@ -19,7 +19,6 @@ use alpha_catalog::{
 use alpha_chat::ChatService;
 use alpha_community::blog::{BlogPhotoService, BlogService};
 use alpha_community::comments::CommentService;
-use alpha_files::{BlockingImageProcessor, LocalDisk};
 use alpha_gateways::{
     ClientGateway, ClientGatewayConfig, ClientNotifier, SmsDevices, SmsGateway, SmsGatewayConfig,
 };
@@ -48,6 +47,7 @@ use crate::media_cleanup::ImageCleanup;
 use crate::metrics::Metrics;
 use crate::push::PushWorker;
 use crate::sms_queue::{RunningSmsQueue, SmsQueueWorker};
+use crate::storage::MediaStorage;
 use crate::user_content::RemoveUserContent;
 
 /// Bounds how long another instance's catalog edits stay out of this instance's search index.
@@ -197,7 +197,8 @@ impl Application {
         let client_gateway =
             ClientGateway::new(client_config, notifier.clone(), auth.clone(), chat.clone());
 
-        let images = Arc::new(image_service(settings)?);
+        let storage = MediaStorage::from_settings(settings)?;
+        let images = Arc::new(storage.image_service());
         let catalog = Arc::new(PgCatalog::new(pool.clone()));
         let catalog_version = CatalogVersion::new();
         let posts = Arc::new(PgListings::new(pool.clone()));
@@ -217,7 +218,7 @@ impl Application {
             AttachmentService::new(
                 posts.clone(),
                 posts,
-                Arc::new(LocalDisk::new(settings.uploads.dir.clone())),
+                storage.uploads.clone(),
                 cleanup,
                 settings.uploads.max_video_bytes,
             )
@@ -295,7 +296,7 @@ impl Application {
             http: HttpOptions {
                 body_limit_bytes: settings.http.body_limit_bytes,
                 cors_allowed_origins: settings.http.cors_allowed_origins.clone(),
-                uploads_dir: settings.uploads.dir.clone(),
+                uploads: storage.served,
             },
             metrics: Arc::new(Metrics::new(
                 pool.clone(),
@@ -328,20 +329,11 @@ impl Application {
     }
 }
 
-/// Images stored under `uploads.dir`, processed on the blocking pool. The folder is created
-/// here: `/uploads` and `/media` serve it, and a missing folder would only show as 404s on every
-/// file. A value that does not name a folder (an empty one would mean the working directory to
-/// the file server) stops the start.
+/// Images stored where `storage.backend` says ([`MediaStorage`]), processed on the blocking pool.
+///
+/// Errors: those of [`MediaStorage::from_settings`].
 pub fn image_service(settings: &Settings) -> anyhow::Result<ImageService> {
-    let root = &settings.uploads.dir;
-    std::fs::create_dir_all(root)
-        .with_context(|| format!("uploads.dir: cannot create {}", root.display()))?;
-    alpha_http_api::served_root(root)
-        .with_context(|| format!("uploads.dir: cannot serve {:?}", root.display()))?;
-    Ok(ImageService::new(
-        Arc::new(LocalDisk::new(root.clone())),
-        Arc::new(BlockingImageProcessor::new()),
-    ))
+    Ok(MediaStorage::from_settings(settings)?.image_service())
 }
 
 fn otp_service(

@@ -36,8 +36,8 @@ pub struct SeedArgs {
     /// catalogue is loaded.
     #[arg(long, value_name = "PATH")]
     pub data_file: Option<PathBuf>,
-    /// Also add demo categories, banners and premium plans with generated pictures (stored under
-    /// `uploads.dir`); only missing demo rows are added, real rows are never changed.
+    /// Also add demo categories, banners and premium plans with generated pictures (stored with
+    /// the other media, in `uploads.dir` or the S3 bucket); only missing demo rows are added, real rows are never changed.
     #[arg(long)]
     pub demo: bool,
     /// Also make sure demo posts number 0..N exist: approved listings across the seeded brands

@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod push;
 pub mod shutdown;
 pub mod sms_queue;
+pub mod storage;
 pub mod user_content;
 
 use std::process::ExitCode;

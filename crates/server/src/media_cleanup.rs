@@ -1,5 +1,6 @@
-//! Glue between the listings rules and the upload folder: a deleted post's files are removed
-//! through the image service, which only ever touches paths under `uploads/`. Photos and PDFs
+//! Glue between the listings rules and the stored files (the upload folder or the S3 bucket): a
+//! deleted post's files are removed through the image service, which only ever touches paths
+//! under `uploads/`. Photos and PDFs
 //! are stored as `uploads/...`; videos as `video/...`, relative to the same folder (CONTRACT
 //! §1.13), so those get the prefix.
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use actix_web::http::StatusCode;
 use actix_web::{App, HttpResponse, test, web};
-use alpha_http_api::{HttpOptions, build_app, with_request_limits};
+use alpha_http_api::{HttpOptions, ServedFiles, build_app, with_request_limits};
 use alpha_store::pool::{PgPool, PoolSettings, build_pool};
 use alpha_testkit::TestDb;
 use serde_json::Value;
@@ -18,7 +18,7 @@ fn options() -> HttpOptions {
     HttpOptions {
         body_limit_bytes: BODY_LIMIT,
         cors_allowed_origins: vec!["https://admin.example.tm".to_owned()],
-        uploads_dir: alpha_testkit::default_uploads_dir(),
+        uploads: ServedFiles::Folder(alpha_testkit::default_uploads_dir()),
     }
 }
 

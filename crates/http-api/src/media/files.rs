@@ -14,10 +14,14 @@
 //!   shown inline as the old static mounts did, with `X-Content-Type-Options: nosniff`;
 //! * errors in the API's JSON shape.
 //!
+//! With media in S3 (`storage.backend = "s3"`) both mounts serve the bucket through the server
+//! instead ([`super::stored`]), the same way.
+//!
 //! Not in the OpenAPI document: it serves files, not the JSON API.
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use actix_files::Files;
 use actix_web::body::MessageBody;
@@ -26,6 +30,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, DispositionType, HeaderValue};
 use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers, Next, from_fn};
 use actix_web::{ResponseError, web};
+use alpha_media::MediaReader;
 
 use crate::error::ApiError;
 
@@ -37,14 +42,33 @@ pub(crate) const MEDIA_MOUNT: &str = "/media";
 /// Stored names are unique per upload, so a response may be kept for a year without asking.
 pub(crate) const CACHE_FOREVER: &str = "public, max-age=31536000, immutable";
 
-/// The upload folder under [`MOUNT`].
-pub(crate) fn uploads(root: &Path) -> impl HttpServiceFactory + use<> {
-    mount(MOUNT, root)
+/// Where the files `/uploads` and `/media` serve are.
+#[derive(Clone)]
+pub enum ServedFiles {
+    /// The upload folder (`uploads.dir`); it must exist ([`served_root`]), or both mounts
+    /// serve nothing.
+    Folder(PathBuf),
+    /// A store read through the port (the S3 bucket).
+    Store(Arc<dyn MediaReader>),
 }
 
-/// The same folder under [`MEDIA_MOUNT`].
-pub(crate) fn media(root: &Path) -> impl HttpServiceFactory + use<> {
-    mount(MEDIA_MOUNT, root)
+impl std::fmt::Debug for ServedFiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Folder(root) => f.debug_tuple("Folder").field(root).finish(),
+            Self::Store(_) => f.write_str("Store"),
+        }
+    }
+}
+
+/// The files under [`MOUNT`].
+pub(crate) fn uploads(files: &ServedFiles) -> impl HttpServiceFactory + use<> {
+    mount(MOUNT, files)
+}
+
+/// The same files under [`MEDIA_MOUNT`].
+pub(crate) fn media(files: &ServedFiles) -> impl HttpServiceFactory + use<> {
+    mount(MEDIA_MOUNT, files)
 }
 
 /// The upload folder as the server should serve it: absolute and an existing folder.
@@ -65,28 +89,37 @@ pub fn served_root(root: &Path) -> io::Result<PathBuf> {
     }
 }
 
-fn mount(at: &'static str, root: &Path) -> impl HttpServiceFactory + use<> {
-    let served = served_root(root)
-        .inspect_err(|e| {
-            // Fails closed: nothing is served, every path answers the app's JSON 404.
-            tracing::error!(root = %root.display(), error = %e, "{at} serves nothing: no upload folder");
-        })
-        .ok();
+fn mount(at: &'static str, files: &ServedFiles) -> impl HttpServiceFactory + use<> {
+    let serve: Box<dyn FnOnce(&mut web::ServiceConfig)> = match files {
+        ServedFiles::Folder(root) => Box::new(folder(at, root)),
+        ServedFiles::Store(reader) => Box::new(super::stored::configure(reader.clone())),
+    };
     web::scope(at)
         .wrap(ErrorHandlers::new().default_handler_client(json_error))
         // A stored file is only ever what its extension says; the header keeps a browser from
         // reading anything else into it.
         .wrap(DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
         .wrap(from_fn(cache_forever))
-        .configure(move |config| {
-            if let Some(dir) = served {
-                config.service(
-                    Files::new("", dir)
-                        // The old mounts sent no Content-Disposition: a PDF opens in the viewer.
-                        .mime_override(|_| DispositionType::Inline),
-                );
-            }
+        .configure(serve)
+}
+
+/// The folder through actix-files.
+fn folder(at: &'static str, root: &Path) -> impl FnOnce(&mut web::ServiceConfig) + use<> {
+    let served = served_root(root)
+        .inspect_err(|e| {
+            // Fails closed: nothing is served, every path answers the app's JSON 404.
+            tracing::error!(root = %root.display(), error = %e, "{at} serves nothing: no upload folder");
         })
+        .ok();
+    move |config| {
+        if let Some(dir) = served {
+            config.service(
+                Files::new("", dir)
+                    // The old mounts sent no Content-Disposition: a PDF opens in the viewer.
+                    .mime_override(|_| DispositionType::Inline),
+            );
+        }
+    }
 }
 
 /// [`CACHE_FOREVER`] on a file or a part of one (`200`, `206`) and on `304`, never on errors.

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::ConfigError;
 use super::load::env_names;
-use super::settings::{MIN_SECRET_BYTES, Settings, is_dev_default, is_short};
+use super::settings::{MIN_SECRET_BYTES, Settings, StorageBackend, is_dev_default, is_short};
 
 /// `key if bad => reason;` rows (`bad` an expression or `let pattern = expression`) to the
 /// `(key, reason)` of every bad one, in order.
@@ -66,6 +66,11 @@ pub(crate) fn validate(s: &Settings, figment: &Figment) -> Result<(), ConfigErro
         .into_iter()
         .find(|(key, n)| *n == Some(0) && !MAY_BE_ZERO.contains(&&**key));
     let length = s.otp.code_length;
+    let s3 = &s.storage.s3;
+    let on_s3 = s.storage.backend == StorageBackend::S3;
+    let s3_endpoint = s3.endpoint.trim_end_matches('/');
+    let s3_prefix_bad = s3.prefix.split('/').any(|part| part == "." || part == "..")
+        || s3.prefix.contains(['\\', '\0']);
     let invalid = hits! {
         "http.host" if s.http.host.trim().is_empty() => "must not be empty";
         "gateways.client_host" if s.gateways.client_host.trim().is_empty() => "must not be empty";
@@ -95,6 +100,17 @@ pub(crate) fn validate(s: &Settings, figment: &Figment) -> Result<(), ConfigErro
             format!("{:?} must look like https://fcm.googleapis.com (scheme and host, no path)", s.push.fcm_base_url);
         "push.lease_secs" if s.push.lease_secs <= s.push.request_timeout_secs =>
             "must be longer than push.request_timeout_secs, or a slow send's row would be claimed twice";
+        "storage.s3.bucket" if on_s3 && s3.bucket.is_empty() =>
+            "must be set when storage.backend is s3 (S3_BUCKET)";
+        "storage.s3.region" if on_s3 && s3.region.is_empty() => "must not be empty";
+        "storage.s3.endpoint" if on_s3 && !s3_endpoint.is_empty() && !is_origin(s3_endpoint) =>
+            format!("{:?} must look like https://s3.example.com (scheme and host, no path); empty for AWS S3", s3.endpoint);
+        "storage.s3.endpoint" if on_s3 && s3_endpoint.starts_with("http://") && !s3.allow_http =>
+            "is http://: set storage.s3.allow_http = true to send media and credentials unencrypted";
+        "storage.s3.prefix" if on_s3 && s3_prefix_bad =>
+            format!("{:?} must be a folder of plain names (no `.`, `..` or backslash)", s3.prefix);
+        "storage.s3.secret_access_key" if on_s3 && s3.access_key_id.is_some() != s3.secret_access_key.is_some() =>
+            "storage.s3.access_key_id and storage.s3.secret_access_key are set together, or neither (the AWS credential chain)";
     };
     let zero = zero.map(|(key, _)| (key, "must be greater than 0".to_owned()));
     let mut invalid = invalid
@@ -147,24 +163,28 @@ pub(crate) fn is_ip_or_cidr(text: &str) -> bool {
     text.parse::<ipnet::IpNet>().is_ok() || text.parse::<IpAddr>().is_ok()
 }
 
-/// Every setting as `section.key` with its serialized value (secrets as set/unset/dev-default).
+/// Every setting as `section.key` (`section.sub.key` in nested sections) with its serialized
+/// value (secrets as set/unset/dev-default).
 pub(crate) fn flat(s: &Settings) -> Vec<(String, Value)> {
     let Ok(Value::Object(sections)) = serde_json::to_value(s) else {
         return Vec::new();
     };
     let mut flat = Vec::new();
     for (section, value) in sections {
-        let Value::Object(fields) = value else {
-            flat.push((section, value));
-            continue;
-        };
-        flat.extend(
-            fields
-                .into_iter()
-                .map(|(k, v)| (format!("{section}.{k}"), v)),
-        );
+        flatten(section, value, &mut flat);
     }
     flat
+}
+
+fn flatten(key: String, value: Value, flat: &mut Vec<(String, Value)>) {
+    match value {
+        Value::Object(fields) => {
+            for (field, value) in fields {
+                flatten(format!("{key}.{field}"), value, flat);
+            }
+        }
+        value => flat.push((key, value)),
+    }
 }
 
 impl Settings {
@@ -198,6 +218,8 @@ impl Settings {
                 "no DATABASE_URL in production: running an embedded PostgreSQL cluster";
             "" if self.push.credentials_file.is_none() =>
                 "GOOGLE_APPLICATION_CREDENTIALS is not set: push notifications are recorded as failed, not sent";
+            "" if production && self.storage.backend == StorageBackend::S3 && self.storage.s3.allow_http =>
+                "storage.s3.allow_http is on: media and S3 requests travel unencrypted";
         });
         warnings.into_iter().map(|(_, warning)| warning).collect()
     }

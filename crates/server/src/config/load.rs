@@ -26,7 +26,8 @@ fn built_in(profile: Option<Profile>) -> &'static str {
     }
 }
 
-/// Old variable → the key it sets, so an existing `.env` keeps working unchanged.
+/// Old variable → the key it sets, so an existing `.env` keeps working unchanged, and the names
+/// other tools already use for the same thing (Google's and AWS's credentials).
 /// `TEST_OTP_NUMBERS` is the one that adds to its list instead of replacing it.
 #[rustfmt::skip]
 const LEGACY: &[(&str, &str)] = &[
@@ -50,6 +51,10 @@ const LEGACY: &[(&str, &str)] = &[
     ("METRICS_ADDR", "metrics.addr"),
     ("GOOGLE_APPLICATION_CREDENTIALS", "push.credentials_file"),
     ("FCM_BASE_URL", "push.fcm_base_url"),
+    ("STORAGE_BACKEND", "storage.backend"), ("S3_BUCKET", "storage.s3.bucket"),
+    ("S3_ENDPOINT", "storage.s3.endpoint"), ("S3_PREFIX", "storage.s3.prefix"),
+    ("AWS_REGION", "storage.s3.region"), ("AWS_ACCESS_KEY_ID", "storage.s3.access_key_id"),
+    ("AWS_SECRET_ACCESS_KEY", "storage.s3.secret_access_key"),
 ];
 
 /// The parts the old backend built its connection from; any one of them switches off embedded mode.

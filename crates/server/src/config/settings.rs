@@ -99,6 +99,7 @@ pub struct Settings {
     #[serde(default)]
     pub seed: SeedSettings,
     pub uploads: UploadSettings,
+    pub storage: StorageSettings,
     pub phone: PhoneSettings,
     pub push: PushSettings,
     pub users: UserSettings,
@@ -271,6 +272,48 @@ pub struct UploadSettings {
     pub dir: PathBuf,
     /// Largest video upload (the old API had no cap); 413 above it.
     pub max_video_bytes: u64,
+}
+
+/// Where media files are kept: the upload folder (the default, nothing to set up) or an S3
+/// bucket shared by several servers.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageSettings {
+    #[serde(deserialize_with = "lower_case")]
+    pub backend: StorageBackend,
+    pub s3: S3Settings,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StorageBackend {
+    /// `uploads.dir`, served by the server from disk.
+    Local,
+    /// `storage.s3`, served by the server from the bucket.
+    S3,
+}
+
+/// Read only when `storage.backend` is `s3`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Settings {
+    #[serde(deserialize_with = "trimmed")]
+    pub bucket: String,
+    #[serde(deserialize_with = "trimmed")]
+    pub region: String,
+    /// `https://host[:port]` of an S3-compatible service; empty for AWS S3 itself.
+    #[serde(deserialize_with = "trimmed")]
+    pub endpoint: String,
+    /// Lets `endpoint` be `http://`.
+    pub allow_http: bool,
+    /// A folder of the bucket the keys start in; empty for the bucket's root.
+    #[serde(deserialize_with = "trimmed")]
+    pub prefix: String,
+    /// Both or neither; neither uses the AWS credential chain (instance profile, ...).
+    #[serde(default, serialize_with = "optional_secret")]
+    pub access_key_id: Option<SecretString>,
+    #[serde(default, serialize_with = "optional_secret")]
+    pub secret_access_key: Option<SecretString>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -13,7 +13,9 @@ use super::load::{env_names, merge_dotenv, url_from_parts, url_host};
 use super::settings::{
     DEV_ACCESS_SECRET, DEV_OTP_PEPPER, DEV_REFRESH_SECRET, DEV_SECRETS, is_dev_default, is_short,
 };
-use super::{ConfigError, DEFAULT_TEST_NUMBERS, LogFormat, Profile, Settings, load_from};
+use super::{
+    ConfigError, DEFAULT_TEST_NUMBERS, LogFormat, Profile, Settings, StorageBackend, load_from,
+};
 
 const STRONG_ACCESS: &str = "access-0123456789abcdef0123456789abcdef";
 const STRONG_REFRESH: &str = "refresh-0123456789abcdef0123456789abcdef";
@@ -95,21 +97,27 @@ fn dev_default_secrets_are_announced_as_insecure() {
     assert_eq!(insecure, 3, "{warnings:?}");
 }
 
-/// The settings' fields as `section.field`, read off the derived `Debug`, which lists every field
-/// (secrets as `[REDACTED]`): sections at four spaces of indentation, their fields at eight.
+/// The settings' fields as `section.field` (`section.sub.field` in nested sections), read off
+/// the derived `Debug`, which lists every field (secrets as `[REDACTED]`) four spaces deeper than
+/// its section.
 fn settings_fields(s: &Settings) -> BTreeSet<String> {
     let mut fields = BTreeSet::new();
-    let mut section = String::new();
-    for line in format!("{s:#?}").lines() {
-        let Some((name, _)) = line.trim_start().split_once(": ") else {
+    let mut sections: Vec<&str> = Vec::new();
+    let debug = format!("{s:#?}");
+    for line in debug.lines() {
+        let depth = (line.len() - line.trim_start().len()) / 4;
+        let Some((name, value)) = line.trim_start().split_once(": ") else {
             continue;
         };
-        match line.len() - line.trim_start().len() {
-            4 => section = name.to_owned(),
-            8 => {
-                fields.insert(format!("{section}.{name}"));
-            }
-            _ => {}
+        // Deeper than a field of the open sections: inside a value (a list, an `Option`).
+        if depth == 0 || depth > sections.len() + 1 {
+            continue;
+        }
+        sections.truncate(depth - 1);
+        if value.ends_with("Settings {") {
+            sections.push(name);
+        } else if !sections.is_empty() {
+            fields.insert(format!("{}.{name}", sections.join(".")));
         }
     }
     fields
@@ -557,6 +565,107 @@ fn push_reads_the_google_variables_and_warns_without_credentials() {
     assert!(err.contains("`push.fcm_base_url`"), "{err}");
     let err = err_of(&[("ALPHA__PUSH__LEASE_SECS", "5")]);
     assert!(err.contains("`push.lease_secs`"), "{err}");
+}
+
+#[test]
+fn storage_is_local_by_default_and_s3_reads_the_aws_names() {
+    let s = load_real(&env(&[])).unwrap();
+    assert_eq!(s.storage.backend, StorageBackend::Local);
+    let s = load_real(&env(&[
+        ("STORAGE_BACKEND", "S3"),
+        ("S3_BUCKET", " media "),
+        ("S3_ENDPOINT", "https://minio.internal:9000"),
+        ("S3_PREFIX", "alpha"),
+        ("AWS_REGION", "eu-central-1"),
+        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+        ("AWS_SECRET_ACCESS_KEY", "s3-secret-value"),
+    ]))
+    .unwrap();
+    let s3 = &s.storage.s3;
+    assert_eq!(s.storage.backend, StorageBackend::S3);
+    assert_eq!(
+        (s3.bucket.as_str(), s3.endpoint.as_str(), s3.prefix.as_str()),
+        ("media", "https://minio.internal:9000", "alpha")
+    );
+    assert_eq!(s3.region, "eu-central-1");
+    assert!(!s3.allow_http);
+    let key = s3
+        .access_key_id
+        .as_ref()
+        .map(|k| k.expose_secret().to_owned());
+    assert_eq!(key.as_deref(), Some("AKIDEXAMPLE"));
+    let summary = s.redacted_summary();
+    for hidden in ["s3-secret-value", "AKIDEXAMPLE"] {
+        assert!(!summary.contains(hidden), "{summary}");
+        assert!(!format!("{s:?}").contains(hidden));
+    }
+    assert!(
+        summary.contains("storage.s3.secret_access_key=set"),
+        "{summary}"
+    );
+    assert!(summary.contains("storage.backend=s3"), "{summary}");
+    let structured = load_real(&env(&[
+        ("ALPHA__STORAGE__BACKEND", "s3"),
+        ("ALPHA__STORAGE__S3__BUCKET", "b"),
+        ("ALPHA__STORAGE__S3__ENDPOINT", "http://127.0.0.1:9000"),
+        ("ALPHA__STORAGE__S3__ALLOW_HTTP", "true"),
+    ]))
+    .unwrap();
+    assert!(structured.storage.s3.allow_http);
+    assert!(structured.storage.s3.access_key_id.is_none());
+}
+
+#[test]
+fn s3_settings_that_cannot_work_stop_the_start() {
+    let s3 = [("STORAGE_BACKEND", "s3"), ("S3_BUCKET", "media")];
+    let err = err_of(&s3[..1]);
+    assert!(
+        err.contains("`storage.s3.bucket`") && err.contains("must be set"),
+        "{err}"
+    );
+    for (extra, key, says) in [
+        (
+            ("S3_ENDPOINT", "minio:9000"),
+            "storage.s3.endpoint",
+            "must look like",
+        ),
+        (
+            ("S3_ENDPOINT", "https://minio/bucket"),
+            "storage.s3.endpoint",
+            "no path",
+        ),
+        (
+            ("S3_ENDPOINT", "http://minio:9000"),
+            "storage.s3.endpoint",
+            "allow_http",
+        ),
+        (("S3_PREFIX", "a/../b"), "storage.s3.prefix", "plain names"),
+        (
+            ("AWS_ACCESS_KEY_ID", "AKID"),
+            "storage.s3.secret_access_key",
+            "together",
+        ),
+        (
+            ("AWS_SECRET_ACCESS_KEY", "s3-secret-value"),
+            "storage.s3.secret_access_key",
+            "together",
+        ),
+        (("STORAGE_BACKEND", "gcs"), "storage.backend", ""),
+    ] {
+        let mut vars = s3.to_vec();
+        vars.push(extra);
+        let err = err_of(&vars);
+        assert!(err.contains(&format!("`{key}`")), "{err}");
+        assert!(err.contains(says), "{err}");
+        assert!(!err.contains("s3-secret-value"), "{err}");
+    }
+    // Without s3, its settings are not looked at: a leftover AWS variable breaks nothing.
+    let s = load_real(&env(&[
+        ("S3_ENDPOINT", "junk"),
+        ("AWS_ACCESS_KEY_ID", "AKID"),
+    ]))
+    .unwrap();
+    assert_eq!(s.storage.backend, StorageBackend::Local);
 }
 
 #[test]

@@ -17,8 +17,8 @@ async fn a_missing_upload_folder_serves_nothing_not_the_working_directory() {
         assert!(served_root(Path::new(root)).is_err(), "{root:?}");
         let app = http::init_service(
             App::new()
-                .service(uploads(Path::new(root)))
-                .service(media(Path::new(root))),
+                .service(uploads(&ServedFiles::Folder(root.into())))
+                .service(media(&ServedFiles::Folder(root.into()))),
         )
         .await;
         for uri in [
