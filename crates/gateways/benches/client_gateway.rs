@@ -178,12 +178,9 @@ fn percentiles(samples: &mut [u64]) -> String {
     )
 }
 
-/// Sockets the gateway holds for `users`, counted by a notify nobody listens to.
+/// Sockets the gateway holds for `users`.
 fn sockets_held(gateway: &ClientNotifier, users: &[UserId]) -> usize {
-    users
-        .iter()
-        .map(|u| gateway.notify(*u, "bench:count", json!({})))
-        .sum()
+    users.iter().map(|u| gateway.connected_here(*u)).sum()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -651,12 +648,16 @@ async fn measure_latency(
     // one at a time
     for i in 0..s.notifications {
         let seq = i as u64;
+        let target = targets[i % targets.len()];
+        let delivered = gateway.connected_here(target);
         let sent = clock_nanos();
-        let delivered = gateway.notify(
-            targets[i % targets.len()],
-            "notification",
-            json!({ "seq": seq, "sentAtNanos": sent }),
-        );
+        gateway
+            .notify(
+                target,
+                "notification",
+                json!({ "seq": seq, "sentAtNanos": sent }),
+            )
+            .await;
         if delivered == 0 {
             report.sequential_lost += 1;
             continue;
@@ -682,12 +683,16 @@ async fn measure_latency(
     let started = Instant::now();
     let mut expected = 0usize;
     for i in 0..s.notifications {
+        let target = targets[i % targets.len()];
+        expected += gateway.connected_here(target);
         let sent = clock_nanos();
-        expected += gateway.notify(
-            targets[i % targets.len()],
-            "notification",
-            json!({ "seq": base + i as u64, "sentAtNanos": sent }),
-        );
+        gateway
+            .notify(
+                target,
+                "notification",
+                json!({ "seq": base + i as u64, "sentAtNanos": sent }),
+            )
+            .await;
     }
     report.burst_send = Some(started.elapsed());
     let deadline = tokio::time::Instant::now() + BURST_WAIT;

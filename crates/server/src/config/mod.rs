@@ -25,7 +25,7 @@ pub use load::{load, load_from};
 pub use settings::{
     AuthSettings, DEFAULT_TEST_NUMBERS, DatabaseSettings, DeletedContentSetting, GatewaySettings,
     HttpSettings, LogFormat, LogSettings, MetricsSettings, OtpSettings, PhoneSettings, Profile,
-    PushSettings, SeedSettings, Settings, SmsSettings, UploadSettings, UserSettings,
+    PushSettings, RedisSettings, SeedSettings, Settings, SmsSettings, UploadSettings, UserSettings,
 };
 
 /// Why the server refuses to start. Every variant names the setting (TOML key and the
