@@ -65,7 +65,8 @@ pub struct TestApp {
     pub app: Application,
     pub settings: Settings,
     clock: Arc<FakeClock>,
-    db: TestDb,
+    /// Shared with the instances of [`TestApp::another_served_instance`].
+    db: Arc<TestDb>,
     /// `http://127.0.0.1:<port>` of the SMS-device gateway (namespace `/sms`).
     pub sms_url: String,
     /// `http://127.0.0.1:<port>` of the client gateway (namespace `/`).
@@ -104,8 +105,21 @@ impl TestApp {
     /// # Panics
     /// When the application cannot be built or a port cannot be bound.
     pub async fn on(db: TestDb, settings: Settings) -> TestApp {
+        Self::start(Arc::new(db), settings, Arc::new(FakeClock::new())).await
+    }
+
+    /// A second application on the same database, settings and clock, served like this one (its
+    /// own HTTP state and both gateways on ports of their own), as a second server process would
+    /// be. With `REDIS_URL` in the settings, the two share client-socket broadcasts.
+    ///
+    /// # Panics
+    /// When the application cannot be built or a port cannot be bound.
+    pub async fn another_served_instance(&self) -> TestApp {
+        Self::start(self.db.clone(), self.settings.clone(), self.clock.clone()).await
+    }
+
+    async fn start(db: Arc<TestDb>, settings: Settings, clock: Arc<FakeClock>) -> TestApp {
         let pool = test_pool(db.url(), 8);
-        let clock = Arc::new(FakeClock::new());
         let app = Application::build(&settings, pool, clock.clone())
             .unwrap_or_else(|e| panic!("alpha-testkit: Application::build: {e:#}"));
 
