@@ -255,6 +255,7 @@ impl Reach {
             }
             Ok(done) => return done,
         }
+        metrics::counter!("client_redis_failures_total", "op" => "emit").increment(1);
         health.failed();
         op.local().emit(event, payload).await
     }
@@ -278,6 +279,7 @@ impl Reach {
             }
             Ok(done) => return done,
         }
+        metrics::counter!("client_redis_failures_total", "op" => "disconnect").increment(1);
         health.failed();
         op.local().disconnect().await
     }
