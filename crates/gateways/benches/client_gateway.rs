@@ -763,14 +763,13 @@ async fn measure_latency(
 
 fn print_report(s: &Settings, r: &Report) {
     println!();
-    match s.two_instances {
-        true => println!(
-            "== client gateway, two instances: idle sockets (RSS of both instances, one process; clients in a child process) =="
-        ),
-        false => {
-            println!("== client gateway: idle sockets (server RSS, clients in a child process) ==")
+    let title = match s.two_instances {
+        true => {
+            "client gateway, two instances: idle sockets (RSS of both instances, one process; clients in a child process)"
         }
-    }
+        false => "client gateway: idle sockets (server RSS, clients in a child process)",
+    };
+    println!("== {title} ==");
     println!("  sockets requested          {}", r.requested);
     println!("  users (sockets per user)   {} ({})", r.users, s.per_user);
     match &r.child_ready {
