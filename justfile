@@ -66,6 +66,11 @@ bench-sms:
 bench-clients:
     cargo bench -p alpha-gateways --bench client_gateway
 
+# Two instances on one database and one Redis (redis-server on PATH, or TEST_REDIS_URL): [sockets]
+# authenticated sockets split between them, RSS per socket, notify latency from A to B.
+bench-clients-two-instances sockets="10000":
+    CLIENT_BENCH_INSTANCES=2 CLIENT_BENCH_SOCKETS={{sockets}} CLIENT_BENCH_TIMEOUT_SECS=600 cargo bench -p alpha-gateways --bench client_gateway
+
 # API fuzzing as CI runs it: schemathesis (from PyPI) --checks all against /api-docs/openapi.json.
 schemathesis:
     bash scripts/schemathesis.sh

@@ -30,11 +30,13 @@ impl EventSubscriber for TellUserCodeDelivered {
             return Ok(());
         };
         if let Some(user) = self.users.id_by_phone(phone).await? {
-            self.notifier.notify(
-                user,
-                EV_OTP_DELIVERED,
-                serde_json::json!({ "requestId": otp_id.to_string(), "phone": phone }),
-            );
+            self.notifier
+                .notify(
+                    user,
+                    EV_OTP_DELIVERED,
+                    serde_json::json!({ "requestId": otp_id.to_string(), "phone": phone }),
+                )
+                .await;
         }
         Ok(())
     }
@@ -55,16 +57,16 @@ mod tests {
     #[derive(Default)]
     struct Recorder(Mutex<Vec<(UserId, String, serde_json::Value)>>);
 
+    #[async_trait::async_trait]
     impl UserNotifier for Recorder {
-        fn notify(&self, user: UserId, event: &str, payload: serde_json::Value) -> usize {
+        async fn notify(&self, user: UserId, event: &str, payload: serde_json::Value) {
             self.0
                 .lock()
                 .unwrap()
                 .push((user, event.to_owned(), payload));
-            1
         }
-        fn disconnect_session(&self, _session: SessionId) {}
-        fn disconnect_user(&self, _user: UserId) {}
+        async fn disconnect_session(&self, _session: SessionId) {}
+        async fn disconnect_user(&self, _user: UserId) {}
     }
 
     #[tokio::test]

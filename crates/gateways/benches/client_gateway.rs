@@ -9,10 +9,19 @@
 //!    of their own users receive M `notification {seq, sentAtNanos}`: first one at a time (each
 //!    awaited before the next), then all M back to back (burst).
 //!
-//! Run: `cargo bench -p alpha-gateways --bench client_gateway` (or `just bench-clients`).
+//! 3. Two instances (`CLIENT_BENCH_INSTANCES=2`): a second application on the same database,
+//!    both with `REDIS_URL` (`TEST_REDIS_URL`, or a private `redis-server` the testkit starts),
+//!    as two server processes behind a load balancer would be. The idle sockets alternate
+//!    between the two; the latency clients are on B and every notification is made on A, so
+//!    each one crosses Redis. Both instances live in this process: the RSS figures are theirs
+//!    together, per socket over all sockets.
+//!
+//! Run: `cargo bench -p alpha-gateways --bench client_gateway` (or `just bench-clients`);
+//! two instances, 10,000 sockets: `just bench-clients-two-instances`.
 //! Env: `CLIENT_BENCH_SOCKETS` (N, 2000), `CLIENT_BENCH_PER_USER` (K, 20),
 //! `CLIENT_BENCH_NOTIFICATIONS` (M, 1000), `CLIENT_BENCH_LATENCY_SOCKETS` (10),
-//! `CLIENT_BENCH_TIMEOUT_SECS` (time allowed for opening the N sockets, 180).
+//! `CLIENT_BENCH_TIMEOUT_SECS` (time allowed for opening the N sockets, 180),
+//! `CLIENT_BENCH_INSTANCES` (1 or 2, 1).
 //! The soft open-files limit is raised to the hard limit at start (inherited by the child); if
 //! the hard limit is below N + a few hundred, raise it first (`ulimit -Hn`, limits.conf).
 #![allow(
@@ -24,8 +33,8 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use alpha_auth::AuthService;
@@ -61,6 +70,8 @@ struct Settings {
     notifications: usize,
     latency_sockets: usize,
     connect_timeout: Duration,
+    /// 2: two applications sharing client sockets through Redis.
+    two_instances: bool,
 }
 
 fn env_usize(name: &str, default: usize) -> usize {
@@ -80,6 +91,7 @@ impl Settings {
             per_user: env_usize("CLIENT_BENCH_PER_USER", 20).max(1),
             notifications: env_usize("CLIENT_BENCH_NOTIFICATIONS", 1000),
             latency_sockets: env_usize("CLIENT_BENCH_LATENCY_SOCKETS", 10).max(1),
+            two_instances: env_usize("CLIENT_BENCH_INSTANCES", 1) >= 2,
             connect_timeout: Duration::from_secs(
                 env_usize("CLIENT_BENCH_TIMEOUT_SECS", 180)
                     .try_into()
@@ -178,11 +190,11 @@ fn percentiles(samples: &mut [u64]) -> String {
     )
 }
 
-/// Sockets the gateway holds for `users`, counted by a notify nobody listens to.
-fn sockets_held(gateway: &ClientNotifier, users: &[UserId]) -> usize {
-    users
+/// Sockets the gateways hold for `users`.
+fn sockets_held(gateways: &[Arc<ClientNotifier>], users: &[UserId]) -> usize {
+    gateways
         .iter()
-        .map(|u| gateway.notify(*u, "bench:count", json!({})))
+        .map(|g| users.iter().map(|u| g.connected_here(*u)).sum::<usize>())
         .sum()
 }
 
@@ -253,7 +265,7 @@ async fn open_authenticated(
 // ---------------------------------------------------------------------------------------------
 // child: the idle-socket client driver
 //
-// stdin: the URL, one token per socket, then `go`; stdin's EOF ends the process.
+// stdin: the URLs (space-separated), one token per socket, then `go`; stdin's EOF ends the process.
 // stdout: `progress <n>` now and then, then `ready <ok> <failed> <millis> <first error>`.
 
 fn child_main() {
@@ -263,7 +275,7 @@ fn child_main() {
     std::thread::spawn(move || {
         let mut lines = std::io::stdin().lines();
         let Some(Ok(url)) = lines.next() else {
-            eprintln!("client driver: no URL on stdin");
+            eprintln!("client driver: no URLs on stdin");
             std::process::exit(2);
         };
         let mut tokens = Vec::new();
@@ -293,26 +305,29 @@ fn child_main() {
     std::process::exit(3);
 }
 
-async fn child_connect(url: String, tokens: Vec<String>) -> Vec<Client> {
+/// `urls`: the gateways' URLs separated by spaces; socket `i` goes to URL `i mod n`.
+async fn child_connect(urls: String, tokens: Vec<String>) -> Vec<Client> {
     let started = Instant::now();
     let done = AtomicUsize::new(0);
     let total = tokens.len();
-    let results: Vec<(Result<Client, String>, u64)> = stream::iter(tokens.iter().map(|token| {
-        let (url, done) = (&url, &done);
-        async move {
-            let opened = Instant::now();
-            let result = open_authenticated(url, token, None).await;
-            let took = u64::try_from(opened.elapsed().as_nanos()).unwrap_or(u64::MAX);
-            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if n % 250 == 0 && n < total {
-                println!("progress {n}");
+    let urls: Vec<&str> = urls.split_whitespace().collect();
+    let results: Vec<(Result<Client, String>, u64)> =
+        stream::iter(tokens.iter().enumerate().map(|(i, token)| {
+            let (url, done) = (urls[i % urls.len()], &done);
+            async move {
+                let opened = Instant::now();
+                let result = open_authenticated(url, token, None).await;
+                let took = u64::try_from(opened.elapsed().as_nanos()).unwrap_or(u64::MAX);
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if n % 250 == 0 && n < total {
+                    println!("progress {n}");
+                }
+                (result, took)
             }
-            (result, took)
-        }
-    }))
-    .buffer_unordered(CONNECT_CONCURRENCY)
-    .collect()
-    .await;
+        }))
+        .buffer_unordered(CONNECT_CONCURRENCY)
+        .collect()
+        .await;
     let mut clients = Vec::with_capacity(results.len());
     let mut failed = 0usize;
     let mut first_error = String::from("-");
@@ -429,15 +444,37 @@ async fn run(s: Settings, limit_text: String, soft_limit: u64) {
     }
     let _ = clock_nanos();
     // The application as `serve` builds it; its gateways run on a runtime of their own.
-    let app = TestApp::with(&[
+    let redis = s.two_instances.then(alpha_testkit::test_redis_url);
+    let mut env = vec![
         ("ACCESS_TOKEN_SECRET_KEY", ACCESS_SECRET),
         ("REFRESH_TOKEN_SECRET_KEY", REFRESH_SECRET),
         ("ALPHA__AUTH__ACCESS_TTL_SECS", "3600"),
-    ])
-    .await;
+    ];
+    if let Some(url) = &redis {
+        env.push(("REDIS_URL", url));
+    }
+    let app = TestApp::with(&env).await;
+    let other = match s.two_instances {
+        true => Some(app.another_served_instance().await),
+        false => None,
+    };
     let auth = app.app.state.auth.clone();
+    // Notifications are made on the first instance; the latency clients listen on the last.
     let gateway = app.app.notifier.clone();
-    let url = format!("{}/", app.clients_url);
+    let listener = other.as_ref().unwrap_or(&app);
+    let gateways: Vec<Arc<ClientNotifier>> = std::iter::once(&app)
+        .chain(other.as_ref())
+        .map(|a| a.app.notifier.clone())
+        .collect();
+    let url = std::iter::once(&app)
+        .chain(other.as_ref())
+        .map(|a| format!("{}/", a.clients_url))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let latency_url = format!("{}/", listener.clients_url);
+    if s.two_instances {
+        println!("  two instances, one database, Redis; notifications made on A, received on B");
+    }
 
     let mut report = Report {
         requested: s.sockets,
@@ -480,14 +517,22 @@ async fn run(s: Settings, limit_text: String, soft_limit: u64) {
             .as_ref()
             .and_then(|(c, _)| cpu_seconds(&c.0.id().to_string())),
     );
-    report.held = Some(sockets_held(&gateway, &idle_users));
+    report.held = Some(sockets_held(&gateways, &idle_users));
     report.rss_with = vm_rss_kib("self");
     report.child_rss = child
         .as_ref()
         .and_then(|(c, _)| vm_rss_kib(&c.0.id().to_string()));
 
     // 2. notify latency, in-process clients, idle sockets still held
-    Box::pin(measure_latency(&s, &url, &gateway, &latency, &mut report)).await;
+    let holder = listener.app.notifier.clone();
+    Box::pin(measure_latency(
+        &s,
+        &latency_url,
+        (&gateway, &holder),
+        &latency,
+        &mut report,
+    ))
+    .await;
 
     // close the idle sockets
     if let Some((mut child, stdin)) = child {
@@ -498,21 +543,23 @@ async fn run(s: Settings, limit_text: String, soft_limit: u64) {
         }
         drop(child);
         let deadline = Instant::now() + Duration::from_secs(20);
-        let mut left = sockets_held(&gateway, &idle_users);
+        let mut left = sockets_held(&gateways, &idle_users);
         while left > 0 && Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(200)).await;
-            left = sockets_held(&gateway, &idle_users);
+            left = sockets_held(&gateways, &idle_users);
         }
         report.held_after_close = Some(left);
         tokio::time::sleep(Duration::from_millis(500)).await;
         report.rss_after_close = vm_rss_kib("self");
     }
 
-    if tokio::time::timeout(Duration::from_secs(10), app.stop())
-        .await
-        .is_err()
-    {
-        report.notes.push("gateway did not stop in 10 s".to_owned());
+    for app in std::iter::once(app).chain(other) {
+        if tokio::time::timeout(Duration::from_secs(10), app.stop())
+            .await
+            .is_err()
+        {
+            report.notes.push("gateway did not stop in 10 s".to_owned());
+        }
     }
     print_report(&s, &report);
 }
@@ -618,10 +665,11 @@ async fn hold_idle_sockets(
     Some((child, stdin))
 }
 
+/// `gateways`: (the one notifications are made on, the one `url` is served by).
 async fn measure_latency(
     s: &Settings,
     url: &str,
-    gateway: &ClientNotifier,
+    (gateway, holder): (&ClientNotifier, &ClientNotifier),
     users: &[(UserId, String)],
     report: &mut Report,
 ) {
@@ -651,12 +699,16 @@ async fn measure_latency(
     // one at a time
     for i in 0..s.notifications {
         let seq = i as u64;
+        let target = targets[i % targets.len()];
+        let delivered = holder.connected_here(target);
         let sent = clock_nanos();
-        let delivered = gateway.notify(
-            targets[i % targets.len()],
-            "notification",
-            json!({ "seq": seq, "sentAtNanos": sent }),
-        );
+        gateway
+            .notify(
+                target,
+                "notification",
+                json!({ "seq": seq, "sentAtNanos": sent }),
+            )
+            .await;
         if delivered == 0 {
             report.sequential_lost += 1;
             continue;
@@ -682,12 +734,16 @@ async fn measure_latency(
     let started = Instant::now();
     let mut expected = 0usize;
     for i in 0..s.notifications {
+        let target = targets[i % targets.len()];
+        expected += holder.connected_here(target);
         let sent = clock_nanos();
-        expected += gateway.notify(
-            targets[i % targets.len()],
-            "notification",
-            json!({ "seq": base + i as u64, "sentAtNanos": sent }),
-        );
+        gateway
+            .notify(
+                target,
+                "notification",
+                json!({ "seq": base + i as u64, "sentAtNanos": sent }),
+            )
+            .await;
     }
     report.burst_send = Some(started.elapsed());
     let deadline = tokio::time::Instant::now() + BURST_WAIT;
@@ -707,7 +763,13 @@ async fn measure_latency(
 
 fn print_report(s: &Settings, r: &Report) {
     println!();
-    println!("== client gateway: idle sockets (server RSS, clients in a child process) ==");
+    let title = match s.two_instances {
+        true => {
+            "client gateway, two instances: idle sockets (RSS of both instances, one process; clients in a child process)"
+        }
+        false => "client gateway: idle sockets (server RSS, clients in a child process)",
+    };
+    println!("== {title} ==");
     println!("  sockets requested          {}", r.requested);
     println!("  users (sockets per user)   {} ({})", r.users, s.per_user);
     match &r.child_ready {
@@ -759,7 +821,14 @@ fn print_report(s: &Settings, r: &Report) {
         mib(r.child_rss)
     );
     println!();
-    println!("== notify -> client receives `notification` (same process, same clock) ==");
+    match s.two_instances {
+        true => println!(
+            "== notify on A -> Redis -> client on B receives `notification` (same process, same clock) =="
+        ),
+        false => {
+            println!("== notify -> client receives `notification` (same process, same clock) ==");
+        }
+    }
     println!(
         "  {:<28} {:>6} {:>5} {:>10} {:>10} {:>10} {:>10}",
         "run", "n", "lost", "p50", "p90", "p99", "max"

@@ -7,5 +7,5 @@ pub mod client;
 mod listener;
 pub mod sms;
 
-pub use client::{ClientGateway, ClientGatewayConfig, ClientNotifier};
+pub use client::{ClientGateway, ClientGatewayConfig, ClientNotifier, ClusterError};
 pub use sms::{SmsDevices, SmsGateway, SmsGatewayConfig};

@@ -144,7 +144,7 @@ async fn handshakes_without_a_valid_access_token_are_refused() {
         assert_refused(&h.url, Some(json!({"token": revoked})), "TOKEN_INVALID").await;
 
         // Refused sockets are in no user's room.
-        assert_eq!(h.gateway.notify(user.id, "notification", json!({})), 0);
+        assert_eq!(h.gateway.connected_here(user.id), 0);
         h.stop().await;
     }))
     .await;
@@ -162,13 +162,17 @@ async fn notifications_reach_every_socket_of_the_user_and_no_one_else() {
         let mut b1 = h.connect(&b_tokens.access_token).await;
 
         let payload = json!({"title": "Hello", "body": "For A"});
-        assert_eq!(h.gateway.notify(a.id, "notification", payload.clone()), 2);
+        assert_eq!(h.gateway.connected_here(a.id), 2);
+        h.gateway
+            .notify(a.id, "notification", payload.clone())
+            .await;
         assert_eq!(a1.next("notification").await, payload);
         assert_eq!(a2.next("notification").await, payload);
         b1.never("notification").await;
 
         let otp = json!({"requestId": "r1", "phone": PHONE_B});
-        assert_eq!(h.gateway.notify(b.id, "otp:delivered", otp.clone()), 1);
+        assert_eq!(h.gateway.connected_here(b.id), 1);
+        h.gateway.notify(b.id, "otp:delivered", otp.clone()).await;
         assert_eq!(b1.next("otp:delivered").await, otp);
         a1.never("otp:delivered").await;
         a2.never("otp:delivered").await;
@@ -190,20 +194,23 @@ async fn disconnecting_a_session_closes_only_its_sockets() {
         let mut a1 = h.connect(&s1_tokens.access_token).await;
         let mut a2 = h.connect(&s2_tokens.access_token).await;
 
-        h.gateway.disconnect_session(s1.session.unwrap());
+        h.gateway.disconnect_session(s1.session.unwrap()).await;
         a1.next_within("close", Duration::from_secs(1)).await;
 
         // The other session is still connected and still reachable.
         a2.never("close").await;
         let payload = json!({"n": 1});
-        assert_eq!(h.gateway.notify(s1.id, "notification", payload.clone()), 1);
+        assert_eq!(h.gateway.connected_here(s1.id), 1);
+        h.gateway
+            .notify(s1.id, "notification", payload.clone())
+            .await;
         assert_eq!(a2.next("notification").await, payload);
         a1.never("notification").await;
 
         // Deleting the user drops the rest.
-        h.gateway.disconnect_user(s1.id);
+        h.gateway.disconnect_user(s1.id).await;
         a2.next_within("close", Duration::from_secs(1)).await;
-        assert_eq!(h.gateway.notify(s1.id, "notification", json!({})), 0);
+        assert_eq!(h.gateway.connected_here(s1.id), 0);
 
         a1.close().await;
         a2.close().await;

@@ -70,8 +70,8 @@ pub struct DisconnectEndedSessions(pub std::sync::Arc<dyn crate::UserNotifier>);
 impl EventSubscriber for DisconnectEndedSessions {
     async fn handle(&self, event: &DomainEvent) -> Result<(), ReactionError> {
         match event {
-            DomainEvent::SessionRevoked { session } => self.0.disconnect_session(*session),
-            DomainEvent::UserDeleted { user } => self.0.disconnect_user(*user),
+            DomainEvent::SessionRevoked { session } => self.0.disconnect_session(*session).await,
+            DomainEvent::UserDeleted { user } => self.0.disconnect_user(*user).await,
             DomainEvent::CodeDelivered { .. } | DomainEvent::PostApproved { .. } => {}
         }
         Ok(())

@@ -105,7 +105,9 @@ impl EventSubscriber for PushNewListings {
         let users = self.repo.enqueue_listing_push(&push).await?;
         let payload = json!({ "title": title, "body": body, "data": data });
         for user in users {
-            self.notifier.notify(user, EV_NOTIFICATION, payload.clone());
+            self.notifier
+                .notify(user, EV_NOTIFICATION, payload.clone())
+                .await;
         }
         Ok(())
     }
@@ -125,13 +127,13 @@ mod tests {
     #[derive(Default)]
     struct Recorder(Mutex<Vec<(UserId, String, serde_json::Value)>>);
 
+    #[async_trait::async_trait]
     impl UserNotifier for Recorder {
-        fn notify(&self, user: UserId, event: &str, payload: serde_json::Value) -> usize {
+        async fn notify(&self, user: UserId, event: &str, payload: serde_json::Value) {
             self.0.lock().unwrap().push((user, event.into(), payload));
-            1
         }
-        fn disconnect_session(&self, _session: SessionId) {}
-        fn disconnect_user(&self, _user: UserId) {}
+        async fn disconnect_session(&self, _session: SessionId) {}
+        async fn disconnect_user(&self, _user: UserId) {}
     }
 
     fn approved(brand: Option<Uuid>, owner: UserId) -> DomainEvent {

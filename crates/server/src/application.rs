@@ -95,7 +95,8 @@ impl Application {
     /// Must run inside a tokio runtime (the socket adapters spawn their timers on it).
     ///
     /// Errors: an unparsable trusted-proxy entry (configuration validates these, so only a
-    /// programming error gets here); an upload folder that cannot be created.
+    /// programming error gets here); an upload folder that cannot be created; a `redis.url`
+    /// the Redis client cannot parse.
     pub fn build(settings: &Settings, pool: PgPool, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         // Outbound halves of the socket adapters.
         let gateways = &settings.gateways;
@@ -104,7 +105,12 @@ impl Application {
             revalidate_every: Duration::from_millis(gateways.client_revalidate_ms),
             ..ClientGatewayConfig::default()
         };
-        let notifier = ClientNotifier::new(&client_config);
+        // With Redis, a user's sockets on every instance; connected lazily, so Redis being down
+        // at start stops nothing (docs/OPERATIONS.md, "Running more than one instance").
+        let notifier = match &settings.redis.url {
+            Some(url) => ClientNotifier::over_redis(&client_config, url.expose_secret())?,
+            None => ClientNotifier::new(&client_config),
+        };
         let devices = SmsDevices::new(clock.clone());
         let devices_for_metrics = devices.clone();
 

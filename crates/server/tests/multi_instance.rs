@@ -1,13 +1,17 @@
 //! Two application instances on one database, as two server processes behind a load balancer
-//! would be: what lives in PostgreSQL (per-phone limits, sessions) holds across both.
+//! would be: what lives in PostgreSQL (per-phone limits, sessions) holds across both; with
+//! `REDIS_URL`, so do client sockets (notifications, chat, session revocations).
 #![allow(clippy::unwrap_used)]
 
 mod api;
 
+use std::time::Duration;
+
 use actix_web::http::{Method, StatusCode};
-use alpha_testkit::{TestApp, TestDb};
+use alpha_kernel::{UserId, UserNotifier};
+use alpha_testkit::{TestApp, TestDb, TestSocket, test_redis_url};
 use api::{CLIENT, call, post_json, settings, test_mode, with_bearer};
-use serde_json::json;
+use serde_json::{Value, json};
 
 fn send(phone: &str, from: &str) -> actix_http::Request {
     post_json("/api/v1/otp/send", &json!({"phone": phone}), from)
@@ -71,4 +75,192 @@ async fn a_logout_on_one_instance_ends_the_session_on_the_other() {
         StatusCode::UNAUTHORIZED,
         "nor can it be refreshed there"
     );
+}
+
+/// Test mode, and revalidation far off, so only a broadcast can close a socket in time.
+fn sockets_env(redis_url: Option<&str>) -> Vec<(&str, &str)> {
+    let mut env = test_mode();
+    env.extend([
+        ("ALPHA__OTP__IP_SEND_LIMIT", "1000"),
+        ("ALPHA__OTP__IP_VERIFY_LIMIT", "1000"),
+        ("ALPHA__GATEWAYS__CLIENT_REVALIDATE_MS", "600000"),
+    ]);
+    if let Some(url) = redis_url {
+        env.push(("REDIS_URL", url));
+    }
+    env
+}
+
+/// Instances A and B on one database (and one Redis when `redis_url` is given), both served.
+async fn two_instances(redis_url: Option<&str>) -> (TestApp, TestApp) {
+    let a = TestApp::on(TestDb::new().await, settings(&sockets_env(redis_url))).await;
+    let b = a.another_served_instance().await;
+    (a, b)
+}
+
+async fn user_id<S, B>(http: &S, access: &str) -> UserId
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let (status, body, _) = call(
+        http,
+        with_bearer(Method::GET, "/api/v1/auth/me", access).to_request(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    UserId(body["uuid"].as_str().unwrap().parse().unwrap())
+}
+
+#[actix_web::test]
+async fn with_redis_a_notification_caused_on_a_reaches_the_users_socket_on_b() {
+    let (a, b) = two_instances(Some(&test_redis_url())).await;
+    let http = a.http().await;
+    let (access, _) = a.login(&http, "99361999999").await;
+    let (other_access, _) = a.login(&http, "99361999991").await;
+    let user = user_id(&http, &access).await;
+    let mut on_b = TestSocket::client(&b.clients_url, &access).await;
+    let mut on_a = TestSocket::client(&a.clients_url, &access).await;
+    let mut someone_else = TestSocket::client(&b.clients_url, &other_access).await;
+
+    let payload = json!({"title": "New BMW X5 listed", "body": "Tap", "data": {}});
+    a.app
+        .notifier
+        .notify(user, "notification", payload.clone())
+        .await;
+    assert_eq!(on_b.next("notification").await, payload, "B's socket");
+    assert_eq!(on_a.next("notification").await, payload, "A's own socket");
+    someone_else.never("notification").await;
+
+    // And the other way round, in order.
+    for n in 0..3 {
+        b.app
+            .notifier
+            .notify(user, "notification", json!({"n": n}))
+            .await;
+    }
+    for n in 0..3 {
+        assert_eq!(on_a.next("notification").await, json!({"n": n}));
+    }
+
+    for socket in [on_a, on_b, someone_else] {
+        socket.close().await;
+    }
+    b.stop().await;
+    a.stop().await;
+}
+
+#[actix_web::test]
+async fn with_redis_a_logout_on_a_closes_the_sessions_socket_on_b_at_once() {
+    let (a, b) = two_instances(Some(&test_redis_url())).await;
+    let http = a.http().await;
+    let (phone, _) = a.login(&http, "99361999999").await;
+    let (tablet, _) = a.login(&http, "99361999999").await;
+    let mut phone_on_b = TestSocket::client(&b.clients_url, &phone).await;
+    let mut tablet_on_b = TestSocket::client(&b.clients_url, &tablet).await;
+
+    let (status, _, _) = call(
+        &http,
+        with_bearer(Method::POST, "/api/v1/auth/logout", &phone).to_request(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    phone_on_b
+        .next_within("close", Duration::from_secs(1))
+        .await;
+    tablet_on_b
+        .never_within("close", Duration::from_millis(500))
+        .await;
+
+    tablet_on_b.close().await;
+    b.stop().await;
+    a.stop().await;
+}
+
+#[actix_web::test]
+async fn with_redis_a_chat_message_sent_on_a_reaches_the_recipient_and_the_senders_devices_on_b() {
+    let (a, b) = two_instances(Some(&test_redis_url())).await;
+    let http = a.http().await;
+    let (sender, _) = a.login(&http, "99361999999").await;
+    let (sender_tablet, _) = a.login(&http, "99361999999").await;
+    let (recipient, _) = a.login(&http, "99361999991").await;
+    let recipient_id = user_id(&http, &recipient).await;
+    let mut from_a = TestSocket::client(&a.clients_url, &sender).await;
+    let mut tablet_on_b = TestSocket::client(&b.clients_url, &sender_tablet).await;
+    let mut to_on_b = TestSocket::client(&b.clients_url, &recipient).await;
+
+    from_a
+        .emit(
+            "chat message",
+            json!({"to": recipient_id.0.to_string(), "text": "Is it still for sale?"}),
+        )
+        .await;
+    let sent = from_a.next("chat:sent").await;
+    let received = to_on_b.next("chat message").await;
+    assert_eq!(received["text"], "Is it still for sale?");
+    assert_eq!(received["id"], sent["id"]);
+    let echo = tablet_on_b.next("chat message").await;
+    assert_eq!(echo["id"], sent["id"]);
+    from_a.never("chat message").await;
+
+    for socket in [from_a, tablet_on_b, to_on_b] {
+        socket.close().await;
+    }
+    b.stop().await;
+    a.stop().await;
+}
+
+#[actix_web::test]
+async fn without_redis_a_notification_stays_on_its_instance() {
+    let (a, b) = two_instances(None).await;
+    let http = a.http().await;
+    let (access, _) = a.login(&http, "99361999999").await;
+    let user = user_id(&http, &access).await;
+    let mut on_a = TestSocket::client(&a.clients_url, &access).await;
+    let mut on_b = TestSocket::client(&b.clients_url, &access).await;
+    assert!(!a.app.notifier.across_instances());
+
+    a.app
+        .notifier
+        .notify(user, "notification", json!({"n": 1}))
+        .await;
+    assert_eq!(on_a.next("notification").await, json!({"n": 1}));
+    on_b.never("notification").await;
+
+    on_a.close().await;
+    on_b.close().await;
+    b.stop().await;
+    a.stop().await;
+}
+
+#[actix_web::test]
+async fn with_redis_down_the_instance_still_serves_its_own_sockets() {
+    // A port nothing listens on: Redis "down" from the start.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("redis://127.0.0.1:{port}");
+    let a = TestApp::on(TestDb::new().await, settings(&sockets_env(Some(&url)))).await;
+    let http = a.http().await;
+    let (access, _) = a.login(&http, "99361999999").await;
+    let user = user_id(&http, &access).await;
+    let mut socket = TestSocket::client(&a.clients_url, &access).await;
+    assert!(a.app.notifier.across_instances());
+
+    for n in 0..2 {
+        a.app
+            .notifier
+            .notify(user, "notification", json!({"n": n}))
+            .await;
+        let got: Value = socket.next("notification").await;
+        assert_eq!(got, json!({"n": n}));
+    }
+    socket.close().await;
+    a.stop().await;
 }

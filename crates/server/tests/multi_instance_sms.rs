@@ -64,7 +64,7 @@ where
 /// Two instances; A's device never acknowledges, B's does.
 async fn silent_device_on_a_answering_one_on_b() -> (TestApp, TestApp, Simulator, Simulator) {
     let a = TestApp::on(TestDb::new().await, settings(&env())).await;
-    let b = a.peer();
+    let b = a.another_served_instance().await;
     let silent = AckPolicy {
         never_ack: true,
         ..AckPolicy::default()
@@ -81,7 +81,7 @@ async fn silent_device_on_a_answering_one_on_b() -> (TestApp, TestApp, Simulator
 #[actix_web::test]
 async fn a_code_requested_on_one_instance_is_sent_by_a_device_on_the_other() {
     let a = TestApp::on(TestDb::new().await, settings(&env())).await;
-    let b = a.peer();
+    let b = a.another_served_instance().await;
     let mut phone_on_b = Simulator::start(device(&b.sms_url, "pixel-b", AckPolicy::default()))
         .await
         .unwrap();
@@ -184,7 +184,7 @@ async fn a_timeout_on_one_instance_hands_the_code_to_the_other() {
 #[actix_web::test]
 async fn with_no_device_on_any_instance_the_send_says_so_and_queues_nothing() {
     let a = TestApp::on(TestDb::new().await, settings(&env())).await;
-    let _b = a.peer();
+    let _b = a.another_served_instance().await;
     let http_a = a.http().await;
     let (status, body, _) = call(
         &http_a,

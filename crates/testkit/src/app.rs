@@ -65,7 +65,7 @@ pub struct TestApp {
     pub app: Application,
     pub settings: Settings,
     clock: Arc<FakeClock>,
-    /// Shared with the other instances of [`TestApp::peer`]; dropped with the last.
+    /// Shared with the instances of [`TestApp::another_served_instance`]; dropped with the last.
     db: Arc<TestDb>,
     /// `http://127.0.0.1:<port>` of the SMS-device gateway (namespace `/sms`).
     pub sms_url: String,
@@ -105,19 +105,20 @@ impl TestApp {
     /// # Panics
     /// When the application cannot be built or a port cannot be bound.
     pub async fn on(db: TestDb, settings: Settings) -> TestApp {
-        Self::serve(Arc::new(db), settings, Arc::new(FakeClock::new()))
+        Self::start(Arc::new(db), settings, Arc::new(FakeClock::new())).await
     }
 
-    /// A second instance on this one's database, settings and clock, its gateways and SMS queue
-    /// worker served as this one's are: a second server process behind the load balancer.
+    /// A second application on the same database, settings and clock, served like this one (its
+    /// own HTTP state and both gateways on ports of their own), as a second server process would
+    /// be. With `REDIS_URL` in the settings, the two share client-socket broadcasts.
     ///
     /// # Panics
     /// When the application cannot be built or a port cannot be bound.
-    pub fn peer(&self) -> TestApp {
-        Self::serve(self.db.clone(), self.settings.clone(), self.clock.clone())
+    pub async fn another_served_instance(&self) -> TestApp {
+        Self::start(self.db.clone(), self.settings.clone(), self.clock.clone()).await
     }
 
-    fn serve(db: Arc<TestDb>, settings: Settings, clock: Arc<FakeClock>) -> TestApp {
+    async fn start(db: Arc<TestDb>, settings: Settings, clock: Arc<FakeClock>) -> TestApp {
         let pool = test_pool(db.url(), 8);
         let app = Application::build(&settings, pool, clock.clone())
             .unwrap_or_else(|e| panic!("alpha-testkit: Application::build: {e:#}"));

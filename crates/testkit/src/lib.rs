@@ -10,6 +10,7 @@ mod catalogue;
 mod db;
 mod dispatch;
 mod reaper;
+mod redis;
 mod server;
 mod sockets;
 mod template;
@@ -21,5 +22,6 @@ pub use app::{
 };
 pub use catalogue::{Catalogue, catalogue, catalogue_fixture};
 pub use db::TestDb;
+pub use redis::{TEST_REDIS_URL, test_redis_url};
 pub use server::{TEST_DATABASE_URL, embedded_cluster_dir};
 pub use sockets::{QUIET, TestSocket, WAIT, first};

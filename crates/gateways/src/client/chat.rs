@@ -10,11 +10,12 @@ use std::time::{Duration, Instant};
 use alpha_chat::{ChatMessage, ChatService, MessageId, Page, SendError};
 use alpha_kernel::UserId;
 use serde_json::{Value, json};
+use socketioxide::adapter::Adapter;
 use socketioxide::extract::{SocketRef, TryData};
 use uuid::Uuid;
 
 use super::handlers::EV_ERROR;
-use super::user_room;
+use super::{Reach, user_room};
 
 /// C→S `{to, text, clientId?}`; S→C `{id, from, to, text, createdAt}` to the recipient and to
 /// the sender's other sockets.
@@ -215,7 +216,11 @@ fn unavailable() -> ChatFailure {
     ChatFailure::internal()
 }
 
-fn emit_failure(socket: &SocketRef, failure: &ChatFailure, client_id: Option<Value>) {
+fn emit_failure<A: Adapter>(
+    socket: &SocketRef<A>,
+    failure: &ChatFailure,
+    client_id: Option<Value>,
+) {
     let mut payload = json!({ "code": failure.code, "message": failure.message });
     if let Some(id) = client_id {
         payload["clientId"] = id;
@@ -227,17 +232,27 @@ fn emit_failure(socket: &SocketRef, failure: &ChatFailure, client_id: Option<Val
 }
 
 /// Wires the chat events of one authenticated socket, each with its own per-socket limit.
-pub(crate) fn register_events(socket: &SocketRef, me: UserId, slot: ChatSlot) {
+pub(crate) fn register_events<A: Adapter>(
+    socket: &SocketRef<A>,
+    me: UserId,
+    slot: ChatSlot,
+    reach: Reach,
+) {
     {
         let slot = slot.clone();
         let limiter = Arc::new(FixedWindow::new(CHAT_MESSAGES_PER_WINDOW, CHAT_WINDOW));
         socket.on(
             EV_CHAT_MESSAGE,
-            move |s: SocketRef, TryData::<Value>(data)| async move {
+            move |s: SocketRef<A>, TryData::<Value>(data)| async move {
                 let data = data.unwrap_or(Value::Null);
                 let client_id = client_id(&data);
-                if let Err(failure) = send(&s, me, &slot, &limiter, &data, client_id.clone()).await
-                {
+                let request = Request {
+                    me,
+                    slot: &slot,
+                    reach: &reach,
+                    limiter: &limiter,
+                };
+                if let Err(failure) = send(&s, request, &data, client_id.clone()).await {
                     emit_failure(&s, &failure, client_id);
                 }
             },
@@ -246,7 +261,7 @@ pub(crate) fn register_events(socket: &SocketRef, me: UserId, slot: ChatSlot) {
     let limiter = Arc::new(FixedWindow::new(CHAT_MISSED_PER_WINDOW, CHAT_WINDOW));
     socket.on(
         EV_CHAT_MISSED,
-        move |s: SocketRef, TryData::<Value>(data)| async move {
+        move |s: SocketRef<A>, TryData::<Value>(data)| async move {
             let data = data.unwrap_or(Value::Null);
             if let Err(failure) = missed(&s, me, &slot, &limiter, &data).await {
                 emit_failure(&s, &failure, None);
@@ -255,12 +270,24 @@ pub(crate) fn register_events(socket: &SocketRef, me: UserId, slot: ChatSlot) {
     );
 }
 
-/// `chat message`: store, deliver to `user:<to>` and the sender's other sockets, acknowledge.
-async fn send(
-    socket: &SocketRef,
+/// What a `chat message` handler holds for its socket.
+struct Request<'a> {
     me: UserId,
-    slot: &ChatSlot,
-    limiter: &FixedWindow,
+    slot: &'a ChatSlot,
+    reach: &'a Reach,
+    limiter: &'a FixedWindow,
+}
+
+/// `chat message`: store, deliver to `user:<to>` and the sender's other sockets (on every
+/// instance), acknowledge.
+async fn send<A: Adapter>(
+    socket: &SocketRef<A>,
+    Request {
+        me,
+        slot,
+        reach,
+        limiter,
+    }: Request<'_>,
     data: &Value,
     client_id: Option<Value>,
 ) -> Result<(), ChatFailure> {
@@ -278,9 +305,8 @@ async fn send(
     // `socket.to(..)` never includes the sending socket; both rooms are named, so this is
     // never a broadcast to everyone.
     let rooms = [user_room(message.to), user_room(me)];
-    if let Err(e) = socket
-        .to(rooms)
-        .emit(EV_CHAT_MESSAGE, &message_json(&message))
+    if let Err(e) = reach
+        .emit(socket.to(rooms), EV_CHAT_MESSAGE, &message_json(&message))
         .await
     {
         tracing::warn!(sid = %socket.id, id = message.id.0, error = %e, "client gateway: chat delivery failed");
@@ -307,8 +333,8 @@ async fn send(
 }
 
 /// `chat:missed`: the caller's received messages after `since`, oldest first.
-async fn missed(
-    socket: &SocketRef,
+async fn missed<A: Adapter>(
+    socket: &SocketRef<A>,
     me: UserId,
     slot: &ChatSlot,
     limiter: &FixedWindow,

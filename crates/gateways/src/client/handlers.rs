@@ -5,11 +5,12 @@ use std::sync::Arc;
 use alpha_auth::{AuthError, AuthUser};
 use alpha_kernel::mask_phone;
 use serde_json::{Value, json};
+use socketioxide::adapter::Adapter;
 use socketioxide::extract::{SocketRef, TryData};
 use socketioxide::socket::DisconnectReason;
 
 use super::chat::{self, ChatSlot};
-use super::{ClientGateway, session_room, user_room};
+use super::{ClientGateway, Reach, session_room, user_room};
 
 /// S→C, once the socket is authenticated and its handlers exist: `{userId}`.
 pub const EV_CONNECTED: &str = "connected";
@@ -94,9 +95,9 @@ pub(crate) fn handshake_token(auth: Option<&Value>, query: Option<&str>) -> Opti
 
 /// Connect middleware: authenticates the handshake and stores the [`AuthUser`] on the socket.
 /// The token itself is never logged.
-pub(crate) async fn authenticate(
+pub(crate) async fn authenticate<A: Adapter>(
     gw: Arc<ClientGateway>,
-    socket: SocketRef,
+    socket: SocketRef<A>,
     auth: Option<Value>,
 ) -> Result<(), Refusal> {
     let token = handshake_token(auth.as_ref(), socket.req_parts().uri.query());
@@ -108,6 +109,7 @@ pub(crate) async fn authenticate(
         Ok(user) => {
             socket.extensions.insert(user);
             socket.extensions.insert(gw.chat.clone());
+            socket.extensions.insert(gw.notifier.reach.clone());
             Ok(())
         }
         Err(err) => {
@@ -119,7 +121,7 @@ pub(crate) async fn authenticate(
 }
 
 /// An authenticated socket joined `/`: put it in its rooms, wire its events, then greet it.
-pub(crate) fn on_connect(socket: &SocketRef) {
+pub(crate) fn on_connect<A: Adapter>(socket: &SocketRef<A>) {
     let Some(user) = socket.extensions.get::<AuthUser>() else {
         // The middleware stores the user before accepting; without one, refuse to serve.
         tracing::error!(sid = %socket.id, "client gateway: socket without a user");
@@ -138,7 +140,7 @@ pub(crate) fn on_connect(socket: &SocketRef) {
         let user = user.clone();
         socket.on(
             EV_REGISTER,
-            move |s: SocketRef, TryData::<Value>(data)| async move {
+            move |s: SocketRef<A>, TryData::<Value>(data)| async move {
                 register(&s, &user, &data.unwrap_or(Value::Null));
             },
         );
@@ -147,8 +149,9 @@ pub(crate) fn on_connect(socket: &SocketRef) {
         socket,
         user.id,
         socket.extensions.get::<ChatSlot>().unwrap_or_default(),
+        socket.extensions.get::<Reach>().unwrap_or_default(),
     );
-    socket.on_disconnect(|s: SocketRef, reason: DisconnectReason| async move {
+    socket.on_disconnect(|s: SocketRef<A>, reason: DisconnectReason| async move {
         tracing::debug!(sid = %s.id, ?reason, "client gateway: socket disconnected");
     });
 
@@ -159,7 +162,7 @@ pub(crate) fn on_connect(socket: &SocketRef) {
 }
 
 /// `register {phone}`: accepted only when the digits are those of the caller's own phone.
-fn register(socket: &SocketRef, user: &AuthUser, data: &Value) {
+fn register<A: Adapter>(socket: &SocketRef<A>, user: &AuthUser, data: &Value) {
     let claimed = data.get("phone").and_then(Value::as_str).unwrap_or("");
     let result = match user.phone.as_deref() {
         Some(own) if same_phone(claimed, own) => {

@@ -4,6 +4,7 @@
 //! Modules: `handlers` (handshake authentication and events), `chat` (direct messages, once a
 //! [`ChatService`] is attached), `serve` (the hyper listener). Protocol: docs/CLIENT_GATEWAY.md.
 
+mod bus;
 mod chat;
 mod handlers;
 mod serve;
@@ -16,9 +17,13 @@ use alpha_chat::ChatService;
 use alpha_kernel::{SessionId, UserId, UserNotifier};
 use engineioxide::service::NotFoundService;
 use serde_json::Value;
+use socketioxide::BroadcastError;
 use socketioxide::SocketIo;
-use socketioxide::extract::SocketRef;
+use socketioxide::adapter::{Adapter, LocalAdapter};
+use socketioxide::operators::BroadcastOperators;
 use socketioxide::service::SocketIoService;
+
+use bus::ClusterAdapter;
 
 pub use chat::{
     CHAT_MESSAGES_PER_WINDOW, CHAT_MISSED_PER_WINDOW, CHAT_WINDOW, EV_CHAT_MESSAGE, EV_CHAT_MISSED,
@@ -91,49 +96,192 @@ impl std::fmt::Debug for ClientGateway {
 /// The outbound half of the client gateway, built first: pushes to a user's sockets and closes
 /// sessions ([`UserNotifier`]), for the services and reactions built after it. The inbound
 /// [`ClientGateway`] (handshake, events) is built last, on top of it. Before the gateway serves,
-/// nobody is connected and a push reaches no one.
+/// nobody is connected here and a push reaches only other instances' sockets.
 pub struct ClientNotifier {
-    io: SocketIo,
-    svc: SocketIoService<NotFoundService>,
+    engine: Engine,
+    /// Where broadcasts go; handed to every socket for its chat deliveries.
+    reach: Reach,
+    /// Set once the namespace `/` exists (with Redis: once it is subscribed, or left to retry);
+    /// the listener accepts nobody before.
+    ready: tokio::sync::watch::Sender<bool>,
 }
+
+/// The Socket.IO server of this process, on the adapter the settings chose.
+enum Engine {
+    /// One instance: rooms and broadcasts in this process (socketioxide's default adapter).
+    Local {
+        io: SocketIo<LocalAdapter>,
+        svc: SocketIoService<NotFoundService, LocalAdapter>,
+    },
+    /// Several instances: every broadcast and disconnect also goes to the others through Redis.
+    Cluster {
+        io: SocketIo<ClusterAdapter>,
+        svc: SocketIoService<NotFoundService, ClusterAdapter>,
+    },
+}
+
+/// Runs `$body` with `$io` (and `$svc`) bound to the engine's server, whatever its adapter: the
+/// body is compiled once per adapter.
+macro_rules! on_engine {
+    ($engine:expr, |$io:ident, $svc:ident| $body:expr) => {
+        match $engine {
+            Engine::Local { io: $io, svc: $svc } => $body,
+            Engine::Cluster { io: $io, svc: $svc } => $body,
+        }
+    };
+}
+pub(crate) use on_engine;
 
 impl std::fmt::Debug for ClientNotifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientNotifier").finish_non_exhaustive()
+        f.debug_struct("ClientNotifier")
+            .field("across_instances", &self.across_instances())
+            .finish_non_exhaustive()
     }
 }
 
+/// `redis.url` could not be used.
+#[derive(Debug, thiserror::Error)]
+#[error("redis.url: {0}")]
+pub struct ClusterError(String);
+
 impl ClientNotifier {
+    /// One instance: a user's sockets are reached in this process only.
     pub fn new(config: &ClientGatewayConfig) -> Arc<Self> {
-        let (svc, io) = SocketIo::builder()
+        let (svc, io) = Self::builder(config).build_svc();
+        Self::with_engine(Engine::Local { io, svc }, Reach::default())
+    }
+
+    /// Several instances on one Redis (`redis_url`): broadcasts and disconnects reach the sockets
+    /// of every instance. Connects lazily, so a Redis that is down does not stop the start (see
+    /// `bus`). Must run inside a tokio runtime.
+    ///
+    /// Errors: `redis_url` is not a Redis URL. The message never contains the URL (it may hold
+    /// a password).
+    pub fn over_redis(
+        config: &ClientGatewayConfig,
+        redis_url: &str,
+    ) -> Result<Arc<Self>, ClusterError> {
+        let driver = bus::ManagedDriver::connect_lazily(redis_url)
+            .map_err(|e| ClusterError(format!("not a usable Redis URL ({:?})", e.kind())))?;
+        let (svc, io) = Self::builder(config)
+            .with_adapter::<ClusterAdapter>(driver.into_adapter_state())
+            .build_svc();
+        Ok(Self::with_engine(
+            Engine::Cluster { io, svc },
+            Reach(Some(Arc::new(bus::RedisHealth::default()))),
+        ))
+    }
+
+    fn builder(config: &ClientGatewayConfig) -> socketioxide::SocketIoBuilder {
+        SocketIo::builder()
             .ping_interval(config.ping_interval)
             .ping_timeout(config.ping_timeout)
-            .build_svc();
-        Arc::new(Self { io, svc })
     }
 
-    /// The sockets of this process in `room`.
+    fn with_engine(engine: Engine, reach: Reach) -> Arc<Self> {
+        let (ready, _) = tokio::sync::watch::channel(false);
+        Arc::new(Self {
+            engine,
+            reach,
+            ready,
+        })
+    }
+
+    /// Whether broadcasts go to the other instances through Redis.
+    pub fn across_instances(&self) -> bool {
+        matches!(self.engine, Engine::Cluster { .. })
+    }
+
     /// App sockets connected to this instance.
     pub fn connected(&self) -> usize {
-        self.io.sockets().len()
+        on_engine!(&self.engine, |io, _svc| io.sockets().len())
     }
 
-    fn sockets_in(&self, room: String) -> Vec<SocketRef> {
-        self.io
+    /// Sockets of `user` connected to this instance (not those on other instances).
+    pub fn connected_here(&self, user: UserId) -> usize {
+        on_engine!(&self.engine, |io, _svc| io
             .of(NAMESPACE)
-            .map(|ns| ns.to(room).sockets())
-            .unwrap_or_default()
+            .map(|ns| ns.to(user_room(user)).sockets().len())
+            .unwrap_or(0))
     }
 
-    fn disconnect_room(&self, room: String, what: &str) {
-        let sockets = self.sockets_in(room);
-        let count = sockets.len();
-        for socket in sockets {
-            if let Err(e) = socket.disconnect() {
-                tracing::debug!(error = %e, "client gateway: disconnect failed");
-            }
+    /// Waits until the namespace exists, so a socket connecting now is served.
+    pub async fn ready(&self) {
+        let mut ready = self.ready.subscribe();
+        let _ = ready.wait_for(|ready| *ready).await;
+    }
+
+    async fn disconnect_room(&self, room: String, what: &str) {
+        let result = on_engine!(&self.engine, |io, _svc| match io.of(NAMESPACE) {
+            Some(ns) => self.reach.disconnect(ns.to(room)).await,
+            None => Ok(()),
+        });
+        if let Err(e) = result {
+            tracing::debug!(error = %e, what, "client gateway: disconnect failed");
         }
-        tracing::info!(count, what, "client gateway: sockets disconnected");
+        tracing::info!(what, "client gateway: sockets disconnected");
+    }
+}
+
+/// Where broadcasts go: this process only, or every instance through Redis with this process
+/// as the fallback while Redis fails.
+#[derive(Clone, Default)]
+pub(crate) struct Reach(Option<Arc<bus::RedisHealth>>);
+
+impl Reach {
+    /// `op.emit(event, payload)`, to the other instances too when Redis is on. When Redis fails
+    /// (or is slow past its timeout), the sockets of this process still get it.
+    pub(crate) async fn emit<A: Adapter>(
+        &self,
+        op: BroadcastOperators<A>,
+        event: &str,
+        payload: &Value,
+    ) -> Result<(), BroadcastError> {
+        let Some(health) = self.0.as_ref().filter(|h| h.try_redis()) else {
+            return op.local().emit(event, payload).await;
+        };
+        match tokio::time::timeout(health.wait(), op.clone().emit(event, payload)).await {
+            // Only an adapter error means Redis failed before this process's sockets were
+            // served; a socket error comes after, and retrying would send twice.
+            Ok(Err(BroadcastError::Adapter(e))) => {
+                tracing::warn!(error = %e, event, "client gateway: Redis broadcast failed; this instance's sockets only");
+            }
+            Err(_) => {
+                tracing::warn!(
+                    event,
+                    "client gateway: Redis broadcast timed out; this instance's sockets only"
+                );
+            }
+            Ok(done) => return done,
+        }
+        metrics::counter!("client_redis_failures_total", "op" => "emit").increment(1);
+        health.failed();
+        op.local().emit(event, payload).await
+    }
+
+    /// `op.disconnect()`, on the other instances too when Redis is on (same fallback as `emit`).
+    pub(crate) async fn disconnect<A: Adapter>(
+        &self,
+        op: BroadcastOperators<A>,
+    ) -> Result<(), BroadcastError> {
+        let Some(health) = self.0.as_ref().filter(|h| h.try_redis()) else {
+            return op.local().disconnect().await;
+        };
+        match tokio::time::timeout(health.wait(), op.clone().disconnect()).await {
+            Ok(Err(BroadcastError::Adapter(e))) => {
+                tracing::warn!(error = %e, "client gateway: Redis disconnect failed; this instance's sockets only");
+            }
+            Err(_) => {
+                tracing::warn!(
+                    "client gateway: Redis disconnect timed out; this instance's sockets only"
+                );
+            }
+            Ok(done) => return done,
+        }
+        metrics::counter!("client_redis_failures_total", "op" => "disconnect").increment(1);
+        health.failed();
+        op.local().disconnect().await
     }
 }
 
@@ -171,26 +319,27 @@ impl ClientGateway {
     }
 }
 
+#[async_trait::async_trait]
 impl UserNotifier for ClientNotifier {
-    fn notify(&self, user: UserId, event: &str, payload: Value) -> usize {
-        let mut delivered = 0;
-        for socket in self.sockets_in(user_room(user)) {
-            match socket.emit(event, &payload) {
-                Ok(()) => delivered += 1,
-                Err(e) => {
-                    tracing::debug!(sid = %socket.id, event, error = %e, "client gateway: emit failed");
-                }
-            }
+    async fn notify(&self, user: UserId, event: &str, payload: Value) {
+        let result = on_engine!(&self.engine, |io, _svc| match io.of(NAMESPACE) {
+            Some(ns) =>
+                self.reach
+                    .emit(ns.to(user_room(user)), event, &payload)
+                    .await,
+            None => Ok(()),
+        });
+        match result {
+            Ok(()) => tracing::debug!(%user, event, "client gateway: notified"),
+            Err(e) => tracing::debug!(%user, event, error = %e, "client gateway: notify failed"),
         }
-        tracing::debug!(%user, event, delivered, "client gateway: notified");
-        delivered
     }
 
-    fn disconnect_session(&self, session: SessionId) {
-        self.disconnect_room(session_room(session), "session");
+    async fn disconnect_session(&self, session: SessionId) {
+        self.disconnect_room(session_room(session), "session").await;
     }
 
-    fn disconnect_user(&self, user: UserId) {
-        self.disconnect_room(user_room(user), "user");
+    async fn disconnect_user(&self, user: UserId) {
+        self.disconnect_room(user_room(user), "user").await;
     }
 }

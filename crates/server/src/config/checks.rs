@@ -54,6 +54,8 @@ pub(crate) fn validate(s: &Settings, figment: &Figment) -> Result<(), ConfigErro
     let (db_name, prefix) = (&s.database.embedded_db_name, &s.otp.test_prefix);
     let (region, origins) = (&s.sms.default_region, &s.http.cors_allowed_origins);
     let url = s.database.url.as_ref().map(|url| url.expose_secret());
+    let redis = s.redis.url.as_ref().map(|url| url.expose_secret());
+    let redis = redis.is_none_or(|u| u.starts_with("redis://"));
     let postgres =
         url.is_none_or(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"));
     let filter = tracing_subscriber::EnvFilter::try_new(&s.log.filter).err();
@@ -79,6 +81,7 @@ pub(crate) fn validate(s: &Settings, figment: &Figment) -> Result<(), ConfigErro
             format!("must be between 4 and 8, got {length}");
         // The value itself may hold a password, so only the expectation is reported.
         "database.url" if !postgres => "must start with postgres:// or postgresql:// (value not shown)";
+        "redis.url" if !redis => "must start with redis:// (TLS to Redis is not built in; value not shown)";
         "database.embedded_db_name" if !all(db_name, |b| b.is_ascii_alphanumeric() || b == b'_') =>
             format!("{db_name:?} must be letters, digits and underscores");
         // An empty prefix would make every phone a test number.

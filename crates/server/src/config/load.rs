@@ -48,7 +48,7 @@ const LEGACY: &[(&str, &str)] = &[
     ("SMS_ACK_TIMEOUT_SECONDS", "sms.ack_timeout_secs"), ("SMS_MAX_ATTEMPTS", "sms.max_attempts"),
     ("UPLOAD_DIR", "uploads.dir"), ("SEED_DATA_FILE", "seed.data_file"),
     ("LOG_FORMAT", "log.format"), ("RUST_LOG", "log.filter"),
-    ("METRICS_ADDR", "metrics.addr"),
+    ("METRICS_ADDR", "metrics.addr"), ("REDIS_URL", "redis.url"),
     ("GOOGLE_APPLICATION_CREDENTIALS", "push.credentials_file"),
     ("FCM_BASE_URL", "push.fcm_base_url"),
     ("STORAGE_BACKEND", "storage.backend"), ("S3_BUCKET", "storage.s3.bucket"),

@@ -25,8 +25,8 @@ pub use load::{load, load_from};
 pub use settings::{
     AuthSettings, DEFAULT_TEST_NUMBERS, DatabaseSettings, DeletedContentSetting, GatewaySettings,
     HttpSettings, LogFormat, LogSettings, MetricsSettings, OtpSettings, PhoneSettings, Profile,
-    PushSettings, S3Settings, SeedSettings, Settings, SmsSettings, StorageBackend, StorageSettings,
-    UploadSettings, UserSettings,
+    PushSettings, RedisSettings, S3Settings, SeedSettings, Settings, SmsSettings, StorageBackend,
+    StorageSettings, UploadSettings, UserSettings,
 };
 
 /// Why the server refuses to start. Every variant names the setting (TOML key and the

@@ -104,6 +104,19 @@ pub struct Settings {
     pub push: PushSettings,
     pub users: UserSettings,
     pub metrics: MetricsSettings,
+    /// `default.toml`'s `[redis]` has no value: its only setting is off by default.
+    #[serde(default)]
+    pub redis: RedisSettings,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedisSettings {
+    /// `redis://` of the Redis that carries client-socket broadcasts between
+    /// instances. `None`: one instance, sockets reached in this process only. A secret, as the
+    /// URL may hold a password.
+    #[serde(default, serialize_with = "redis_url")]
+    pub url: Option<SecretString>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -379,6 +392,15 @@ fn secret<S: Serializer>(secret: &SecretString, s: S) -> Result<S::Ok, S::Error>
 
 fn optional_secret<S: Serializer>(secret: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(if secret.is_some() { "set" } else { "unset" })
+}
+
+fn redis_url<S: Serializer>(url: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
+    let set = url.is_some();
+    s.serialize_str(if set {
+        "set (sockets across instances)"
+    } else {
+        "unset (single instance)"
+    })
 }
 
 fn database_url<S: Serializer>(url: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {

@@ -455,6 +455,19 @@ fn bad_database_url_is_refused_without_printing_it() {
 }
 
 #[test]
+fn redis_is_off_by_default_and_its_url_is_a_secret() {
+    let s = load_real(&env(&[])).unwrap();
+    assert!(s.redis.url.is_none(), "one instance unless REDIS_URL");
+    let url = "redis://:hunter2@cache:6379";
+    let s = load_real(&env(&[("REDIS_URL", url)])).unwrap();
+    assert_eq!(s.redis.url.as_ref().map(|u| u.expose_secret()), Some(url));
+    assert!(!s.redacted_summary().contains("hunter2"));
+    let shown = err_of(&[("REDIS_URL", "rediss://:hunter2@cache:6379")]);
+    assert!(shown.contains("`redis.url`"), "{shown}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+}
+
+#[test]
 fn production_requires_secrets() {
     let mut e = prod_env(&[]);
     e.remove("OTP_PEPPER");
