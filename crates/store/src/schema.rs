@@ -375,6 +375,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    sms_queue (id) {
+        id -> Uuid,
+        otp_id -> Uuid,
+        #[max_length = 20]
+        phone -> Varchar,
+        body -> Text,
+        expires_at -> Timestamptz,
+        attempts -> Int4,
+        tried -> Array<Nullable<Text>>,
+        leased_by -> Nullable<Uuid>,
+        lease_until -> Nullable<Timestamptz>,
+        correlation_id -> Nullable<Uuid>,
+        device_id -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     subscription_order (uuid) {
         uuid -> Uuid,
         #[max_length = 255]
@@ -494,6 +512,7 @@ diesel::joinable!(posts -> users (userId));
 diesel::joinable!(push_daily_quota -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(sms_messages -> otp_codes (otp_id));
+diesel::joinable!(sms_queue -> otp_codes (otp_id));
 diesel::joinable!(subscription_order -> subscriptions (subscriptionId));
 diesel::joinable!(video -> posts (postId));
 diesel::joinable!(vlogs -> users (userId));
@@ -522,6 +541,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     sms_devices,
     sms_messages,
+    sms_queue,
     subscription_order,
     subscriptions,
     users,
