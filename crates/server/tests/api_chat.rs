@@ -5,7 +5,7 @@ mod api;
 
 use actix_web::http::{Method, StatusCode};
 use alpha_testkit::TestDb;
-use api::{TestApp, call, login, settings, with_bearer};
+use api::{TestApp, call, login, settings, uuid_of, with_bearer};
 use diesel_async::SimpleAsyncConnection;
 use serde_json::Value;
 
@@ -15,23 +15,6 @@ fn env() -> Vec<(&'static str, &'static str)> {
         ("ALPHA__OTP__IP_SEND_LIMIT", "1000"),
         ("ALPHA__OTP__IP_VERIFY_LIMIT", "1000"),
     ]
-}
-
-async fn uuid_of<S, B>(app: &S, token: &str) -> String
-where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-    B: actix_web::body::MessageBody,
-{
-    let (_, me, _) = call(
-        app,
-        with_bearer(Method::GET, "/api/v1/auth/me", token).to_request(),
-    )
-    .await;
-    me["uuid"].as_str().unwrap().to_owned()
 }
 
 #[actix_web::test]

@@ -7,35 +7,16 @@ mod api;
 
 use actix_web::http::{Method, StatusCode};
 use api::upload::{
-    CAMERA, Part, anonymous, app, contains, file, files, jpeg, jpeg_with_exif, text, upload,
-    uploads,
+    CAMERA, Part, anonymous, app, contains, file, files, jpeg, jpeg_with_exif, new_post, text,
+    upload, uploads,
 };
-use api::{authed, call, get, v5};
+use api::{authed, call, get};
 use image::GenericImageView;
 use serde_json::{Value, json};
 
 const OWNER: &str = "99361999991";
 const STRANGER: &str = "99361999992";
 const ADMIN: &str = "99361999999";
-
-async fn new_post<S, B>(app: &S, token: &str) -> String
-where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-    B: actix_web::body::MessageBody,
-{
-    let body = json!({"brandsId": v5("brand:toyota"), "price": 15000, "currency": "TMT"});
-    let (status, created, _) = call(
-        app,
-        authed(Method::POST, "/api/v1/posts", token, Some(body)),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{created}");
-    created["uuid"].as_str().unwrap().to_owned()
-}
 
 /// The post's `photo` array as `GET /posts/:uuid?photo=true` sends it.
 async fn photos_of<S, B>(app: &S, post: &str) -> Vec<Value>

@@ -13,9 +13,9 @@ use actix_web::test;
 use alpha_test_s3::TestS3;
 use alpha_testkit::TestApp;
 use api::upload::{
-    Part, app_with, files, jpeg, request as upload, text, typed_file as file, uploads,
+    Part, app_with, files, jpeg, new_post, request as upload, text, typed_file as file, uploads,
 };
-use api::{authed, call, v5};
+use api::{authed, call};
 use image::GenericImageView;
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -30,25 +30,6 @@ async fn app(extra: &[(&str, &str)]) -> (TestApp, TempDir, TestS3) {
     overrides.extend_from_slice(extra);
     let (t, base) = app_with(&overrides).await;
     (t, base, s3)
-}
-
-async fn new_post<S, B>(app: &S, token: &str) -> String
-where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-    B: actix_web::body::MessageBody,
-{
-    let body = json!({"brandsId": v5("brand:toyota"), "price": 15000, "currency": "TMT"});
-    let (status, created, _) = call(
-        app,
-        authed(Method::POST, "/api/v1/posts", token, Some(body)),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{created}");
-    created["uuid"].as_str().unwrap().to_owned()
 }
 
 /// Status, headers and body of a GET, with `headers` added.

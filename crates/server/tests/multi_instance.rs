@@ -10,7 +10,7 @@ use std::time::Duration;
 use actix_web::http::{Method, StatusCode};
 use alpha_kernel::{UserId, UserNotifier};
 use alpha_testkit::{TestApp, TestDb, TestSocket, test_redis_url};
-use api::{CLIENT, call, post_json, settings, test_mode, with_bearer};
+use api::{CLIENT, call, post_json, settings, test_mode, uuid_of, with_bearer};
 use serde_json::{Value, json};
 
 fn send(phone: &str, from: &str) -> actix_http::Request {
@@ -98,31 +98,13 @@ async fn two_instances(redis_url: Option<&str>) -> (TestApp, TestApp) {
     (a, b)
 }
 
-async fn user_id<S, B>(http: &S, access: &str) -> UserId
-where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-    B: actix_web::body::MessageBody,
-{
-    let (status, body, _) = call(
-        http,
-        with_bearer(Method::GET, "/api/v1/auth/me", access).to_request(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    UserId(body["uuid"].as_str().unwrap().parse().unwrap())
-}
-
 #[actix_web::test]
 async fn with_redis_a_notification_caused_on_a_reaches_the_users_socket_on_b() {
     let (a, b) = two_instances(Some(&test_redis_url())).await;
     let http = a.http().await;
     let (access, _) = a.login(&http, "99361999999").await;
     let (other_access, _) = a.login(&http, "99361999991").await;
-    let user = user_id(&http, &access).await;
+    let user = UserId(uuid_of(&http, &access).await.parse().unwrap());
     let mut on_b = TestSocket::client(&b.clients_url, &access).await;
     let mut on_a = TestSocket::client(&a.clients_url, &access).await;
     let mut someone_else = TestSocket::client(&b.clients_url, &other_access).await;
@@ -188,7 +170,7 @@ async fn with_redis_a_chat_message_sent_on_a_reaches_the_recipient_and_the_sende
     let (sender, _) = a.login(&http, "99361999999").await;
     let (sender_tablet, _) = a.login(&http, "99361999999").await;
     let (recipient, _) = a.login(&http, "99361999991").await;
-    let recipient_id = user_id(&http, &recipient).await;
+    let recipient_id = UserId(uuid_of(&http, &recipient).await.parse().unwrap());
     let mut from_a = TestSocket::client(&a.clients_url, &sender).await;
     let mut tablet_on_b = TestSocket::client(&b.clients_url, &sender_tablet).await;
     let mut to_on_b = TestSocket::client(&b.clients_url, &recipient).await;
@@ -219,7 +201,7 @@ async fn without_redis_a_notification_stays_on_its_instance() {
     let (a, b) = two_instances(None).await;
     let http = a.http().await;
     let (access, _) = a.login(&http, "99361999999").await;
-    let user = user_id(&http, &access).await;
+    let user = UserId(uuid_of(&http, &access).await.parse().unwrap());
     let mut on_a = TestSocket::client(&a.clients_url, &access).await;
     let mut on_b = TestSocket::client(&b.clients_url, &access).await;
     assert!(!a.app.notifier.across_instances());
@@ -249,7 +231,7 @@ async fn with_redis_down_the_instance_still_serves_its_own_sockets() {
     let a = TestApp::on(TestDb::new().await, settings(&sockets_env(Some(&url)))).await;
     let http = a.http().await;
     let (access, _) = a.login(&http, "99361999999").await;
-    let user = user_id(&http, &access).await;
+    let user = UserId(uuid_of(&http, &access).await.parse().unwrap());
     let mut socket = TestSocket::client(&a.clients_url, &access).await;
     assert!(a.app.notifier.across_instances());
 

@@ -79,3 +79,22 @@ pub fn code_in(text: &str) -> String {
         .unwrap_or_else(|| panic!("no 5-digit code in the SMS text"))
         .to_owned()
 }
+
+/// The uuid of `token`'s user, from `GET /auth/me`.
+pub async fn uuid_of<S, B>(app: &S, token: &str) -> String
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let (status, me, _) = call(
+        app,
+        with_bearer(actix_web::http::Method::GET, "/api/v1/auth/me", token).to_request(),
+    )
+    .await;
+    assert_eq!(status, actix_web::http::StatusCode::OK, "{me}");
+    me["uuid"].as_str().unwrap().to_owned()
+}

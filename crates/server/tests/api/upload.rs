@@ -201,3 +201,23 @@ pub fn jpeg_with_exif(width: u32, height: u32) -> Vec<u8> {
 pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
+
+/// A new Toyota post of `token`'s user; its uuid.
+pub async fn new_post<S, B>(app: &S, token: &str) -> String
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let body = serde_json::json!({"brandsId": super::v5("brand:toyota"), "price": 15000, "currency": "TMT"});
+    let (status, created, _) = alpha_testkit::call(
+        app,
+        super::authed(Method::POST, "/api/v1/posts", token, Some(body)),
+    )
+    .await;
+    assert_eq!(status, actix_web::http::StatusCode::CREATED, "{created}");
+    created["uuid"].as_str().unwrap().to_owned()
+}
