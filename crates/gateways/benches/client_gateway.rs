@@ -4,7 +4,8 @@
 //! The gateway runs in this process, built as `serve` builds it (`alpha_testkit::TestApp`).
 //! 1. Idle sockets: the bench re-executes itself as a client driver (env `CLIENT_BENCH_CHILD`)
 //!    that opens N authenticated sockets, one user per K sockets, each waiting for `connected`.
-//!    With the clients in the child, this process's VmRSS is the server alone.
+//!    With the clients in the child, this process's VmRSS is the server alone. The driver speaks
+//!    Engine.IO over a bare WebSocket (`raw_socket`), so that it costs less CPU than the server.
 //! 2. Notify latency: with the N idle sockets still held, a few in-process clients (same clock)
 //!    of their own users receive M `notification {seq, sentAtNanos}`: first one at a time (each
 //!    awaited before the next), then all M back to back (burst).
@@ -46,6 +47,10 @@ use rust_socketio::asynchronous::{Client, ClientBuilder};
 use rust_socketio::{Event, Payload};
 use serde_json::json;
 use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+#[path = "client_gateway/raw_socket.rs"]
+mod raw_socket;
 
 const CHILD_ENV: &str = "CLIENT_BENCH_CHILD";
 const ACCESS_SECRET: &str = "client-gateway-bench-access-secret-0123456789";
@@ -305,18 +310,24 @@ fn child_main() {
     std::process::exit(3);
 }
 
-/// `urls`: the gateways' URLs separated by spaces; socket `i` goes to URL `i mod n`.
-async fn child_connect(urls: String, tokens: Vec<String>) -> Vec<Client> {
+/// `urls`: the gateways' URLs separated by spaces; socket `i` goes to URL `i mod n`. Returns the
+/// tasks holding the opened sockets.
+async fn child_connect(urls: String, tokens: Vec<String>) -> Vec<JoinHandle<()>> {
     let started = Instant::now();
     let done = AtomicUsize::new(0);
     let total = tokens.len();
-    let urls: Vec<&str> = urls.split_whitespace().collect();
-    let results: Vec<(Result<Client, String>, u64)> =
+    let urls: Vec<String> = urls
+        .split_whitespace()
+        .map(raw_socket::websocket_url)
+        .collect();
+    let results: Vec<(Result<raw_socket::Socket, String>, u64)> =
         stream::iter(tokens.iter().enumerate().map(|(i, token)| {
-            let (url, done) = (urls[i % urls.len()], &done);
+            let (url, done) = (&urls[i % urls.len()], &done);
             async move {
                 let opened = Instant::now();
-                let result = open_authenticated(url, token, None).await;
+                let result = tokio::time::timeout(CONNECT_WAIT, raw_socket::open(url, token))
+                    .await
+                    .unwrap_or_else(|_| Err("no connected in time".to_owned()));
                 let took = u64::try_from(opened.elapsed().as_nanos()).unwrap_or(u64::MAX);
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if n % 250 == 0 && n < total {
@@ -341,7 +352,7 @@ async fn child_connect(urls: String, tokens: Vec<String>) -> Vec<Client> {
     let (p50, p99, max) = (at(50), at(99), at(100));
     for (result, _) in results {
         match result {
-            Ok(client) => clients.push(client),
+            Ok(socket) => clients.push(tokio::spawn(raw_socket::hold(socket))),
             Err(e) => {
                 if failed == 0 {
                     first_error = e.replace('\n', " ");
@@ -817,7 +828,7 @@ fn print_report(s: &Settings, r: &Report) {
         );
     }
     println!(
-        "  client process RSS         {} (rust_socketio, for reference)",
+        "  client process RSS         {} (bare WebSocket client, for reference)",
         mib(r.child_rss)
     );
     println!();

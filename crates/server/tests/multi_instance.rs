@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use actix_web::http::{Method, StatusCode};
 use alpha_kernel::{UserId, UserNotifier};
-use alpha_testkit::{TestApp, TestDb, TestSocket, test_redis_url};
+use alpha_testkit::{RestartableRedis, TestApp, TestDb, TestSocket, test_redis_url};
 use api::{CLIENT, call, post_json, settings, test_mode, uuid_of, with_bearer};
 use serde_json::{Value, json};
 
@@ -244,5 +244,81 @@ async fn with_redis_down_the_instance_still_serves_its_own_sockets() {
         assert_eq!(got, json!({"n": n}));
     }
     socket.close().await;
+    a.stop().await;
+}
+
+/// Notifies `user` on `from` (payload `{"from": tag}`) every 250 ms until `socket` receives one
+/// of them, for at most `within`; returns how long that took. Other notifications are skipped.
+async fn notify_until_received(
+    (from, tag): (&TestApp, &str),
+    user: UserId,
+    socket: &mut TestSocket,
+    within: Duration,
+) -> Option<Duration> {
+    let started = std::time::Instant::now();
+    while started.elapsed() < within {
+        from.app
+            .notifier
+            .notify(user, "notification", json!({ "from": tag }))
+            .await;
+        while let Some(got) = socket
+            .next_if_within("notification", Duration::from_millis(250))
+            .await
+        {
+            if got["from"] == tag {
+                return Some(started.elapsed());
+            }
+        }
+    }
+    None
+}
+
+#[actix_web::test]
+async fn after_a_redis_restart_notifications_cross_instances_again() {
+    let mut redis = RestartableRedis::start();
+    let (a, b) = two_instances(Some(&redis.url())).await;
+    let http = a.http().await;
+    let (access, _) = a.login(&http, "99361999999").await;
+    let user = UserId(uuid_of(&http, &access).await.parse().unwrap());
+    let mut on_a = TestSocket::client(&a.clients_url, &access).await;
+    let mut on_b = TestSocket::client(&b.clients_url, &access).await;
+    a.app
+        .notifier
+        .notify(user, "notification", json!({"n": "before"}))
+        .await;
+    assert_eq!(on_b.next("notification").await, json!({"n": "before"}));
+    assert_eq!(on_a.next("notification").await, json!({"n": "before"}));
+
+    // Redis dies (every subscription with it) and comes back empty on the same address.
+    redis.kill();
+    a.app
+        .notifier
+        .notify(user, "notification", json!({"n": "while down"}))
+        .await;
+    assert_eq!(
+        on_a.next("notification").await,
+        json!({"n": "while down"}),
+        "with Redis down, A still reaches its own socket"
+    );
+    redis.start_again();
+
+    // Both instances reconnect and B subscribes again; no restart of either instance.
+    let within = Duration::from_secs(20);
+    let a_to_b = notify_until_received((&a, "A"), user, &mut on_b, within).await;
+    assert!(
+        a_to_b.is_some(),
+        "B never heard from A again after the Redis restart"
+    );
+    // And the other way round; A's socket also holds A's own notifications, which are skipped.
+    let b_to_a = notify_until_received((&b, "B"), user, &mut on_a, within).await;
+    assert!(
+        b_to_a.is_some(),
+        "A never heard from B again after the Redis restart"
+    );
+    eprintln!("after the Redis restart: A->B crossed again in {a_to_b:?}, then B->A in {b_to_a:?}");
+
+    on_a.close().await;
+    on_b.close().await;
+    b.stop().await;
     a.stop().await;
 }

@@ -22,6 +22,6 @@ pub use app::{
 };
 pub use catalogue::{Catalogue, catalogue, catalogue_fixture};
 pub use db::TestDb;
-pub use redis::{TEST_REDIS_URL, test_redis_url};
+pub use redis::{RestartableRedis, TEST_REDIS_URL, test_redis_url};
 pub use server::{TEST_DATABASE_URL, embedded_cluster_dir};
 pub use sockets::{QUIET, TestSocket, WAIT, first};

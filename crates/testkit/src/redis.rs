@@ -8,7 +8,7 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -53,15 +53,7 @@ fn find_or_start() -> Result<String, String> {
     std::thread::Builder::new()
         .name("alpha-testkit-redis".into())
         .spawn(move || {
-            let child = Command::new("setpriv")
-                .args(["--pdeathsig", "SIGKILL", "--", REDIS_SERVER])
-                .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-                .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
-                .args(["--dir", &std::env::temp_dir().display().to_string()])
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn();
+            let child = redis_server(port).spawn();
             let _ = started.send(child.map(|_| ()).map_err(|e| e.to_string()));
             loop {
                 std::thread::park();
@@ -72,10 +64,88 @@ fn find_or_start() -> Result<String, String> {
         .recv()
         .map_err(|e| e.to_string())?
         .map_err(|e| format!("cannot run `setpriv ... {REDIS_SERVER}`: {e}"))?;
+    wait_for_ping(port)?;
+    Ok(format!("redis://127.0.0.1:{port}"))
+}
+
+/// A private `redis-server` owned by one test, which the test may kill and start again on the
+/// same port (a Redis restart as the instances see it). Killed when dropped; it also dies with
+/// the thread that started it (`setpriv --pdeathsig`).
+pub struct RestartableRedis {
+    port: u16,
+    child: Option<Child>,
+}
+
+impl RestartableRedis {
+    /// # Panics
+    /// When `redis-server` is not on `PATH` or does not answer (it is a prerequisite of the
+    /// tests: README.md). `TEST_REDIS_URL` does not help here: a test cannot restart that one.
+    pub fn start() -> RestartableRedis {
+        assert!(
+            on_path(REDIS_SERVER),
+            "alpha-testkit: `{REDIS_SERVER}` is not on PATH; this test restarts its own Redis \
+             (install the `redis-server` package, README.md prerequisites)"
+        );
+        let port = free_port().unwrap_or_else(|e| panic!("alpha-testkit: {e}"));
+        let mut redis = RestartableRedis { port, child: None };
+        redis.start_again();
+        redis
+    }
+
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// Kills the server (SIGKILL: connections drop without a goodbye) and waits for it to end.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts the server again on the same port, empty, once it answers `PING`.
+    ///
+    /// # Panics
+    /// When it cannot be started or does not answer within 10 s.
+    pub fn start_again(&mut self) {
+        self.kill();
+        let child = redis_server(self.port)
+            .spawn()
+            .unwrap_or_else(|e| panic!("alpha-testkit: cannot run `{REDIS_SERVER}`: {e}"));
+        self.child = Some(child);
+        if let Err(e) = wait_for_ping(self.port) {
+            panic!("alpha-testkit: {e}");
+        }
+    }
+}
+
+impl Drop for RestartableRedis {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A loopback-only `redis-server` on `port` without persistence, killed when the thread that
+/// spawns it ends.
+fn redis_server(port: u16) -> Command {
+    let mut command = Command::new("setpriv");
+    command
+        .args(["--pdeathsig", "SIGKILL", "--", REDIS_SERVER])
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+        .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
+        .args(["--dir", &std::env::temp_dir().display().to_string()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    command
+}
+
+fn wait_for_ping(port: u16) -> Result<(), String> {
     let deadline = Instant::now() + START_WAIT;
     while Instant::now() < deadline {
         if answers_ping(port) {
-            return Ok(format!("redis://127.0.0.1:{port}"));
+            return Ok(());
         }
         std::thread::sleep(Duration::from_millis(20));
     }

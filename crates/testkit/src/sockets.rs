@@ -102,6 +102,19 @@ impl TestSocket {
         }
     }
 
+    /// `event` if it arrives within `within` (others are skipped), else `None`.
+    pub async fn next_if_within(&mut self, event: &str, within: Duration) -> Option<Value> {
+        let deadline = tokio::time::Instant::now() + within;
+        while let Ok(Some((name, payload))) =
+            tokio::time::timeout_at(deadline, self.events.recv()).await
+        {
+            if name == event {
+                return Some(payload);
+            }
+        }
+        None
+    }
+
     /// Waits for `event`; anything else arriving first (but `skip`) fails the test.
     pub async fn next_exactly(&mut self, event: &str, skip: &[&str]) -> Value {
         let deadline = tokio::time::Instant::now() + WAIT;
