@@ -15,7 +15,7 @@ use alpha_testkit::TestApp;
 use api::upload::{
     Part, app_with, files, jpeg, new_post, request as upload, text, typed_file as file, uploads,
 };
-use api::{authed, call};
+use api::{authed, call, get};
 use image::GenericImageView;
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -236,7 +236,7 @@ async fn a_video_past_the_cap_leaves_no_object_and_no_parts() {
     assert_eq!(err["code"], "PAYLOAD_TOO_LARGE");
     no_unfinished_uploads(&s3).await;
     assert!(s3.objects().is_empty(), "{:?}", s3.objects());
-    let (_, videos, _) = call(&app, api::get("/api/v1/video")).await;
+    let (_, videos, _) = call(&app, get("/api/v1/video")).await;
     assert_eq!(videos, json!([]));
 }
 
@@ -257,4 +257,39 @@ async fn a_bucket_that_does_not_answer_is_a_503_not_a_500() {
             "no storage detail leaks: {text}"
         );
     }
+
+    // An upload the bucket cannot take: the same 503, and the post is left as it was.
+    let (owner, _) = t.login(&app, OWNER).await;
+    let post = new_post(&app, &owner).await;
+    let parts = vec![
+        text("uuid", &post),
+        api::upload::file("file", "photo.jpg", jpeg(60, 80)),
+    ];
+    let (status, body, _) = call(
+        &app,
+        upload(Method::POST, "/api/v1/photo/posts", Some(&owner), &parts),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(body["code"], "SERVICE_UNAVAILABLE");
+    assert!(!body.to_string().contains("127.0.0.1"), "{body}");
+    let (status, body, _) = call(&app, get(&format!("/api/v1/posts/{post}?photo=true"))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["photo"], json!([]), "no photo row without its files");
+
+    // A video goes the same way.
+    let (status, body, _) = call(
+        &app,
+        upload(
+            Method::POST,
+            "/api/v1/video/upload",
+            Some(&owner),
+            &video_form(&post, mp4(64 * 1024)),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(body["code"], "SERVICE_UNAVAILABLE");
+    let (_, videos, _) = call(&app, get("/api/v1/video")).await;
+    assert_eq!(videos, json!([]), "no video row without its file");
 }

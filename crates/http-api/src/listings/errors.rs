@@ -6,7 +6,7 @@ use alpha_listings::{AttachmentError, ListingError};
 use crate::auth::errors::FORBIDDEN;
 use crate::catalog::errors::PHOTO_NOT_FOUND;
 use crate::error::ApiError;
-use crate::media::errors::NO_FILE;
+use crate::media::errors::{NO_FILE, storage_unavailable};
 use crate::media::stream::too_large;
 
 pub(crate) const POST_NOT_FOUND: &str = "POST_NOT_FOUND";
@@ -85,7 +85,7 @@ impl From<AttachmentError> for ApiError {
                 ApiError::bad_request(NOT_A_PDF, "The file is not a PDF document")
             }
             AttachmentError::TooLarge { max_bytes } => too_large(max_bytes),
-            AttachmentError::Storage(e) => ApiError::internal(&e),
+            AttachmentError::Storage(e) => storage_unavailable(&e),
             AttachmentError::Repo(repo) => ApiError::from_repo(&repo),
         }
     }

@@ -1,9 +1,9 @@
 //! The media context's errors at the edge.
 
 use actix_web::http::StatusCode;
-use alpha_media::{MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MediaError};
+use alpha_media::{MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MediaError, StorageError};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, error_chain};
 
 /// The form has no file under the expected field (CONTRACT §2.8: "No file provided").
 pub(crate) const NO_FILE: &str = "NO_FILE";
@@ -32,6 +32,13 @@ pub(crate) fn file_too_large() -> ApiError {
     ))
 }
 
+/// The file store (disk or S3) did not write, read or delete as asked: its outage, not the
+/// client's mistake, so the client is told to retry (503); the cause is logged, never sent.
+pub(crate) fn storage_unavailable(err: &StorageError) -> ApiError {
+    tracing::error!(error = %error_chain(err), "media storage failed");
+    ApiError::unavailable("Media storage is unavailable, try again later")
+}
+
 impl From<MediaError> for ApiError {
     fn from(err: MediaError) -> Self {
         match err {
@@ -43,9 +50,8 @@ impl From<MediaError> for ApiError {
                 IMAGE_TOO_LARGE,
                 format!("The image has more than {MAX_IMAGE_PIXELS} pixels (width × height)"),
             ),
-            other @ (MediaError::Storage(_) | MediaError::Processing(_)) => {
-                ApiError::internal(&other)
-            }
+            MediaError::Storage(e) => storage_unavailable(&e),
+            other @ MediaError::Processing(_) => ApiError::internal(&other),
         }
     }
 }

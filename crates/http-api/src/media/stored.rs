@@ -24,7 +24,8 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse, HttpResponseBuilder};
 use alpha_media::{FileChunks, MediaReader, StorageError, StoredFile, UploadPath};
 use futures_util::stream;
 
-use crate::error::{ApiError, error_chain};
+use crate::error::error_chain;
+use crate::media::errors::storage_unavailable;
 
 /// Every path under the mount, every method (others get 405 from the handler, as from the
 /// folder mount).
@@ -54,12 +55,7 @@ async fn serve(req: HttpRequest, reader: Arc<dyn MediaReader>) -> HttpResponse {
     };
     match answer(&req, &*reader, &path).await {
         Ok(response) => response,
-        Err(e) => {
-            // The store (S3) did not answer as it should: its outage, not the client's mistake.
-            tracing::error!(error = %error_chain(&e), "media storage failed");
-            let error = ApiError::unavailable("Media storage is unavailable, try again later");
-            actix_web::ResponseError::error_response(&error)
-        }
+        Err(e) => actix_web::ResponseError::error_response(&storage_unavailable(&e)),
     }
 }
 
