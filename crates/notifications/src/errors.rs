@@ -28,7 +28,7 @@ pub enum InvalidSend {
          notification, message_type, collapse_key, google.*, gcm.*), in all under 3000 bytes"
     )]
     AdditionalData,
-    #[error("token must be 1 to 4096 characters without spaces")]
+    #[error("token must be 1 to 4096 characters without spaces or control characters")]
     Token,
     #[error("No brand has this brandId")]
     BrandNotFound,

@@ -131,7 +131,10 @@ impl CheckedSend {
 /// Errors: [`InvalidSend::Token`].
 pub fn device_token(token: &str) -> Result<String, InvalidSend> {
     // As sent: the schema's pattern allows no whitespace anywhere, so none is trimmed away.
-    if token.is_empty() || token.len() > MAX_TOKEN || token.chars().any(char::is_whitespace) {
+    // Control characters are refused too: no FCM token has one, and PostgreSQL text cannot
+    // hold NUL (the outbox row would fail as a 500).
+    let refused = |c: char| c.is_whitespace() || c.is_control();
+    if token.is_empty() || token.len() > MAX_TOKEN || token.chars().any(refused) {
         return Err(InvalidSend::Token);
     }
     Ok(token.to_owned())
@@ -314,5 +317,12 @@ mod tests {
         );
         assert_eq!(device_token("a b"), Err(InvalidSend::Token));
         assert_eq!(device_token(""), Err(InvalidSend::Token));
+        for control in ["a\0b", "a\u{1c}b", "a\u{7f}b", "a\u{9e}b"] {
+            assert_eq!(
+                device_token(control),
+                Err(InvalidSend::Token),
+                "{control:?}"
+            );
+        }
     }
 }

@@ -296,6 +296,12 @@ async fn a_bad_send_is_a_400_with_its_code_and_stores_nothing() {
             json!({"token": "a b", "title": "t", "body": "b"}),
             "INVALID_FIELD",
         ),
+        // NUL once reached the outbox insert and came back as a 500 (found by the fuzzer).
+        (
+            BASE.to_owned(),
+            json!({"token": "tok\u{0}en", "title": "t", "body": "b"}),
+            "INVALID_FIELD",
+        ),
         (
             format!("{BASE}/send-to-all"),
             json!({"title": "", "body": "b"}),

@@ -27,8 +27,14 @@ pub struct ToAll {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ToToken {
-    /// A device's FCM registration token.
-    #[schema(min_length = 1, max_length = 4096, pattern = r"^\S+$")]
+    /// A device's FCM registration token: no whitespace, no control character.
+    // The class is Rust's `char::is_whitespace` plus `char::is_control` (C0, DEL, C1), written
+    // out so that every regex engine reads it alike.
+    #[schema(
+        min_length = 1,
+        max_length = 4096,
+        pattern = r"^[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+$"
+    )]
     pub token: String,
     #[schema(min_length = 1, max_length = 255)]
     pub title: String,
