@@ -79,12 +79,20 @@ impl ApiError {
         self
     }
 
-    /// Store trouble: 503 when it is unreachable (retry later), else a logged 500.
+    /// Store trouble: 503 when it is unreachable (retry later), 400 for a value it cannot hold,
+    /// else a logged 500.
     pub fn from_repo(err: &alpha_kernel::RepoError) -> Self {
         match err {
             alpha_kernel::RepoError::Unavailable(reason) => {
                 tracing::warn!(%reason, "store unavailable");
                 Self::unavailable("Service temporarily unavailable, please retry")
+            }
+            alpha_kernel::RepoError::Unstorable(reason) => {
+                tracing::warn!(%reason, "store refused a value");
+                Self::bad_request(
+                    "INVALID_CHARACTER",
+                    "The request holds a character that cannot be stored (NUL)",
+                )
             }
             other => Self::internal(other),
         }

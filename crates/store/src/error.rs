@@ -45,8 +45,19 @@ pub(crate) fn db_error(error: DieselError) -> RepoError {
             DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
             _,
         ) => RepoError::Unavailable(error.to_string()),
+        DieselError::DatabaseError(_, ref info) if unstorable(info.message()) => {
+            RepoError::Unstorable(error.to_string())
+        }
         other => RepoError::Other(Box::new(other)),
     }
+}
+
+/// PostgreSQL's words when a value cannot be stored as given: NUL in `text` (SQLSTATE 22021,
+/// `invalid byte sequence for encoding "UTF8": 0x00`) or `\u0000` in `jsonb` (22P05).
+/// diesel exposes the message, not the SQLSTATE.
+fn unstorable(message: &str) -> bool {
+    message.starts_with("invalid byte sequence for encoding")
+        || message.starts_with("unsupported Unicode escape sequence")
 }
 
 #[cfg(test)]
@@ -90,6 +101,11 @@ mod tests {
             Box::new("duplicate key".to_owned()),
         );
         assert!(matches!(db_error(unique), RepoError::Other(_)));
+        let nul = DieselError::DatabaseError(
+            DatabaseErrorKind::Unknown,
+            Box::new("invalid byte sequence for encoding \"UTF8\": 0x00".to_owned()),
+        );
+        assert!(matches!(db_error(nul), RepoError::Unstorable(_)));
         assert!(matches!(
             db_error(DieselError::NotFound),
             RepoError::Other(_)

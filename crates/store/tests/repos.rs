@@ -1344,3 +1344,26 @@ async fn profile_with_session_agrees_with_auth_record_and_profile_in_one_read() 
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn text_with_nul_is_unstorable_not_a_store_failure() {
+    let db = TestDb::new().await;
+    let repo = PgUserRepo::new(pool(&db));
+    let user = new_user(&repo, 8).await;
+    let err = repo
+        .set_firebase_token(user.id, "fcm\0token", now())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, RepoError::Unstorable(_)), "{err:?}");
+    assert!(!err.to_string().contains("fcm"), "no value in {err}");
+    let mut conn = db.conn().await;
+    let stored = text(
+        &mut conn,
+        &format!(
+            "SELECT coalesce(\"firebaseToken\", 'none') AS snapshot FROM users WHERE uuid = '{}'",
+            user.id
+        ),
+    )
+    .await;
+    assert_eq!(stored, "none", "nothing written");
+}
