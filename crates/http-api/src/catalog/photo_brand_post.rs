@@ -22,6 +22,7 @@ use crate::state::AppState;
         (status = 404, description = "`BRAND_NOT_FOUND`", body = ErrorBody),
         (status = 413, description = "`PAYLOAD_TOO_LARGE`: the file is larger than 5 MB", body = ErrorBody),
         (status = 415, description = "`UNSUPPORTED_MEDIA_TYPE`: the body is not `multipart/form-data`", body = ErrorBody),
+        (status = 503, description = "`SERVICE_UNAVAILABLE`: the media store (upload folder or S3 bucket) or the database did not answer; nothing was stored, retry", body = ErrorBody),
     )
 )]
 #[post("/photo/brand")]
