@@ -71,6 +71,28 @@ fn video_form(post: &str, bytes: Vec<u8>) -> Vec<Part> {
     ]
 }
 
+/// `POST /photo/posts` of one JPEG to `post` as `owner`: status and body.
+async fn add_photo<S, B>(app: &S, owner: &str, post: &str, jpeg: Vec<u8>) -> (StatusCode, Value)
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let parts = vec![
+        text("uuid", post),
+        api::upload::file("file", "photo.jpg", jpeg),
+    ];
+    let (status, body, _) = call(
+        app,
+        upload(Method::POST, "/api/v1/photo/posts", Some(owner), &parts),
+    )
+    .await;
+    (status, body)
+}
+
 /// Waits (a bounded while) for aborts that run in the background.
 async fn no_unfinished_uploads(s3: &TestS3) {
     for _ in 0..200 {
@@ -92,15 +114,7 @@ async fn photos_are_kept_in_the_bucket_and_served_from_it() {
     let (owner, _) = t.login(&app, OWNER).await;
     let post = new_post(&app, &owner).await;
 
-    let parts = vec![
-        text("uuid", &post),
-        api::upload::file("file", "photo.jpg", jpeg(600, 800)),
-    ];
-    let (status, body, _) = call(
-        &app,
-        upload(Method::POST, "/api/v1/photo/posts", Some(&owner), &parts),
-    )
-    .await;
+    let (status, body) = add_photo(&app, &owner, &post, jpeg(600, 800)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let id = body["photos"][0].as_str().unwrap().to_owned();
     let mut expected: Vec<String> = ["", "small_", "medium_", "large_"]
@@ -261,15 +275,7 @@ async fn a_bucket_that_does_not_answer_is_a_503_not_a_500() {
     // An upload the bucket cannot take: the same 503, and the post is left as it was.
     let (owner, _) = t.login(&app, OWNER).await;
     let post = new_post(&app, &owner).await;
-    let parts = vec![
-        text("uuid", &post),
-        api::upload::file("file", "photo.jpg", jpeg(60, 80)),
-    ];
-    let (status, body, _) = call(
-        &app,
-        upload(Method::POST, "/api/v1/photo/posts", Some(&owner), &parts),
-    )
-    .await;
+    let (status, body) = add_photo(&app, &owner, &post, jpeg(60, 80)).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert_eq!(body["code"], "SERVICE_UNAVAILABLE");
     assert!(!body.to_string().contains("127.0.0.1"), "{body}");
