@@ -234,12 +234,11 @@ impl Dispatcher {
                     None,
                 )
                 .await;
-                // Sent: no instance may offer it again.
-                let removed = self.queue.remove(pending.message.id).await;
-                self.note(&removed);
+                // Sent: no instance may offer it again, and its status says so in the same
+                // write, so a crash in between can neither lose the code nor offer it twice.
+                self.settle(&pending.message, otp_status).await;
                 // The device sent it: dispatched, whether or not it already knows of delivery.
                 alpha_otp::funnel("dispatched");
-                self.set_status(pending.message.otp_id, otp_status).await;
                 self.count(&pending.device, true).await;
                 self.events.publish(DomainEvent::CodeDelivered {
                     otp_id: pending.message.otp_id.0,
@@ -350,10 +349,7 @@ impl Dispatcher {
                 true
             }
             Start::Exhausted => {
-                let removed = self.queue.remove(message.id).await;
-                self.note(&removed);
-                self.set_status(message.otp_id, DispatchStatus::Failed)
-                    .await;
+                self.settle(message, DispatchStatus::Failed).await;
                 false
             }
         }
@@ -485,8 +481,8 @@ impl Dispatcher {
     /// Errors: [`RepoError`] when the queue cannot be read; the caller waits and tries again.
     pub async fn claim_round(&self) -> Result<usize, RepoError> {
         let now = self.clock.now();
-        for otp_id in self.queue.remove_expired(now).await? {
-            self.set_status(otp_id, DispatchStatus::Failed).await;
+        for _ in self.queue.expire(now).await? {
+            alpha_otp::funnel("failed");
         }
         let devices = self.eligible_devices(now);
         if devices.is_empty() {
@@ -590,12 +586,15 @@ impl Dispatcher {
     }
 
     async fn set_status(&self, otp_id: OtpId, status: DispatchStatus) {
-        match status {
-            DispatchStatus::Delivered => alpha_otp::funnel("delivered"),
-            DispatchStatus::Failed => alpha_otp::funnel("failed"),
-            DispatchStatus::Pending | DispatchStatus::Sent => {}
-        }
+        count_status(status);
         let result = self.repo.set_otp_status(otp_id, status).await;
+        self.note(&result);
+    }
+
+    /// Takes `message` off the queue with its code's final `status`, in one write.
+    async fn settle(&self, message: &Message, status: DispatchStatus) {
+        count_status(status);
+        let result = self.queue.settle(message.id, message.otp_id, status).await;
         self.note(&result);
     }
 
@@ -633,6 +632,16 @@ fn least_busy<'a>(
         })
         .min()
         .map(|(_, key)| key.clone())
+}
+
+/// Moves the OTP funnel for a code reaching `status`; `sent` is counted as `dispatched` by the
+/// caller, which knows whether it is new.
+fn count_status(status: DispatchStatus) {
+    match status {
+        DispatchStatus::Delivered => alpha_otp::funnel("delivered"),
+        DispatchStatus::Failed => alpha_otp::funnel("failed"),
+        DispatchStatus::Pending | DispatchStatus::Sent => {}
+    }
 }
 
 /// Forgets `sent` attempts whose code has expired: nothing useful can follow them.

@@ -108,16 +108,29 @@ pub trait SmsQueue: Send + Sync {
         tried: &[DeviceKey],
     ) -> Result<(), RepoError>;
 
-    /// Removes a message: sent, failed for good, or expired.
+    /// Removes a message whose code the OTP service itself marks (it was never sent).
     ///
     /// Errors: [`RepoError`].
     async fn remove(&self, id: MessageId) -> Result<(), RepoError>;
 
-    /// Removes the messages whose code expired by `now` and that nobody holds a live lease on,
-    /// returning their codes (they were never sent).
+    /// Removes a message and sets its code's dispatch status to `status` (unless the code is
+    /// already `delivered`), both or neither: a process that dies halfway can leave neither a
+    /// sent code still queued (offered again) nor a removed one with no status (lost).
     ///
-    /// Errors: [`RepoError`].
-    async fn remove_expired(&self, now: DateTime<Utc>) -> Result<Vec<OtpId>, RepoError>;
+    /// Errors: [`RepoError`] (nothing changed).
+    async fn settle(
+        &self,
+        id: MessageId,
+        otp_id: OtpId,
+        status: DispatchStatus,
+    ) -> Result<(), RepoError>;
+
+    /// Removes the messages whose code expired by `now` and that nobody holds a live lease on,
+    /// and marks their codes `failed` (they were never sent), both or neither. Returns those
+    /// codes.
+    ///
+    /// Errors: [`RepoError`] (nothing changed).
+    async fn expire(&self, now: DateTime<Utc>) -> Result<Vec<OtpId>, RepoError>;
 
     /// Whether any instance has a device that could take a message: enabled, connected, heard
     /// from since `since`, and of `region` unless `region` is `None`.

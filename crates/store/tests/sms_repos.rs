@@ -1,5 +1,6 @@
-//! The SMS adapters (`PgDispatchRepo`, `PgDeviceDirectory`) against a real database: every
-//! method, and races for the invariants concurrent events could break.
+//! The SMS adapters (`PgDispatchRepo`, `PgDeviceDirectory`, and the settling side of
+//! `PgSmsQueue`) against a real database: every method, and races for the invariants concurrent
+//! events could break.
 #![allow(clippy::unwrap_used)]
 
 mod support;
@@ -11,10 +12,10 @@ use alpha_kernel::{Phone, RepoError};
 use alpha_otp::{DispatchStatus, NewOtp, OtpId, OtpPurpose, OtpRepo};
 use alpha_sms_dispatch::{
     AttemptOutcome, AttemptRecord, CorrelationId, DeviceDirectory, DeviceKey, DeviceStatus,
-    DispatchRepo,
+    DispatchRepo, MessageId, QueuedSms, SmsQueue,
 };
 use alpha_store::pool::{PgPool, PoolSettings, build_pool};
-use alpha_store::repos::{PgDeviceDirectory, PgDispatchRepo, PgOtpRepo};
+use alpha_store::repos::{PgDeviceDirectory, PgDispatchRepo, PgOtpRepo, PgSmsQueue};
 use alpha_testkit::TestDb;
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use diesel::QueryableByName;
@@ -571,4 +572,137 @@ async fn list_orders_by_region_then_id() {
             .unwrap()
             .is_empty()
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// PgSmsQueue: settling a message and expiring messages move the code's status in the same
+// transaction
+
+/// A fresh database with the queue on it, and a connection for looking at the tables.
+struct QueueDb {
+    _db: TestDb,
+    pool: PgPool,
+    queue: PgSmsQueue,
+    conn: AsyncPgConnection,
+}
+
+impl QueueDb {
+    async fn new() -> Self {
+        let db = TestDb::new().await;
+        let pool = pool(&db);
+        let conn = db.conn().await;
+        Self {
+            queue: PgSmsQueue::new(pool.clone()),
+            pool,
+            conn,
+            _db: db,
+        }
+    }
+}
+
+/// Queues a waiting message for `otp`, expiring at `expires_at`.
+async fn queued(queue: &PgSmsQueue, otp: OtpId, expires_at: DateTime<Utc>) -> MessageId {
+    let id = MessageId(Uuid::new_v4());
+    let sms = QueuedSms {
+        id,
+        otp_id: otp,
+        phone: "+99365000000".to_owned(),
+        text: "code".to_owned(),
+        expires_at,
+        attempts: 0,
+        tried: Vec::new(),
+        abandoned: None,
+    };
+    queue.enqueue(&sms, None).await.unwrap();
+    id
+}
+
+async fn in_queue(conn: &mut AsyncPgConnection, id: MessageId) -> i64 {
+    count(
+        conn,
+        &format!("SELECT count(*) AS n FROM sms_queue WHERE id = '{}'", id.0),
+    )
+    .await
+}
+
+/// Makes every later status write on `otp_codes` fail, as a lost connection or a crash would
+/// halfway through a settle.
+async fn break_status_writes(conn: &mut AsyncPgConnection) {
+    for statement in [
+        "CREATE FUNCTION refuse_status() RETURNS trigger LANGUAGE plpgsql AS \
+         $$ BEGIN RAISE EXCEPTION 'status writes are down'; END $$",
+        "CREATE TRIGGER refuse_status BEFORE UPDATE ON otp_codes \
+         FOR EACH ROW EXECUTE FUNCTION refuse_status()",
+    ] {
+        diesel::sql_query(statement).execute(conn).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn settle_removes_the_message_and_sets_its_status_together() {
+    let mut q = QueueDb::new().await;
+    let otp = one_otp(&q.pool).await;
+    let id = queued(&q.queue, otp, now() + TimeDelta::seconds(300)).await;
+
+    q.queue.settle(id, otp, DispatchStatus::Sent).await.unwrap();
+    assert_eq!(in_queue(&mut q.conn, id).await, 0);
+    assert_eq!(otp_status(&mut q.conn, otp).await, "sent");
+
+    // `delivered` is final here too: a later settle removes its message but keeps the status.
+    PgDispatchRepo::new(q.pool.clone())
+        .set_otp_status(otp, DispatchStatus::Delivered)
+        .await
+        .unwrap();
+    let again = queued(&q.queue, otp, now() + TimeDelta::seconds(300)).await;
+    q.queue
+        .settle(again, otp, DispatchStatus::Failed)
+        .await
+        .unwrap();
+    assert_eq!(in_queue(&mut q.conn, again).await, 0);
+    assert_eq!(otp_status(&mut q.conn, otp).await, "delivered");
+}
+
+#[tokio::test]
+async fn a_settle_whose_status_write_fails_leaves_the_message_queued() {
+    let mut q = QueueDb::new().await;
+    let otp = one_otp(&q.pool).await;
+    let id = queued(&q.queue, otp, now() + TimeDelta::seconds(300)).await;
+    break_status_writes(&mut q.conn).await;
+
+    let refused = q.queue.settle(id, otp, DispatchStatus::Sent).await;
+    assert!(refused.is_err(), "{refused:?}");
+    // Neither half happened: the message will be offered again, never lost.
+    assert_eq!(in_queue(&mut q.conn, id).await, 1);
+    assert_eq!(otp_status(&mut q.conn, otp).await, "pending");
+}
+
+#[tokio::test]
+async fn expire_removes_expired_waiting_messages_and_fails_their_codes() {
+    let mut q = QueueDb::new().await;
+    let t = now();
+    let (old, live) = (one_otp(&q.pool).await, one_otp(&q.pool).await);
+    let old_message = queued(&q.queue, old, t - TimeDelta::seconds(1)).await;
+    let live_message = queued(&q.queue, live, t + TimeDelta::seconds(300)).await;
+
+    assert_eq!(q.queue.expire(t).await.unwrap(), vec![old]);
+    assert_eq!(in_queue(&mut q.conn, old_message).await, 0);
+    assert_eq!(otp_status(&mut q.conn, old).await, "failed");
+    assert_eq!(in_queue(&mut q.conn, live_message).await, 1);
+    assert_eq!(otp_status(&mut q.conn, live).await, "pending");
+    assert!(
+        q.queue.expire(t).await.unwrap().is_empty(),
+        "nothing left to expire"
+    );
+}
+
+#[tokio::test]
+async fn an_expire_whose_status_write_fails_removes_nothing() {
+    let mut q = QueueDb::new().await;
+    let t = now();
+    let otp = one_otp(&q.pool).await;
+    let id = queued(&q.queue, otp, t - TimeDelta::seconds(1)).await;
+    break_status_writes(&mut q.conn).await;
+
+    assert!(q.queue.expire(t).await.is_err());
+    assert_eq!(in_queue(&mut q.conn, id).await, 1);
 }

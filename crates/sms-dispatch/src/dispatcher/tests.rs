@@ -164,14 +164,28 @@ struct Row {
 }
 
 /// The queue's rules in memory, for one or several dispatchers.
-#[derive(Default)]
 struct MemoryQueue {
     rows: Mutex<Vec<Row>>,
     /// What `device_anywhere` answers.
     elsewhere: AtomicBool,
+    /// The same database as the queue's: settling a message sets its code's status there.
+    repo: Arc<RecordingRepo>,
+    /// Every `settle` call, as one entry each.
+    settles: Mutex<Vec<(MessageId, OtpId, DispatchStatus)>>,
 }
 
 impl MemoryQueue {
+    fn new(repo: Arc<RecordingRepo>) -> Self {
+        Self {
+            rows: Mutex::default(),
+            elsewhere: AtomicBool::default(),
+            repo,
+            settles: Mutex::default(),
+        }
+    }
+    fn settles(&self) -> Vec<(MessageId, OtpId, DispatchStatus)> {
+        self.settles.lock().unwrap().clone()
+    }
     fn rows(&self) -> Vec<Row> {
         self.rows.lock().unwrap().clone()
     }
@@ -274,13 +288,34 @@ impl SmsQueue for MemoryQueue {
         self.rows.lock().unwrap().retain(|r| r.sms.id != id);
         Ok(())
     }
-    async fn remove_expired(&self, now: DateTime<Utc>) -> Result<Vec<OtpId>, RepoError> {
-        let mut rows = self.rows.lock().unwrap();
-        let (gone, kept): (Vec<Row>, Vec<Row>) = rows
-            .drain(..)
-            .partition(|r| r.sms.expires_at <= now && r.lease.is_none_or(|(_, until)| until < now));
-        *rows = kept;
-        Ok(gone.into_iter().map(|r| r.sms.otp_id).collect())
+    async fn settle(
+        &self,
+        id: MessageId,
+        otp_id: OtpId,
+        status: DispatchStatus,
+    ) -> Result<(), RepoError> {
+        self.settles.lock().unwrap().push((id, otp_id, status));
+        self.repo.push(Event::Status(otp_id, status))?;
+        self.rows.lock().unwrap().retain(|r| r.sms.id != id);
+        Ok(())
+    }
+    async fn expire(&self, now: DateTime<Utc>) -> Result<Vec<OtpId>, RepoError> {
+        let expired: Vec<OtpId> = {
+            let rows = self.rows.lock().unwrap();
+            rows.iter()
+                .filter(|r| r.sms.expires_at <= now && r.lease.is_none_or(|(_, until)| until < now))
+                .map(|r| r.sms.otp_id)
+                .collect()
+        };
+        for otp_id in &expired {
+            self.repo
+                .push(Event::Status(*otp_id, DispatchStatus::Failed))?;
+        }
+        self.rows
+            .lock()
+            .unwrap()
+            .retain(|r| !expired.contains(&r.sms.otp_id));
+        Ok(expired)
     }
     async fn device_anywhere(
         &self,
@@ -345,7 +380,7 @@ impl Harness {
         let scheduler = Arc::new(FakeScheduler::default());
         let repo = Arc::new(RecordingRepo::default());
         let published = Arc::new(Published::default());
-        let queue = Arc::new(MemoryQueue::default());
+        let queue = Arc::new(MemoryQueue::new(repo.clone()));
         let dispatcher = Dispatcher::new(
             link.clone(),
             scheduler.clone(),
@@ -624,6 +659,46 @@ async fn delivered_without_sent_is_final() {
 }
 
 #[tokio::test]
+async fn an_ack_settles_the_message_and_its_status_in_one_queue_write() {
+    let h = Harness::with_devices(&[("a", "tm")]);
+    let (otp, _) = h.send().await;
+    let (_, sms) = h.link.last();
+    assert_eq!(h.queue.rows().len(), 1);
+
+    assert_eq!(
+        h.ack("a", sms.correlation_id, AckStatus::Sent).await,
+        AckOutcome::Applied
+    );
+    // One call carries both the removal and the status: nothing can land in between.
+    assert_eq!(
+        h.queue.settles(),
+        vec![(sms.message_id, otp, DispatchStatus::Sent)]
+    );
+    assert!(h.queue.rows().is_empty());
+    assert_eq!(
+        h.repo
+            .events()
+            .iter()
+            .filter(|e| matches!(e, Event::Status(..)))
+            .count(),
+        1,
+        "no second, separate status write"
+    );
+}
+
+#[tokio::test]
+async fn a_settle_the_store_refuses_leaves_the_message_queued_not_lost() {
+    let h = Harness::with_devices(&[("a", "tm")]);
+    h.send().await;
+    let id = h.link.last().1.correlation_id;
+    h.repo.failing.store(true, Ordering::SeqCst);
+    assert_eq!(h.ack("a", id, AckStatus::Sent).await, AckOutcome::Applied);
+    // Still in the queue: when its lease runs out it is offered again, at least once.
+    assert_eq!(h.queue.rows().len(), 1);
+    assert_eq!(h.dispatcher.in_flight(), 0);
+}
+
+#[tokio::test]
 async fn duplicate_acks_are_ignored() {
     let h = Harness::with_devices(&[("a", "tm"), ("b", "tm")]);
     h.send().await;
@@ -873,6 +948,12 @@ async fn max_attempts_reached_fails_the_code() {
         h.repo.events().last(),
         Some(&Event::Status(otp, DispatchStatus::Failed))
     );
+    assert_eq!(
+        h.queue.settles().len(),
+        1,
+        "removed and failed in one write"
+    );
+    assert!(h.queue.rows().is_empty());
     assert_eq!(h.dispatcher.in_flight(), 0);
 }
 

@@ -6,7 +6,8 @@ use alpha_otp::{DispatchStatus, OtpId};
 use alpha_sms_dispatch::{AttemptRecord, DeviceKey, DispatchRepo};
 use diesel::prelude::*;
 use diesel::upsert::excluded;
-use diesel_async::RunQueryDsl;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
 
 use crate::enums::DispatchLabel;
 use crate::error::{connection, db_error};
@@ -35,6 +36,32 @@ impl std::fmt::Debug for PgDispatchRepo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PgDispatchRepo").finish_non_exhaustive()
     }
+}
+
+/// Sets the dispatch status of the codes `otp_ids`, leaving alone those already `delivered`
+/// (final, so a late `sent` or `failed` never hides a delivery, even when both race). Missing
+/// codes are skipped: the status of a deleted code no longer matters. Takes a connection so that
+/// the queue can run it in the transaction that settles a message.
+pub(super) async fn mark_codes(
+    conn: &mut AsyncPgConnection,
+    otp_ids: &[Uuid],
+    status: DispatchStatus,
+) -> QueryResult<usize> {
+    if otp_ids.is_empty() {
+        return Ok(0);
+    }
+    // The ports pass no time; the database clock is as good as any for `updatedAt`.
+    diesel::update(
+        otp::otp_codes
+            .filter(otp::id.eq_any(otp_ids))
+            .filter(otp::dispatchStatus.ne(DispatchLabel(DispatchStatus::Delivered))),
+    )
+    .set((
+        otp::dispatchStatus.eq(DispatchLabel(status)),
+        otp::updatedAt.eq(diesel::dsl::now),
+    ))
+    .execute(conn)
+    .await
 }
 
 /// The first [`ERROR_MAX_CHARS`] characters (never splitting one).
@@ -96,19 +123,9 @@ impl DispatchRepo for PgDispatchRepo {
     /// [`RepoError::Other`] when the statement fails.
     async fn set_otp_status(&self, otp_id: OtpId, status: DispatchStatus) -> Result<(), RepoError> {
         let mut conn = connection(&self.pool).await?;
-        // The port passes no time; the database clock is as good as any for `updatedAt`.
-        diesel::update(
-            otp::otp_codes
-                .filter(otp::id.eq(otp_id.0))
-                .filter(otp::dispatchStatus.ne(DispatchLabel(DispatchStatus::Delivered))),
-        )
-        .set((
-            otp::dispatchStatus.eq(DispatchLabel(status)),
-            otp::updatedAt.eq(diesel::dsl::now),
-        ))
-        .execute(&mut conn)
-        .await
-        .map_err(db_error)?;
+        mark_codes(&mut conn, &[otp_id.0], status)
+            .await
+            .map_err(db_error)?;
         Ok(())
     }
 

@@ -3,16 +3,17 @@
 //! claimable, and look on their own every poll interval for leases that ran out.
 
 use alpha_kernel::RepoError;
-use alpha_otp::OtpId;
+use alpha_otp::{DispatchStatus, OtpId};
 use alpha_sms_dispatch::{CorrelationId, DeviceKey, InstanceId, MessageId, QueuedSms, SmsQueue};
 use chrono::{DateTime, Utc};
 use diesel::QueryableByName;
 use diesel::sql_types::{
     Array, BigInt, Bool, Integer, Nullable, Text, Timestamptz, Uuid as SqlUuid,
 };
-use diesel_async::RunQueryDsl;
+use diesel_async::{AsyncConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use super::attempts::mark_codes;
 use crate::error::{connection, db_error};
 use crate::pool::PgPool;
 
@@ -275,14 +276,40 @@ impl SmsQueue for PgSmsQueue {
         Ok(())
     }
 
-    async fn remove_expired(&self, now: DateTime<Utc>) -> Result<Vec<OtpId>, RepoError> {
+    async fn settle(
+        &self,
+        id: MessageId,
+        otp_id: OtpId,
+        status: DispatchStatus,
+    ) -> Result<(), RepoError> {
         let mut conn = connection(&self.pool).await?;
-        let rows: Vec<OtpRow> = diesel::sql_query(REMOVE_EXPIRED_SQL)
-            .bind::<Timestamptz, _>(now)
-            .load(&mut conn)
+        conn.transaction::<_, diesel::result::Error, _>(async |conn| {
+            diesel::sql_query("DELETE FROM sms_queue WHERE id = $1")
+                .bind::<SqlUuid, _>(id.0)
+                .execute(conn)
+                .await?;
+            mark_codes(conn, &[otp_id.0], status).await?;
+            Ok(())
+        })
+        .await
+        .map_err(db_error)
+    }
+
+    async fn expire(&self, now: DateTime<Utc>) -> Result<Vec<OtpId>, RepoError> {
+        let mut conn = connection(&self.pool).await?;
+        let expired = conn
+            .transaction::<_, diesel::result::Error, _>(async |conn| {
+                let rows: Vec<OtpRow> = diesel::sql_query(REMOVE_EXPIRED_SQL)
+                    .bind::<Timestamptz, _>(now)
+                    .load(conn)
+                    .await?;
+                let ids: Vec<Uuid> = rows.into_iter().map(|r| r.otp_id).collect();
+                mark_codes(conn, &ids, DispatchStatus::Failed).await?;
+                Ok(ids)
+            })
             .await
             .map_err(db_error)?;
-        Ok(rows.into_iter().map(|r| OtpId(r.otp_id)).collect())
+        Ok(expired.into_iter().map(OtpId).collect())
     }
 
     async fn device_anywhere(
