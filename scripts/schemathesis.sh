@@ -19,6 +19,8 @@ if ! python3 -c 'import schemathesis' 2>/dev/null; then
 fi
 schemathesis() { python3 -m schemathesis.cli "$@"; }
 schemathesis --version
+# Read explicitly: the runs start in a scratch folder, where no schemathesis.toml is found.
+config="$root/scripts/schemathesis.toml"
 
 cargo build -p alpha-server
 target_dir=$(cargo metadata --format-version 1 --no-deps |
@@ -148,7 +150,7 @@ run() {
   shift
   echo
   echo "==> schemathesis: $title"
-  (cd "$work" && schemathesis run "$schema" "${common[@]}" "$@") || status=1
+  (cd "$work" && schemathesis --config-file "$config" run "$schema" "${common[@]}" "$@") || status=1
 }
 
 # Three runs (more with the ones apart below), because two routes change the session the credentials belong to. Fuzzed together
