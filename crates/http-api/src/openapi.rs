@@ -52,7 +52,29 @@ impl Modify for BearerAuth {
 /// `#[openapi(modifiers)]` above run before any path is collected.
 pub(crate) fn complete(doc: &mut utoipa::openapi::OpenApi) {
     BodyErrors.modify(doc);
+    StoreDown.modify(doc);
     UniqueOperationIds.modify(doc);
+}
+
+/// Every `/api/v1` operation reads or writes PostgreSQL (authentication included: the session is
+/// checked there), so each can answer 503 while the database is unreachable. Operations that
+/// document a 503 of their own (uploads: the media store) keep their description.
+struct StoreDown;
+
+const STORE_DOWN: &str = "`SERVICE_UNAVAILABLE`: the database is unreachable (nothing was \
+                          changed); retry later";
+
+impl Modify for StoreDown {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in &mut openapi.paths.paths {
+            if !path.starts_with("/api/v1/") {
+                continue;
+            }
+            for operation in operations_mut(item) {
+                add(&mut operation.responses, "503", STORE_DOWN);
+            }
+        }
+    }
 }
 
 /// utoipa names an operation after its handler function, and every context has its `list`,

@@ -5,9 +5,11 @@ use std::time::Duration;
 
 use actix_web::http::StatusCode;
 use actix_web::{App, HttpResponse, test, web};
+use alpha_auth::{Claims, JwtTokenSigner, TokenKind, TokenSigner};
 use alpha_http_api::{HttpOptions, ServedFiles, build_app, with_request_limits};
 use alpha_store::pool::{PgPool, PoolSettings, build_pool};
 use alpha_testkit::TestDb;
+use secrecy::ExposeSecret;
 use serde_json::Value;
 
 mod api;
@@ -75,9 +77,9 @@ async fn readyz_is_503_until_migrations_are_applied() {
     assert_eq!(body["status"], "ready");
 }
 
-#[actix_web::test]
-async fn readyz_is_503_when_the_database_is_unreachable() {
-    let pool = build_pool(
+/// A pool on a port where nothing listens: every connection attempt is refused at once.
+fn unreachable_pool() -> PgPool {
+    build_pool(
         "postgresql://postgres@127.0.0.1:1/nowhere",
         PoolSettings {
             max_size: 1,
@@ -85,8 +87,12 @@ async fn readyz_is_503_when_the_database_is_unreachable() {
             statement_timeout: Duration::from_secs(1),
         },
     )
-    .unwrap();
-    let app = test::init_service(build_app(state_on(pool), &options())).await;
+    .unwrap()
+}
+
+#[actix_web::test]
+async fn readyz_is_503_when_the_database_is_unreachable() {
+    let app = test::init_service(build_app(state_on(unreachable_pool()), &options())).await;
     let res = test::call_service(&app, test::TestRequest::get().uri("/readyz").to_request()).await;
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
     let body: Value = test::read_body_json(res).await;
@@ -95,6 +101,103 @@ async fn readyz_is_503_when_the_database_is_unreachable() {
         !body.to_string().contains("127.0.0.1"),
         "no driver text leaks: {body}"
     );
+}
+
+/// `path` with each `{param}` replaced by a value of its documented type.
+fn concrete(path: &str, operation: &Value) -> String {
+    let mut uri = path.to_owned();
+    for param in operation["parameters"].as_array().into_iter().flatten() {
+        if param["in"] != "path" {
+            continue;
+        }
+        let value = match param["schema"]["type"].as_str() {
+            Some("integer") => "1",
+            _ => "00000000-0000-4000-8000-000000000001",
+        };
+        uri = uri.replace(&format!("{{{}}}", param["name"].as_str().unwrap()), value);
+    }
+    uri
+}
+
+/// An access token the server's own signer would have issued, for a session it cannot look up.
+fn access_token() -> String {
+    let settings = api::settings(&[]);
+    let now = chrono::Utc::now().timestamp();
+    JwtTokenSigner::new(
+        settings.auth.access_secret.expose_secret().as_bytes(),
+        settings.auth.refresh_secret.expose_secret().as_bytes(),
+    )
+    .sign(
+        TokenKind::Access,
+        &Claims {
+            uuid: uuid::Uuid::new_v4(),
+            phone: None,
+            sub: None,
+            sid: Some(uuid::Uuid::new_v4()),
+            jti: None,
+            typ: Some(TokenKind::Access),
+            iat: now,
+            exp: now + 600,
+        },
+    )
+    .unwrap()
+}
+
+/// With PostgreSQL gone, each operation of the document, called with a well-signed token, answers
+/// a status it documents: 503 `SERVICE_UNAVAILABLE` where it needed the database, a 4xx where it
+/// refused the request before. Never a 500, and never the driver's words.
+#[actix_web::test]
+async fn with_the_database_down_every_operation_answers_a_documented_503() {
+    let app = test::init_service(build_app(state_on(unreachable_pool()), &options())).await;
+    let doc: Value = test::call_and_read_body_json(
+        &app,
+        test::TestRequest::get()
+            .uri("/api-docs/openapi.json")
+            .to_request(),
+    )
+    .await;
+    let token = access_token();
+    let (mut unavailable, mut refused) = (Vec::new(), Vec::new());
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        if !path.starts_with("/api/v1/") {
+            continue;
+        }
+        for (method, operation) in item.as_object().unwrap() {
+            let uri = concrete(path, operation);
+            let mut request = test::TestRequest::default()
+                .method(method.to_uppercase().parse().unwrap())
+                .uri(&uri)
+                .insert_header(("authorization", format!("Bearer {token}")));
+            if operation["requestBody"]["content"]["application/json"].is_object() {
+                request = request.set_json(serde_json::json!({}));
+            }
+            let res = test::call_service(&app, request.to_request()).await;
+            let status = res.status();
+            let text = String::from_utf8_lossy(&test::read_body(res).await).into_owned();
+            let call = format!("{} {uri}", method.to_uppercase());
+            assert!(
+                operation["responses"][status.as_str()].is_object(),
+                "{call}: {status} is not documented: {text}"
+            );
+            assert!(
+                !text.contains("127.0.0.1") && !text.to_lowercase().contains("connection"),
+                "{call}: driver text in {text}"
+            );
+            if status == StatusCode::SERVICE_UNAVAILABLE {
+                let body: Value = serde_json::from_str(&text).unwrap();
+                assert_eq!(body["code"], "SERVICE_UNAVAILABLE", "{call}: {text}");
+                unavailable.push(call);
+            } else {
+                assert!(status.is_client_error(), "{call}: {status} {text}");
+                refused.push(format!("{call} {status}"));
+            }
+        }
+    }
+    eprintln!(
+        "database down: {} operations answered 503; refused before reaching it: {refused:?}",
+        unavailable.len()
+    );
+    assert!(unavailable.len() > refused.len(), "{unavailable:?}");
 }
 
 #[actix_web::test]
